@@ -1,0 +1,303 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/xml"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/silenceper/wechat/v2/officialaccount/message"
+	"github.com/silenceper/wechat/v2/util"
+)
+
+// GatewayConfig configures the /wechat endpoint.
+type GatewayConfig struct {
+	Token          string
+	AppID          string
+	EncodingAESKey string
+	// MaxBody is the largest request body accepted (default 1 MiB); a larger
+	// one is answered 413.
+	MaxBody int64
+	// Deadline is how long a push may take before it is answered "success"
+	// and its reply sent later (default 4.5 s; WeChat gives up at 5 s).
+	Deadline time.Duration
+	// HandlerTimeout bounds a handler that overran the deadline (default 60 s).
+	HandlerTimeout time.Duration
+	// DedupeTTL is how long a push is remembered (default 10 min).
+	DedupeTTL time.Duration
+}
+
+// FollowUp delivers a reply that missed the deadline, normally by queueing
+// a customer-service message in the outbox. key is unique per push.
+type FollowUp func(ctx context.Context, openid, text, key string) error
+
+// Gateway is the http.Handler WeChat pushes to: it checks signatures,
+// limits bodies, decrypts safe-mode pushes through the SDK's server, runs
+// each push once across retries and instances, and answers within the
+// deadline.
+type Gateway struct {
+	cfg      GatewayConfig
+	client   *Client
+	handle   Handler
+	flights  *inflight
+	followUp FollowUp
+	metrics  *Metrics
+	log      *slog.Logger
+	// Observe, when set, sees every valid push before it is handled (the
+	// simulator uses it to know followers).
+	Observe func(*Message)
+
+	wg sync.WaitGroup // handlers still running past their request
+}
+
+// NewGateway returns the /wechat handler.
+func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp FollowUp, metrics *Metrics, log *slog.Logger) *Gateway {
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = 1 << 20
+	}
+	if cfg.Deadline == 0 {
+		cfg.Deadline = 4500 * time.Millisecond
+	}
+	if cfg.HandlerTimeout == 0 {
+		cfg.HandlerTimeout = 60 * time.Second
+	}
+	if cfg.DedupeTTL == 0 {
+		cfg.DedupeTTL = 10 * time.Minute
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	if metrics == nil {
+		metrics = NewMetrics()
+	}
+	return &Gateway{cfg: cfg, client: client, handle: h, flights: &inflight{kv: kv, ttl: cfg.DedupeTTL},
+		followUp: followUp, metrics: metrics, log: log}
+}
+
+// Wait blocks until every handler that overran its request has finished
+// and queued its follow-up, or ctx ends.
+func (g *Gateway) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { g.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (g *Gateway) reject(w http.ResponseWriter, status int, reason string) {
+	g.metrics.Rejected.WithLabelValues(reason).Inc()
+	http.Error(w, http.StatusText(status), status)
+}
+
+func (g *Gateway) validSignature(sig string, parts ...string) bool {
+	want := util.Signature(append([]string{g.cfg.Token}, parts...)...)
+	return len(sig) == len(want) && subtle.ConstantTimeCompare([]byte(sig), []byte(want)) == 1
+}
+
+// ServeHTTP implements http.Handler.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	q := r.URL.Query()
+	ts, nonce := q.Get("timestamp"), q.Get("nonce")
+	switch r.Method {
+	case http.MethodGet, http.MethodPost:
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		g.reject(w, http.StatusMethodNotAllowed, "method")
+		return
+	}
+	if !g.validSignature(q.Get("signature"), ts, nonce) {
+		g.reject(w, http.StatusForbidden, "signature")
+		return
+	}
+	if r.Method == http.MethodGet {
+		echo := q.Get("echostr")
+		if echo == "" {
+			g.reject(w, http.StatusBadRequest, "no_echostr")
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, echo)
+		return
+	}
+
+	body, err := io.ReadAll(io.LimitReader(r.Body, g.cfg.MaxBody+1))
+	if err != nil {
+		g.reject(w, http.StatusBadRequest, "read")
+		return
+	}
+	if int64(len(body)) > g.cfg.MaxBody {
+		g.reject(w, http.StatusRequestEntityTooLarge, "too_large")
+		return
+	}
+	if q.Get("encrypt_type") == "aes" {
+		var env struct {
+			Encrypt string `xml:"Encrypt"`
+		}
+		if err := xml.Unmarshal(body, &env); err != nil || env.Encrypt == "" {
+			g.reject(w, http.StatusBadRequest, "malformed")
+			return
+		}
+		if !g.validSignature(q.Get("msg_signature"), ts, nonce, env.Encrypt) {
+			g.reject(w, http.StatusForbidden, "msg_signature")
+			return
+		}
+	}
+
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	srv := g.client.oa.GetServer(r, w)
+	srv.SkipValidate(true) // checked above, in constant time
+	var reply string
+	srv.SetMessageHandler(func(mix *message.MixMessage) *message.Reply {
+		// The SDK calls the handler with a nil message when its type
+		// assertion fails; such a push never reaches a handler.
+		if mix == nil {
+			return nil
+		}
+		m := normalise(mix)
+		if m.OpenID == "" || m.Type == "" {
+			return nil
+		}
+		g.metrics.Messages.WithLabelValues(m.Type).Inc()
+		if g.Observe != nil {
+			g.Observe(m)
+		}
+		reply = g.process(r.Context(), m, start)
+		if reply == "" {
+			return nil
+		}
+		return &message.Reply{MsgType: message.MsgTypeText, MsgData: message.NewText(reply)}
+	})
+	if err := srv.Serve(); err != nil {
+		g.log.WarnContext(r.Context(), "unreadable push", "err", err)
+		g.reject(w, http.StatusBadRequest, "malformed")
+		return
+	}
+	defer func() { g.metrics.ReplyLatency.Observe(time.Since(start).Seconds()) }()
+	if reply == "" {
+		io.WriteString(w, "success")
+		return
+	}
+	if err := srv.Send(); err != nil {
+		g.log.ErrorContext(r.Context(), "send passive reply", "err", err)
+	}
+}
+
+// process runs m once across WeChat's retries and returns the passive reply
+// ("" answers "success").
+func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) string {
+	key := m.DedupeKey()
+	deadline, cancel := context.WithDeadline(ctx, start.Add(g.cfg.Deadline))
+	defer cancel()
+	first, err := g.flights.begin(ctx, key)
+	if err != nil {
+		// Without the dedupe store we cannot tell a retry from a new push;
+		// answering is better than dropping the user's message.
+		g.log.ErrorContext(ctx, "dedupe unavailable; handling without it", "err", err)
+		first = true
+	}
+	if !first {
+		g.metrics.DedupeHits.Inc()
+		return g.flights.await(deadline, key)
+	}
+
+	// The handler hands its reply to the waiting request unless the request
+	// has abandoned it at the deadline; then the handler delivers it itself.
+	var (
+		mu        sync.Mutex
+		abandoned bool
+		done      = make(chan string, 1)
+	)
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		hctx, hcancel := context.WithTimeout(context.WithoutCancel(ctx), g.cfg.HandlerTimeout)
+		defer hcancel()
+		text := g.run(hctx, m)
+		if err := g.flights.finish(hctx, key, text); err != nil {
+			g.log.ErrorContext(hctx, "record reply", "err", err)
+		}
+		mu.Lock()
+		if !abandoned {
+			done <- text
+			mu.Unlock()
+			return
+		}
+		mu.Unlock()
+		if text == "" {
+			return
+		}
+		via, err := g.flights.claim(hctx, key, viaFollowup)
+		if err != nil || via != viaFollowup {
+			return // a retry answered it passively
+		}
+		if g.followUp == nil {
+			g.log.WarnContext(hctx, "late reply dropped: no follow-up configured", "openid", m.OpenID)
+			return
+		}
+		if err := g.followUp(hctx, m.OpenID, text, key); err != nil {
+			g.log.ErrorContext(hctx, "queue late reply", "openid", m.OpenID, "err", err)
+		}
+	}()
+
+	var text string
+	select {
+	case text = <-done:
+	case <-deadline.Done():
+		mu.Lock()
+		select {
+		case text = <-done:
+		default:
+			abandoned = true
+		}
+		mu.Unlock()
+	}
+	if !abandoned {
+		if text != "" {
+			if via, err := g.flights.claim(ctx, key, viaPassive); err == nil && via != viaPassive {
+				return ""
+			}
+		}
+		return text
+	}
+	g.metrics.DeadlineFallbacks.Inc()
+	g.log.WarnContext(ctx, "reply deadline passed; answering success, reply follows as a customer-service message",
+		"openid", m.OpenID, "key", key)
+	return ""
+}
+
+func (g *Gateway) run(ctx context.Context, m *Message) string {
+	reply, err := g.handle(ctx, m)
+	if err != nil {
+		g.log.ErrorContext(ctx, "handler error", "openid", m.OpenID, "err", err)
+		return ""
+	}
+	return reply.Text
+}
+
+func normalise(mix *message.MixMessage) *Message {
+	m := &Message{
+		OpenID:     string(mix.FromUserName),
+		AppUser:    string(mix.ToUserName),
+		Type:       string(mix.MsgType),
+		Text:       mix.Content,
+		MediaID:    mix.MediaID,
+		PicURL:     mix.PicURL,
+		Event:      string(mix.Event),
+		EventKey:   mix.EventKey,
+		MsgID:      mix.MsgID,
+		CreateTime: time.Unix(mix.CreateTime, 0),
+	}
+	if m.Type == TypeVoice {
+		m.Text = mix.Recognition
+	}
+	return m
+}

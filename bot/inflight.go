@@ -1,0 +1,99 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// inflight records in the KV what happened to each push, so that WeChat's
+// retries (up to three, possibly reaching other instances) run the handler
+// once and the reply reaches the user once.
+//
+// State per dedupe key:
+//
+//	dd:<key> = {"s":"running"} → {"s":"done","r":"<reply>"}
+//	dl:<key> = "passive" | "followup"  (who delivers the reply; first wins)
+//
+// The request that finishes the handler within the deadline claims
+// "passive". When the deadline passes first, the finished handler claims
+// "followup" and the reply goes out as a customer-service message — unless a
+// retry waiting on the same key claimed "passive" first and answers it.
+type inflight struct {
+	kv  KV
+	ttl time.Duration
+}
+
+type flightState struct {
+	State string `json:"s"`
+	Reply string `json:"r,omitempty"`
+}
+
+const (
+	viaPassive  = "passive"
+	viaFollowup = "followup"
+)
+
+// begin reports whether this delivery is the first of key.
+func (f *inflight) begin(ctx context.Context, key string) (bool, error) {
+	b, _ := json.Marshal(flightState{State: "running"})
+	return f.kv.SetNX(ctx, "dd:"+key, string(b), f.ttl)
+}
+
+// finish records the handler's reply.
+func (f *inflight) finish(ctx context.Context, key, reply string) error {
+	b, _ := json.Marshal(flightState{State: "done", Reply: reply})
+	return f.kv.Set(ctx, "dd:"+key, string(b), f.ttl)
+}
+
+// state returns the recorded state of key ("" when unknown).
+func (f *inflight) state(ctx context.Context, key string) (flightState, error) {
+	v, ok, err := f.kv.Lookup(ctx, "dd:"+key)
+	if err != nil || !ok {
+		return flightState{}, err
+	}
+	var s flightState
+	err = json.Unmarshal([]byte(v), &s)
+	return s, err
+}
+
+// claim tries to become the deliverer of key's reply by way of via and
+// returns who the deliverer is.
+func (f *inflight) claim(ctx context.Context, key, via string) (string, error) {
+	ok, err := f.kv.SetNX(ctx, "dl:"+key, via, f.ttl)
+	if err != nil {
+		return "", err
+	}
+	if ok {
+		return via, nil
+	}
+	v, _, err := f.kv.Lookup(ctx, "dl:"+key)
+	return v, err
+}
+
+// await polls key until its handler is done or ctx ends; it returns the
+// reply to answer this retry with, or "" to answer "success".
+func (f *inflight) await(ctx context.Context, key string) string {
+	t := time.NewTicker(50 * time.Millisecond)
+	defer t.Stop()
+	for {
+		s, err := f.state(ctx, key)
+		if err == nil && s.State == "done" {
+			if s.Reply == "" {
+				return ""
+			}
+			// Another attempt's passive answer did not reach WeChat (it
+			// retried), so answering the same reply again is not a
+			// duplicate; a follow-up already on its way is.
+			if via, err := f.claim(ctx, key, viaPassive); err == nil && via == viaPassive {
+				return s.Reply
+			}
+			return ""
+		}
+		select {
+		case <-ctx.Done():
+			return ""
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,69 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Message types as WeChat names them.
+const (
+	TypeText     = "text"
+	TypeImage    = "image"
+	TypeVoice    = "voice"
+	TypeVideo    = "video"
+	TypeShort    = "shortvideo"
+	TypeLocation = "location"
+	TypeLink     = "link"
+	TypeEvent    = "event"
+)
+
+// Event names as WeChat sends them.
+const (
+	EventSubscribe   = "subscribe"
+	EventUnsubscribe = "unsubscribe"
+	EventClick       = "CLICK"
+	EventView        = "VIEW"
+	EventScan        = "SCAN"
+	EventTemplateEnd = "TEMPLATESENDJOBFINISH"
+	EventMassEnd     = "MASSSENDJOBFINISH"
+)
+
+// Message is one push from WeChat, normalised. Text holds the content of a
+// text message or the speech recognition of a voice message.
+type Message struct {
+	OpenID     string
+	AppUser    string // the official account's own id (ToUserName)
+	Type       string
+	Text       string
+	MediaID    string
+	PicURL     string
+	Event      string
+	EventKey   string
+	MsgID      int64
+	CreateTime time.Time
+}
+
+// Reply is what the bot answers. An empty Text answers "success" (nothing to say).
+type Reply struct {
+	Text string
+}
+
+// Text returns a text reply.
+func Text(s string) Reply { return Reply{Text: s} }
+
+// DedupeKey identifies one logical push across WeChat's retries:
+// FromUserName+MsgId for messages (MsgId alone has collided across users)
+// and FromUserName+CreateTime+Event+EventKey for events.
+func (m *Message) DedupeKey() string {
+	if m.Type == TypeEvent || m.MsgID == 0 {
+		return "e:" + m.OpenID + ":" + strconv.FormatInt(m.CreateTime.Unix(), 10) + ":" + m.Event + ":" + m.EventKey
+	}
+	return "m:" + m.OpenID + ":" + strconv.FormatInt(m.MsgID, 10)
+}
+
+// IsEvent reports whether m is the event named (case-insensitive, as WeChat
+// has sent both cases for some events).
+func (m *Message) IsEvent(name string) bool {
+	return m.Type == TypeEvent && strings.EqualFold(m.Event, name)
+}

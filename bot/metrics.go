@@ -1,0 +1,54 @@
+package bot
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics are the Prometheus series of the chat engine. Each App has its
+// own registry so several can run in one process (tests).
+type Metrics struct {
+	Registry          *prometheus.Registry
+	Messages          *prometheus.CounterVec
+	ReplyLatency      prometheus.Histogram
+	DedupeHits        prometheus.Counter
+	DeadlineFallbacks prometheus.Counter
+	Rejected          *prometheus.CounterVec
+	WeChatCalls       *prometheus.CounterVec
+	Pushes            *prometheus.CounterVec
+}
+
+// NewMetrics registers the series on a fresh registry, with the Go and
+// process collectors.
+func NewMetrics() *Metrics {
+	reg := prometheus.NewRegistry()
+	m := &Metrics{
+		Registry: reg,
+		Messages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "supplybot_messages_total", Help: "WeChat pushes received, by message type.",
+		}, []string{"type"}),
+		ReplyLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "supplybot_reply_seconds",
+			Help:    "Time from receiving a push to answering it.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2, 3, 4, 4.5, 5},
+		}),
+		DedupeHits: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "supplybot_dedupe_hits_total", Help: "WeChat retries recognised as already received.",
+		}),
+		DeadlineFallbacks: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "supplybot_deadline_fallbacks_total", Help: "Replies not ready within the deadline, sent later as customer-service messages.",
+		}),
+		Rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "supplybot_rejected_requests_total", Help: "Requests to /wechat refused, by reason.",
+		}, []string{"reason"}),
+		WeChatCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "supplybot_wechat_calls_total", Help: "Outbound WeChat API calls, by API and result (ok or the errcode).",
+		}, []string{"api", "result"}),
+		Pushes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "supplybot_pushes_total", Help: "Outbox items finished by workers, by kind and outcome (sent, retry, failed).",
+		}, []string{"kind", "outcome"}),
+	}
+	reg.MustRegister(m.Messages, m.ReplyLatency, m.DedupeHits, m.DeadlineFallbacks, m.Rejected, m.WeChatCalls, m.Pushes,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}

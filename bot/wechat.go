@@ -1,0 +1,266 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/go-redis/redis/v8"
+	"github.com/silenceper/wechat/v2/cache"
+	"github.com/silenceper/wechat/v2/officialaccount"
+	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
+	"github.com/silenceper/wechat/v2/officialaccount/menu"
+	"github.com/silenceper/wechat/v2/officialaccount/message"
+	"github.com/silenceper/wechat/v2/util"
+)
+
+// apiBase is where the SDK sends every call; the simulator is reached by
+// routing this host to it in the HTTP transport.
+const apiBase = "https://api.weixin.qq.com"
+
+// WeChat error codes the engine reacts to (see shared/WECHAT.md).
+const (
+	CodeSystemBusy        = -1
+	CodeInvalidToken      = 40001
+	CodeTokenNotLatest    = 40014
+	CodeTokenExpired      = 42001
+	CodeUserRefused       = 43101
+	CodeNotSubscribed     = 43004
+	CodeDailyQuota        = 45009
+	CodeMinuteQuota       = 45011
+	CodeOutsideWindow     = 45015
+	CodeTooManyCustomMsgs = 45047
+	CodeClientMsgIDExists = 45065
+	CodeUnauthorized      = 48001
+)
+
+// APIError is a WeChat API answer with a non-zero errcode.
+type APIError struct {
+	API  string
+	Code int
+	Msg  string
+}
+
+func (e *APIError) Error() string {
+	return fmt.Sprintf("wechat %s: errcode %d: %s", e.API, e.Code, e.Msg)
+}
+
+// ErrorCode returns the WeChat errcode carried by err, or 0.
+func ErrorCode(err error) int {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.Code
+	}
+	return 0
+}
+
+var errcodeRE = regexp.MustCompile(`errcode[=:]\s*(-?\d+)`)
+
+// asAPIError turns the SDK's errors — a *util.CommonError or a plain string
+// such as "customer msg send error : errcode=45015 , errmsg=…" — into an
+// *APIError. Other errors (network, timeouts) are returned as they are.
+func asAPIError(api string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ce *util.CommonError
+	if errors.As(err, &ce) {
+		return &APIError{API: api, Code: int(ce.ErrCode), Msg: ce.ErrMsg}
+	}
+	if m := errcodeRE.FindStringSubmatch(err.Error()); m != nil {
+		code, _ := strconv.Atoi(m[1])
+		return &APIError{API: api, Code: code, Msg: err.Error()}
+	}
+	return err
+}
+
+func isTokenError(code int) bool {
+	return code == CodeInvalidToken || code == CodeTokenNotLatest || code == CodeTokenExpired
+}
+
+// ClientConfig configures the WeChat API client.
+type ClientConfig struct {
+	AppID, AppSecret, Token, EncodingAESKey string
+	// Transport carries the calls; nil uses http.DefaultTransport. The
+	// simulator supplies one that answers api.weixin.qq.com in-process.
+	Transport http.RoundTripper
+	Timeout   time.Duration // per call; default 10 s
+	Redis     *redis.Client // for the SDK's cache; the token itself is kept through KV
+	KV        KV
+	Metrics   *Metrics
+	Log       *slog.Logger
+}
+
+// Client calls the WeChat API through the SDK with the shared token, and
+// reacts to token errors by dropping the failed token and retrying once.
+type Client struct {
+	oa      *officialaccount.OfficialAccount
+	tokens  *tokenSource
+	metrics *Metrics
+	log     *slog.Logger
+}
+
+// NewClient builds the SDK's official account on our token source and sets
+// the SDK's process-wide HTTP client (it has no per-account one) to one
+// with a timeout.
+func NewClient(cfg ClientConfig) *Client {
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	tr := cfg.Transport
+	if tr == nil {
+		tr = http.DefaultTransport
+	}
+	util.DefaultHTTPClient = &http.Client{Timeout: cfg.Timeout, Transport: tr}
+	sdkCache := cache.NewRedis(context.Background(), &cache.RedisOpts{Host: "unused"})
+	if cfg.Redis != nil {
+		sdkCache.SetConn(cfg.Redis)
+	}
+	oa := officialaccount.NewOfficialAccount(&oaconfig.Config{
+		AppID: cfg.AppID, AppSecret: cfg.AppSecret, Token: cfg.Token, EncodingAESKey: cfg.EncodingAESKey,
+		Cache: sdkCache,
+	})
+	c := &Client{oa: oa, metrics: cfg.Metrics, log: cfg.Log}
+	c.tokens = &tokenSource{kv: cfg.KV, appID: cfg.AppID, appSecret: cfg.AppSecret, wait: 5 * time.Second,
+		onFetch: func(err error) { c.count("token", err) }}
+	oa.SetAccessTokenHandle(c.tokens)
+	return c
+}
+
+func (c *Client) count(api string, err error) {
+	if c.metrics == nil {
+		return
+	}
+	result := "ok"
+	if err != nil {
+		if code := ErrorCode(asAPIError(api, err)); code != 0 {
+			result = strconv.Itoa(code)
+		} else {
+			result = "error"
+		}
+	}
+	c.metrics.WeChatCalls.WithLabelValues(api, result).Inc()
+}
+
+// call runs one API call; on a token error it drops the token that failed
+// (if it is still the cached one), and runs the call once more.
+func (c *Client) call(ctx context.Context, api string, fn func(token string) error) error {
+	for attempt := 0; ; attempt++ {
+		tok, err := c.tokens.GetAccessTokenContext(ctx)
+		if err != nil {
+			c.count(api, err)
+			return err
+		}
+		err = asAPIError(api, fn(tok))
+		c.count(api, err)
+		if code := ErrorCode(err); attempt == 0 && isTokenError(code) {
+			c.log.WarnContext(ctx, "access token rejected; refreshing", "api", api, "errcode", code)
+			if ierr := c.tokens.invalidate(ctx, tok); ierr != nil {
+				return err
+			}
+			continue
+		}
+		return err
+	}
+}
+
+// SendText sends a customer-service text message.
+func (c *Client) SendText(ctx context.Context, openid, text string) error {
+	return c.call(ctx, "custom", func(string) error {
+		return message.NewMessageManager(c.oa.GetContext()).Send(message.NewCustomerTextMessage(openid, text))
+	})
+}
+
+// TemplateMessage is a template message; Fields maps the template's keys
+// (first, keyword1, …, remark) to values of at most 20 characters.
+type TemplateMessage struct {
+	OpenID, TemplateID, URL, ClientMsgID string
+	Fields                               map[string]string
+}
+
+// SendTemplate sends a template message; ClientMsgID makes WeChat drop a
+// repeat for the same user within 10 minutes.
+func (c *Client) SendTemplate(ctx context.Context, t TemplateMessage) error {
+	data := make(map[string]*message.TemplateDataItem, len(t.Fields))
+	for k, v := range t.Fields {
+		data[k] = &message.TemplateDataItem{Value: v}
+	}
+	return c.call(ctx, "template", func(string) error {
+		_, err := message.NewTemplate(c.oa.GetContext()).Send(&message.TemplateMessage{
+			ToUser: t.OpenID, TemplateID: t.TemplateID, URL: t.URL, Data: data, ClientMsgID: t.ClientMsgID,
+		})
+		return err
+	})
+}
+
+// MassSend sends a text to 2–10,000 followers (or to all when openids is
+// nil). The SDK's broadcast request has no clientmsgid, so the request is
+// built here; clientMsgID (≤ 64 bytes) makes a repeat within 24 h fail with
+// 45065 instead of reaching the users twice.
+func (c *Client) MassSend(ctx context.Context, openids []string, text, clientMsgID string) error {
+	api, path := "mass_send", "/cgi-bin/message/mass/send"
+	req := map[string]any{"msgtype": "text", "text": map[string]string{"content": text}, "clientmsgid": clientMsgID}
+	if openids == nil {
+		api, path = "mass_sendall", "/cgi-bin/message/mass/sendall"
+		req["filter"] = map[string]any{"is_to_all": true}
+	} else {
+		req["touser"] = openids
+	}
+	return c.call(ctx, api, func(tok string) error {
+		body, err := util.PostJSONContext(ctx, apiBase+path+"?access_token="+tok, req)
+		if err != nil {
+			return err
+		}
+		var res util.CommonError
+		if err := json.Unmarshal(body, &res); err != nil {
+			return fmt.Errorf("mass send: bad answer: %w", err)
+		}
+		if res.ErrCode != 0 {
+			return &APIError{API: api, Code: int(res.ErrCode), Msg: res.ErrMsg}
+		}
+		return nil
+	})
+}
+
+// MenuButton is one custom-menu button; Sub holds at most five sub-buttons.
+type MenuButton struct {
+	Name string       `yaml:"name"`
+	Key  string       `yaml:"key"`
+	URL  string       `yaml:"url"`
+	Sub  []MenuButton `yaml:"sub"`
+}
+
+// CreateMenu pushes the custom menu.
+func (c *Client) CreateMenu(ctx context.Context, buttons []MenuButton) error {
+	var bs []*menu.Button
+	for _, b := range buttons {
+		bs = append(bs, toSDKButton(b))
+	}
+	return c.call(ctx, "menu_create", func(string) error {
+		return menu.NewMenu(c.oa.GetContext()).SetMenu(bs)
+	})
+}
+
+func toSDKButton(b MenuButton) *menu.Button {
+	out := &menu.Button{Name: b.Name}
+	switch {
+	case len(b.Sub) > 0:
+		for _, s := range b.Sub {
+			out.SubButtons = append(out.SubButtons, toSDKButton(s))
+		}
+	case b.URL != "":
+		out.Type, out.URL = "view", b.URL
+	default:
+		out.Type, out.Key = "click", b.Key
+	}
+	return out
+}

@@ -1,0 +1,336 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"supplybot/bot"
+	"supplybot/bot/sim"
+	"supplybot/handlers"
+	"supplybot/store"
+)
+
+// Main is the running process: stores, WeChat client, gateway, push
+// workers and the HTTP server. Tests build one with ports ":0" and a
+// temporary data_dir.
+type Main struct {
+	Config Config
+	Log    *slog.Logger
+
+	EmbeddedMongo *store.EmbeddedMongo
+	EmbeddedRedis *store.EmbeddedRedis
+	Mongo         *store.Mongo
+	Redis         *store.Redis
+	Sim           *sim.Server // nil unless wechat.api is the simulator
+	Metrics       *bot.Metrics
+	Client        *bot.Client
+	Gateway       *bot.Gateway
+	Pusher        *bot.Pusher
+	Router        *bot.Router
+	Outbox        *store.Outbox
+
+	// SharedSim, when set before Run, is used instead of a new simulator
+	// (several Mains in one process talking to one simulated WeChat).
+	SharedSim *sim.Server
+
+	ln         net.Listener
+	http       *http.Server
+	stopPusher context.CancelFunc
+	pusherDone chan struct{}
+	closeOnce  sync.Once
+}
+
+// NewMain returns an unstarted process.
+func NewMain(cfg Config, log *slog.Logger) *Main {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Main{Config: cfg, Log: log}
+}
+
+// Addr is the address the HTTP server listens on (after Run).
+func (m *Main) Addr() string { return m.ln.Addr().String() }
+
+// URL is the base URL of the HTTP server (after Run).
+func (m *Main) URL() string { return "http://" + m.Addr() }
+
+// Run starts every part and returns once the server listens. Errors name
+// the configuration key at fault.
+func (m *Main) Run(ctx context.Context) error {
+	cfg := m.Config
+	m.Log.Info("starting supplybot", "config", cfg)
+	if err := m.openStores(ctx); err != nil {
+		return err
+	}
+
+	m.Metrics = bot.NewMetrics()
+	var transport http.RoundTripper
+	if cfg.WeChat.API == apiSimulator {
+		m.Sim = m.SharedSim
+		if m.Sim == nil {
+			m.Sim = sim.New(sim.Options{AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret})
+		}
+		transport = m.Sim.RoundTripper()
+	}
+	m.Client = bot.NewClient(bot.ClientConfig{
+		AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret, Token: cfg.WeChat.Token, EncodingAESKey: cfg.WeChat.EncodingAESKey,
+		Transport: transport, Redis: m.Redis.Client(), KV: m.Redis, Metrics: m.Metrics, Log: m.Log,
+	})
+
+	m.Outbox = m.Mongo.Outbox()
+	m.Pusher = bot.NewPusher(bot.PusherConfig{Workers: cfg.Push.Workers}, outboxAdapter{m.Outbox}, m.Client, m.Redis, m.Metrics, m.Log)
+
+	m.Router = bot.NewRouter(m.Log)
+	app := handlers.New(handlers.Deps{Sessions: bot.NewSessions(m.Redis, cfg.Session.TTL), Log: m.Log})
+	app.Register(m.Router)
+
+	m.Gateway = bot.NewGateway(bot.GatewayConfig{
+		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey,
+		MaxBody: cfg.Server.MaxBody, Deadline: cfg.Server.ReplyDeadline,
+	}, m.Client, m.Redis, m.Router.Handle, m.followUp, m.Metrics, m.Log)
+	m.Gateway.Observe = m.observe
+
+	ln, err := net.Listen("tcp", cfg.Server.Addr)
+	if err != nil {
+		return fmt.Errorf("server.addr: cannot listen on %s: %w", cfg.Server.Addr, err)
+	}
+	m.ln = ln
+	m.http = &http.Server{Handler: m.routes(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 15 * time.Second}
+	go func() {
+		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Log.Error("http server", "err", err)
+		}
+	}()
+
+	pctx, cancel := context.WithCancel(context.Background())
+	m.stopPusher = cancel
+	m.pusherDone = make(chan struct{})
+	go func() {
+		defer close(m.pusherDone)
+		m.Pusher.Run(pctx)
+	}()
+
+	m.Log.Info("supplybot is ready",
+		"wechat_url", m.URL()+"/wechat", "health", m.URL()+"/healthz", "metrics", m.URL()+"/metrics")
+	if m.Sim != nil {
+		m.Log.Info("simulated WeChat: chat with the bot in a browser", "url", m.URL()+"/sim/")
+	}
+	return nil
+}
+
+func (m *Main) openStores(ctx context.Context) error {
+	cfg := m.Config
+	uri := cfg.Mongo.URI
+	if uri == embedded {
+		dir := filepath.Join(cfg.DataDir, "mongo")
+		e, err := store.StartEmbeddedMongo(dir, cfg.Mongo.EmbeddedListen, m.Log)
+		if err != nil {
+			return fmt.Errorf("mongo.embedded_listen: %w", err)
+		}
+		m.EmbeddedMongo = e
+		uri = e.URI()
+		m.Log.Info("embedded MongoDB (FerretDB on SQLite) is running",
+			"files", dir, "connect", "mongosh "+uri+cfg.Mongo.Database)
+	}
+	octx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	mg, err := store.OpenMongo(octx, uri, cfg.Mongo.Database)
+	if err != nil {
+		return fmt.Errorf("mongo.uri: cannot reach MongoDB: %w", err)
+	}
+	m.Mongo = mg
+
+	addr := cfg.Redis.Addr
+	if addr == embedded {
+		e, err := store.StartEmbeddedRedis(cfg.Redis.EmbeddedListen, filepath.Join(cfg.DataDir, "redis.json"))
+		if err != nil {
+			return fmt.Errorf("redis.embedded_listen: %w", err)
+		}
+		m.EmbeddedRedis = e
+		addr = e.Addr()
+		host, port, _ := net.SplitHostPort(addr)
+		m.Log.Info("embedded Redis (miniredis) is running", "addr", addr, "connect", "redis-cli -h "+host+" -p "+port)
+	}
+	rctx, cancel2 := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel2()
+	r, err := store.OpenRedis(rctx, store.RedisOptions{Addr: addr, Password: cfg.Redis.Password, DB: cfg.Redis.DB, TLS: cfg.Redis.TLS, Prefix: cfg.Redis.Prefix})
+	if err != nil {
+		return fmt.Errorf("redis.addr: cannot reach Redis: %w", err)
+	}
+	m.Redis = r
+	return nil
+}
+
+func (m *Main) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/wechat", m.Gateway)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", m.ready)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Metrics.Registry, promhttp.HandlerOpts{}))
+	if m.Sim != nil {
+		mux.Handle("/sim/api/pushes", m.Sim.PushesHandler())
+		chat := m.Sim.ChatHandler(m.simSend)
+		mux.Handle("/sim/", chat)
+		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/sim/", http.StatusFound) })
+	}
+	return mux
+}
+
+// ready answers 200 when MongoDB and Redis each answer within a second.
+func (m *Main) ready(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	var failed []string
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+	defer cancel()
+	if err := m.Mongo.Ping(ctx); err != nil {
+		failed = append(failed, "mongo: "+err.Error())
+	}
+	ctx2, cancel2 := context.WithTimeout(r.Context(), time.Second)
+	defer cancel2()
+	if err := m.Redis.Ping(ctx2); err != nil {
+		failed = append(failed, "redis: "+err.Error())
+	}
+	if len(failed) > 0 {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		for _, f := range failed {
+			fmt.Fprintln(w, f)
+		}
+		return
+	}
+	fmt.Fprintln(w, "ready")
+}
+
+// followUp queues a reply that missed the deadline as a customer-service message.
+func (m *Main) followUp(ctx context.Context, openid, text, key string) error {
+	err := m.Outbox.Enqueue(ctx, store.OutboxItem{Key: "reply:" + key, Kind: bot.PushCustom, OpenID: openid, Text: text})
+	if err != nil && !errors.Is(err, store.ErrConflict) {
+		return err
+	}
+	m.Pusher.Kick()
+	return nil
+}
+
+// observe runs for every valid push: the simulator learns its followers, and
+// pushes held because the user's 48-hour window had closed are released.
+func (m *Main) observe(msg *bot.Message) {
+	if m.Sim != nil {
+		switch {
+		case msg.IsEvent(bot.EventUnsubscribe):
+			m.Sim.Unfollow(msg.OpenID)
+		case msg.IsEvent(bot.EventSubscribe):
+			m.Sim.Follow(msg.OpenID)
+		default:
+			m.Sim.Touch(msg.OpenID)
+		}
+	}
+	if msg.IsEvent(bot.EventUnsubscribe) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	n, err := m.Outbox.ReleaseHeld(ctx, msg.OpenID, time.Now().UTC())
+	if err != nil {
+		m.Log.Warn("release held pushes", "openid", msg.OpenID, "err", err)
+	}
+	if n > 0 {
+		m.Pusher.Kick()
+	}
+}
+
+// simSend posts a signed push to the gateway in-process, for the simulator page.
+func (m *Main) simSend(ctx context.Context, openid, msgType, content string) (string, error) {
+	signer := bot.PushSigner{Token: m.Config.WeChat.Token, AppID: m.Config.WeChat.AppID, EncodingAESKey: m.Config.WeChat.EncodingAESKey}
+	if signer.EncodingAESKey != "" {
+		signer.Mode = bot.ModeSafe
+	}
+	var body []byte
+	switch msgType {
+	case "event":
+		event, key := content, ""
+		if k, ok := cutPrefix(content, "CLICK:"); ok {
+			event, key = bot.EventClick, k
+		}
+		body = bot.EventXML(openid, event, key, time.Now())
+	default:
+		body = bot.TextXML(openid, content, time.Now().UnixNano())
+	}
+	req, err := signer.Request("/wechat", body)
+	if err != nil {
+		return "", err
+	}
+	rec := newRecorder()
+	m.Gateway.ServeHTTP(rec, req.WithContext(ctx))
+	if rec.status != http.StatusOK {
+		return "", fmt.Errorf("gateway answered %d", rec.status)
+	}
+	return signer.ReplyText(rec.body.Bytes())
+}
+
+// MenuSync pushes the custom menu of config.yaml to WeChat.
+func (m *Main) MenuSync(ctx context.Context) error {
+	if len(m.Config.Menu) == 0 {
+		return fmt.Errorf("menu: config.yaml defines no menu")
+	}
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	defer m.Close(context.Background())
+	if err := m.Client.CreateMenu(ctx, m.Config.Menu); err != nil {
+		return fmt.Errorf("menu sync: %w", err)
+	}
+	m.Log.Info("menu pushed to WeChat", "buttons", len(m.Config.Menu))
+	return nil
+}
+
+// Close stops accepting, finishes requests, late replies and pushes in
+// flight, then closes the stores, all within ctx.
+func (m *Main) Close(ctx context.Context) error {
+	var errs []error
+	m.closeOnce.Do(func() {
+		if m.http != nil {
+			if err := m.http.Shutdown(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+			}
+		}
+		if m.Gateway != nil {
+			if err := m.Gateway.Wait(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("late replies: %w", err))
+			}
+		}
+		if m.stopPusher != nil {
+			m.stopPusher()
+			select {
+			case <-m.pusherDone:
+			case <-ctx.Done():
+				errs = append(errs, fmt.Errorf("push workers: %w", ctx.Err()))
+			}
+		}
+		if m.Redis != nil {
+			m.Redis.Close()
+		}
+		if m.Mongo != nil {
+			m.Mongo.Close(ctx)
+		}
+		if m.EmbeddedRedis != nil {
+			if err := m.EmbeddedRedis.Close(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if m.EmbeddedMongo != nil {
+			m.EmbeddedMongo.Close()
+		}
+	})
+	return errors.Join(errs...)
+}

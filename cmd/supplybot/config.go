@@ -1,0 +1,287 @@
+package main
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"supplybot/bot"
+	"supplybot/store"
+)
+
+// Config is config.yaml. Every key can be overridden by the environment
+// variable SUPPLYBOT_<PATH>: upper case, dots become underscores
+// (server.addr → SUPPLYBOT_SERVER_ADDR); lists are comma-separated.
+type Config struct {
+	Server struct {
+		Addr          string        `yaml:"addr"`
+		ReplyDeadline time.Duration `yaml:"reply_deadline"`
+		MaxBody       int64         `yaml:"max_body"`
+	} `yaml:"server"`
+	DataDir string `yaml:"data_dir"`
+	Mongo   struct {
+		URI            string `yaml:"uri"`
+		Database       string `yaml:"database"`
+		EmbeddedListen string `yaml:"embedded_listen"`
+	} `yaml:"mongo"`
+	Redis struct {
+		Addr           string `yaml:"addr"`
+		Password       string `yaml:"password"`
+		DB             int    `yaml:"db"`
+		TLS            bool   `yaml:"tls"`
+		Prefix         string `yaml:"prefix"`
+		EmbeddedListen string `yaml:"embedded_listen"`
+	} `yaml:"redis"`
+	WeChat struct {
+		AppID          string `yaml:"app_id"`
+		AppSecret      string `yaml:"app_secret"`
+		Token          string `yaml:"token"`
+		EncodingAESKey string `yaml:"encoding_aes_key"`
+		API            string `yaml:"api"`
+		Templates      struct {
+			Match string `yaml:"match"`
+		} `yaml:"templates"`
+	} `yaml:"wechat"`
+	Session struct {
+		TTL time.Duration `yaml:"ttl"`
+	} `yaml:"session"`
+	Admin struct {
+		OpenIDs []string `yaml:"openids"`
+	} `yaml:"admin"`
+	Push struct {
+		Workers int `yaml:"workers"`
+	} `yaml:"push"`
+	Menu []bot.MenuButton `yaml:"menu"`
+}
+
+const (
+	apiSimulator = "simulator"
+	apiReal      = "https://api.weixin.qq.com"
+	embedded     = "embedded"
+)
+
+// defaultConfig is what an empty file means.
+func defaultConfig() Config {
+	var c Config
+	c.Server.Addr = "127.0.0.1:8080"
+	c.Server.ReplyDeadline = 4500 * time.Millisecond
+	c.Server.MaxBody = 1 << 20
+	c.DataDir = "data"
+	c.Mongo.URI = embedded
+	c.Mongo.Database = "supplybot"
+	c.Mongo.EmbeddedListen = "127.0.0.1:27017"
+	c.Redis.Addr = embedded
+	c.Redis.Prefix = "sb:"
+	c.Redis.EmbeddedListen = "127.0.0.1:6380"
+	c.WeChat.API = apiSimulator
+	c.Session.TTL = 30 * time.Minute
+	c.Push.Workers = 4
+	return c
+}
+
+// LoadConfig reads path (a missing file is an error; "" means defaults
+// only), then applies the environment.
+func LoadConfig(path string, env []string) (Config, error) {
+	c := defaultConfig()
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return c, fmt.Errorf("config: %w", err)
+		}
+		dec := yaml.NewDecoder(strings.NewReader(string(b)))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+			return c, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if err := applyEnv(&c, env); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+// applyEnv sets every field whose SUPPLYBOT_<PATH> variable is present.
+func applyEnv(c *Config, env []string) error {
+	vars := map[string]string{}
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "SUPPLYBOT_") {
+			vars[k] = v
+		}
+	}
+	return walk(reflect.ValueOf(c).Elem(), "", func(path string, f reflect.Value) error {
+		name := "SUPPLYBOT_" + strings.ToUpper(strings.ReplaceAll(path, ".", "_"))
+		v, ok := vars[name]
+		if !ok {
+			return nil
+		}
+		if err := setField(f, v); err != nil {
+			return fmt.Errorf("%s (from %s): %w", path, name, err)
+		}
+		return nil
+	})
+}
+
+// walk calls fn for every leaf field with its YAML path.
+func walk(v reflect.Value, prefix string, fn func(string, reflect.Value) error) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
+		if tag == "" || tag == "-" {
+			continue
+		}
+		path := tag
+		if prefix != "" {
+			path = prefix + "." + tag
+		}
+		f := v.Field(i)
+		if f.Kind() == reflect.Struct && f.Type() != reflect.TypeOf(time.Duration(0)) {
+			if err := walk(f, path, fn); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := fn(path, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func setField(f reflect.Value, v string) error {
+	switch {
+	case f.Type() == reflect.TypeOf(time.Duration(0)):
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("not a duration like 30m or 4.5s: %q", v)
+		}
+		f.SetInt(int64(d))
+	case f.Kind() == reflect.String:
+		f.SetString(v)
+	case f.Kind() == reflect.Int, f.Kind() == reflect.Int64:
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("not a whole number: %q", v)
+		}
+		f.SetInt(n)
+	case f.Kind() == reflect.Bool:
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("not true or false: %q", v)
+		}
+		f.SetBool(b)
+	case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
+		var list []string
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				list = append(list, s)
+			}
+		}
+		f.Set(reflect.ValueOf(list))
+	default:
+		return fmt.Errorf("cannot be set from the environment")
+	}
+	return nil
+}
+
+// Validate checks every value; the error names the key and what is wrong.
+func (c *Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Server.Addr); err != nil {
+		return fmt.Errorf("server.addr: %q is not host:port", c.Server.Addr)
+	}
+	if c.Server.ReplyDeadline <= 0 || c.Server.ReplyDeadline > 4500*time.Millisecond {
+		return fmt.Errorf("server.reply_deadline: %s must be above 0 and at most 4.5s (WeChat waits 5 s)", c.Server.ReplyDeadline)
+	}
+	if c.Server.MaxBody <= 0 {
+		return fmt.Errorf("server.max_body: must be positive")
+	}
+	if c.DataDir == "" && (c.Mongo.URI == embedded || c.Redis.Addr == embedded) {
+		return fmt.Errorf("data_dir: required for the embedded stores")
+	}
+	if c.Mongo.URI == "" {
+		return fmt.Errorf("mongo.uri: required (a mongodb:// URI or %q)", embedded)
+	}
+	if c.Mongo.URI != embedded && !strings.HasPrefix(c.Mongo.URI, "mongodb://") && !strings.HasPrefix(c.Mongo.URI, "mongodb+srv://") {
+		return fmt.Errorf("mongo.uri: must start with mongodb:// or mongodb+srv://, or be %q", embedded)
+	}
+	if c.Mongo.Database == "" {
+		return fmt.Errorf("mongo.database: required")
+	}
+	if c.Redis.Addr == "" {
+		return fmt.Errorf("redis.addr: required (host:port or %q)", embedded)
+	}
+	if c.Redis.Addr != embedded {
+		if _, _, err := net.SplitHostPort(c.Redis.Addr); err != nil {
+			return fmt.Errorf("redis.addr: %q is not host:port", c.Redis.Addr)
+		}
+	}
+	if c.Redis.DB < 0 || c.Redis.DB > 15 {
+		return fmt.Errorf("redis.db: %d is not between 0 and 15", c.Redis.DB)
+	}
+	if c.WeChat.Token == "" {
+		return fmt.Errorf("wechat.token: required (the Token entered in the WeChat admin console)")
+	}
+	if len(c.WeChat.Token) < 3 || len(c.WeChat.Token) > 32 {
+		return fmt.Errorf("wechat.token: must be 3 to 32 characters")
+	}
+	if k := c.WeChat.EncodingAESKey; k != "" {
+		if len(k) != 43 {
+			return fmt.Errorf("wechat.encoding_aes_key: must be 43 characters, got %d", len(k))
+		}
+		if b, err := base64.StdEncoding.DecodeString(k + "="); err != nil || len(b) != 32 {
+			return fmt.Errorf("wechat.encoding_aes_key: not a valid EncodingAESKey (base64 of 32 bytes)")
+		}
+	}
+	if c.WeChat.AppID == "" {
+		return fmt.Errorf("wechat.app_id: required")
+	}
+	if c.WeChat.AppSecret == "" {
+		return fmt.Errorf("wechat.app_secret: required")
+	}
+	if c.WeChat.API != apiSimulator && c.WeChat.API != apiReal {
+		return fmt.Errorf("wechat.api: must be %q or %q", apiSimulator, apiReal)
+	}
+	if c.Session.TTL < time.Minute {
+		return fmt.Errorf("session.ttl: %s is shorter than a minute", c.Session.TTL)
+	}
+	if c.Push.Workers < 1 {
+		return fmt.Errorf("push.workers: must be at least 1")
+	}
+	return nil
+}
+
+func mask(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "xxxxx"
+}
+
+// LogValue keeps secrets out of logs.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("server.addr", c.Server.Addr),
+		slog.String("data_dir", c.DataDir),
+		slog.String("mongo.uri", store.RedactURI(c.Mongo.URI)),
+		slog.String("mongo.database", c.Mongo.Database),
+		slog.String("redis.addr", c.Redis.Addr),
+		slog.String("redis.password", mask(c.Redis.Password)),
+		slog.Int("redis.db", c.Redis.DB),
+		slog.String("wechat.app_id", c.WeChat.AppID),
+		slog.String("wechat.app_secret", mask(c.WeChat.AppSecret)),
+		slog.String("wechat.token", mask(c.WeChat.Token)),
+		slog.String("wechat.encoding_aes_key", mask(c.WeChat.EncodingAESKey)),
+		slog.String("wechat.api", c.WeChat.API),
+		slog.Duration("session.ttl", c.Session.TTL),
+		slog.Int("admin.openids", len(c.Admin.OpenIDs)),
+	)
+}

@@ -1,0 +1,77 @@
+// Command supplybot runs the supplybot WeChat official-account backend.
+//
+//	supplybot [-config config.yaml] [serve]   run the server (default)
+//	supplybot [-config config.yaml] menu sync push the custom menu to WeChat
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "supplybot:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run parses the command line and runs the subcommand until ctx ends.
+func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("supplybot", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "config.yaml", "configuration file")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: supplybot [-config FILE] [serve | menu sync]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := LoadConfig(*configPath, env)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stdout)
+	m := NewMain(cfg, log)
+
+	switch cmd := fs.Args(); {
+	case len(cmd) == 0 || (len(cmd) == 1 && cmd[0] == "serve"):
+		if err := m.Run(ctx); err != nil {
+			m.Close(context.Background())
+			return err
+		}
+		<-ctx.Done()
+		log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 9*time.Second)
+		defer cancel()
+		return m.Close(sctx)
+	case len(cmd) == 2 && cmd[0] == "menu" && cmd[1] == "sync":
+		return m.MenuSync(ctx)
+	default:
+		fs.Usage()
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+// newLogger logs JSON unless w is a terminal.
+func newLogger(w io.Writer) *slog.Logger {
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			return slog.New(slog.NewTextHandler(w, nil))
+		}
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}

@@ -1,0 +1,201 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+	"github.com/alicebob/miniredis/v2"
+)
+
+// EmbeddedMongo is FerretDB running in-process on SQLite files, reached over
+// the MongoDB wire protocol by the ordinary mongo-driver.
+type EmbeddedMongo struct {
+	uri    string
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// StartEmbeddedMongo starts FerretDB with its SQLite files under dir,
+// listening on listen (host:port, port 0 picks a free one). The server runs
+// until Close.
+func StartEmbeddedMongo(dir, listen string, log *slog.Logger) (*EmbeddedMongo, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	// FerretDB logs every connection at info and unknown commands such as
+	// the driver's endSessions as warnings; keep only its errors.
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: listen},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+		Logger:    slog.New(levelHandler{min: slog.LevelError, Handler: log.Handler().WithAttrs([]slog.Attr{slog.String("component", "ferretdb")})}),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start embedded FerretDB on %s: %w", listen, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = f.Run(ctx)
+	}()
+	return &EmbeddedMongo{uri: f.MongoDBURI(), cancel: cancel, done: done}, nil
+}
+
+// URI is the mongodb:// address clients connect to.
+func (e *EmbeddedMongo) URI() string { return e.uri }
+
+// Close stops the server and waits until its files are closed.
+func (e *EmbeddedMongo) Close() {
+	e.cancel()
+	<-e.done
+}
+
+// levelHandler drops records below min.
+type levelHandler struct {
+	min slog.Level
+	slog.Handler
+}
+
+func (h levelHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h levelHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return levelHandler{min: h.min, Handler: h.Handler.WithAttrs(attrs)}
+}
+
+func (h levelHandler) WithGroup(name string) slog.Handler {
+	return levelHandler{min: h.min, Handler: h.Handler.WithGroup(name)}
+}
+
+// EmbeddedRedis is miniredis running in-process. miniredis does not expire
+// keys by itself, so a ticker advances its clock in real time. String keys
+// are written to a snapshot file on Close and loaded on start, so sessions
+// survive a restart of the local default.
+type EmbeddedRedis struct {
+	m        *miniredis.Miniredis
+	snapshot string
+	stop     chan struct{}
+	wg       sync.WaitGroup
+}
+
+// StartEmbeddedRedis starts miniredis on listen. snapshot, when not empty,
+// is the file string keys are restored from and saved to.
+func StartEmbeddedRedis(listen, snapshot string) (*EmbeddedRedis, error) {
+	m := miniredis.NewMiniRedis()
+	if err := m.StartAddr(listen); err != nil {
+		return nil, fmt.Errorf("start embedded Redis on %s: %w", listen, err)
+	}
+	e := &EmbeddedRedis{m: m, snapshot: snapshot, stop: make(chan struct{})}
+	if snapshot != "" {
+		if err := e.restore(); err != nil {
+			m.Close()
+			return nil, err
+		}
+	}
+	e.wg.Add(1)
+	go e.tick() // exits on Close
+	return e, nil
+}
+
+func (e *EmbeddedRedis) tick() {
+	defer e.wg.Done()
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	last := time.Now()
+	for {
+		select {
+		case <-e.stop:
+			return
+		case now := <-t.C:
+			e.m.FastForward(now.Sub(last))
+			last = now
+		}
+	}
+}
+
+// Addr is host:port of the server.
+func (e *EmbeddedRedis) Addr() string { return e.m.Addr() }
+
+// Server exposes miniredis to tests (for example to stop it).
+func (e *EmbeddedRedis) Server() *miniredis.Miniredis { return e.m }
+
+// Close saves the snapshot and stops the server.
+func (e *EmbeddedRedis) Close() error {
+	close(e.stop)
+	e.wg.Wait()
+	var err error
+	if e.snapshot != "" {
+		err = e.save()
+	}
+	e.m.Close()
+	return err
+}
+
+type snapshotEntry struct {
+	Key   string        `json:"k"`
+	Value string        `json:"v"`
+	TTL   time.Duration `json:"ttl,omitempty"`
+}
+
+func (e *EmbeddedRedis) save() error {
+	var entries []snapshotEntry
+	for _, k := range e.m.Keys() {
+		if e.m.Type(k) != "string" {
+			continue
+		}
+		v, err := e.m.Get(k)
+		if err != nil {
+			continue
+		}
+		entries = append(entries, snapshotEntry{Key: k, Value: v, TTL: e.m.TTL(k)})
+	}
+	b, err := json.Marshal(entries)
+	if err != nil {
+		return err
+	}
+	tmp := e.snapshot + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return fmt.Errorf("save Redis snapshot: %w", err)
+	}
+	return os.Rename(tmp, e.snapshot)
+}
+
+func (e *EmbeddedRedis) restore() error {
+	b, err := os.ReadFile(e.snapshot)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read Redis snapshot: %w", err)
+	}
+	var entries []snapshotEntry
+	if err := json.Unmarshal(b, &entries); err != nil {
+		return fmt.Errorf("read Redis snapshot %s: %w", e.snapshot, err)
+	}
+	for _, en := range entries {
+		if err := e.m.Set(en.Key, en.Value); err != nil {
+			return err
+		}
+		if en.TTL > 0 {
+			e.m.SetTTL(en.Key, en.TTL)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+	"go.mongodb.org/mongo-driver/mongo/readpref"
+)
+
+// Mongo is the MongoDB database of the application: a real server or the
+// embedded FerretDB, reached the same way.
+type Mongo struct {
+	client *mongo.Client
+	db     *mongo.Database
+}
+
+// OpenMongo connects to uri, pings within ctx and ensures the indexes.
+func OpenMongo(ctx context.Context, uri, database string) (*Mongo, error) {
+	opts := options.Client().ApplyURI(uri).
+		SetServerSelectionTimeout(3 * time.Second).
+		SetConnectTimeout(3 * time.Second)
+	c, err := mongo.Connect(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("mongo %s: %w", redactURI(uri), err)
+	}
+	m := &Mongo{client: c, db: c.Database(database)}
+	if err := m.Ping(ctx); err != nil {
+		_ = c.Disconnect(context.Background())
+		return nil, fmt.Errorf("mongo %s: %w", redactURI(uri), err)
+	}
+	if err := m.ensureIndexes(ctx); err != nil {
+		_ = c.Disconnect(context.Background())
+		return nil, fmt.Errorf("mongo indexes: %w", err)
+	}
+	return m, nil
+}
+
+// Ping checks the primary answers.
+func (m *Mongo) Ping(ctx context.Context) error { return m.client.Ping(ctx, readpref.Primary()) }
+
+// Close disconnects.
+func (m *Mongo) Close(ctx context.Context) error { return m.client.Disconnect(ctx) }
+
+// DropDatabase removes every collection; tests use it to clean up.
+func (m *Mongo) DropDatabase(ctx context.Context) error { return m.db.Drop(ctx) }
+
+// Collection returns a collection of the database, for repositories in this package.
+func (m *Mongo) collection(name string) *mongo.Collection { return m.db.Collection(name) }
+
+// index is one index a repository needs.
+type index struct {
+	coll  string
+	model mongo.IndexModel
+}
+
+// indexes is appended to by each repository file in its init.
+var indexes []index
+
+func (m *Mongo) ensureIndexes(ctx context.Context) error {
+	for _, ix := range indexes {
+		if _, err := m.collection(ix.coll).Indexes().CreateOne(ctx, ix.model); err != nil {
+			return fmt.Errorf("%s: %w", ix.coll, err)
+		}
+	}
+	return nil
+}
+
+// translate maps driver errors to the package's sentinel errors.
+func translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return ErrNotFound
+	case mongo.IsDuplicateKeyError(err):
+		return fmt.Errorf("%w: %v", ErrConflict, err)
+	}
+	return err
+}
+
+// redactURI hides the password of a mongodb:// URI for logs and errors.
+func redactURI(uri string) string {
+	cs, err := parseURIUserinfo(uri)
+	if err != nil {
+		return "(unparsable URI)"
+	}
+	return cs
+}
