@@ -71,10 +71,23 @@ func (f *inflight) claim(ctx context.Context, key, via string) (string, error) {
 	return v, err
 }
 
+const pollInterval = 50 * time.Millisecond
+
+// waiting reports whether a retry of key is waiting for its reply.
+func (f *inflight) waiting(ctx context.Context, key string) bool {
+	_, ok, err := f.kv.Lookup(ctx, "wt:"+key)
+	return err == nil && ok
+}
+
 // await polls key until its handler is done or ctx ends; it returns the
 // reply to answer this retry with, or "" to answer "success".
 func (f *inflight) await(ctx context.Context, key string) string {
-	t := time.NewTicker(50 * time.Millisecond)
+	// Tell a handler that overran its own request that a retry is waiting
+	// and can answer passively (see waiting).
+	if dl, ok := ctx.Deadline(); ok {
+		_ = f.kv.Set(ctx, "wt:"+key, "1", time.Until(dl)+time.Second)
+	}
+	t := time.NewTicker(pollInterval)
 	defer t.Stop()
 	for {
 		s, err := f.state(ctx, key)

@@ -229,9 +229,10 @@ func (m *Main) observe(msg *bot.Message) {
 		switch {
 		case msg.IsEvent(bot.EventUnsubscribe):
 			m.Sim.Unfollow(msg.OpenID)
-		case msg.IsEvent(bot.EventSubscribe):
-			m.Sim.Follow(msg.OpenID)
 		default:
+			// Whoever writes to the account follows it, and each message
+			// opens the 48-hour customer-service window again.
+			m.Sim.Follow(msg.OpenID)
 			m.Sim.Touch(msg.OpenID)
 		}
 	}

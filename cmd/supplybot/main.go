@@ -57,7 +57,11 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) erro
 		log.Info("shutting down")
 		sctx, cancel := context.WithTimeout(context.Background(), 9*time.Second)
 		defer cancel()
-		return m.Close(sctx)
+		if err := m.Close(sctx); err != nil {
+			return fmt.Errorf("shutdown: %w", err)
+		}
+		log.Info("stopped")
+		return nil
 	case len(cmd) == 2 && cmd[0] == "menu" && cmd[1] == "sync":
 		return m.MenuSync(ctx)
 	default:

@@ -1,0 +1,299 @@
+package bot
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/silenceper/wechat/v2/util"
+
+	"supplybot/bot/sim"
+)
+
+const (
+	testToken  = "testtoken"
+	testAppID  = "wxtestapp0000001"
+	testSecret = "testsecret"
+	testAESKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+)
+
+type harness struct {
+	gw       *Gateway
+	sim      *sim.Server
+	client   *Client
+	kv       *memKV
+	calls    atomic.Int32
+	mu       sync.Mutex
+	followed []string
+	srv      *httptest.Server
+}
+
+// newHarness builds a gateway on the simulated WeChat API whose handler
+// answers "echo:<text>" after delay.
+func newHarness(t *testing.T, cfg GatewayConfig, delay time.Duration) *harness {
+	t.Helper()
+	old := util.DefaultHTTPClient
+	t.Cleanup(func() { util.DefaultHTTPClient = old })
+	h := &harness{kv: newMemKV(), sim: sim.New(sim.Options{AppID: testAppID, AppSecret: testSecret})}
+	h.client = NewClient(ClientConfig{AppID: testAppID, AppSecret: testSecret, Token: testToken, EncodingAESKey: testAESKey,
+		Transport: h.sim.RoundTripper(), KV: h.kv})
+	cfg.Token, cfg.AppID, cfg.EncodingAESKey = testToken, testAppID, testAESKey
+	handler := func(ctx context.Context, m *Message) (Reply, error) {
+		h.calls.Add(1)
+		time.Sleep(delay)
+		return Text("echo:" + m.Text), nil
+	}
+	followUp := func(ctx context.Context, openid, text, key string) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.followed = append(h.followed, openid+"|"+text)
+		return nil
+	}
+	h.gw = NewGateway(cfg, h.client, h.kv, handler, followUp, nil, nil)
+	h.srv = httptest.NewServer(h.gw)
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+func (h *harness) post(t *testing.T, mode string, body []byte) (int, string) {
+	t.Helper()
+	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: mode}
+	req, err := s.Request(h.srv.URL+"/wechat", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		return res.StatusCode, string(b)
+	}
+	text, err := s.ReplyText(b)
+	if err != nil {
+		t.Fatalf("reply: %v", err)
+	}
+	return res.StatusCode, text
+}
+
+func (h *harness) followUps() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.followed...)
+}
+
+func TestURLVerification(t *testing.T) {
+	h := newHarness(t, GatewayConfig{}, 0)
+	sign := func(token string) string {
+		q := url.Values{"timestamp": {"1714036504"}, "nonce": {"1514711492"}, "echostr": {"hello123"}}
+		q.Set("signature", util.Signature(token, "1714036504", "1514711492"))
+		return h.srv.URL + "/wechat?" + q.Encode()
+	}
+	for _, tc := range []struct {
+		name, url  string
+		wantStatus int
+		wantBody   string
+	}{
+		{"valid", sign(testToken), 200, "hello123"},
+		{"wrong token", sign("other"), 403, ""},
+		{"no signature", h.srv.URL + "/wechat?echostr=x&timestamp=1&nonce=2", 403, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := http.Get(tc.url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != tc.wantStatus {
+				t.Fatalf("status: got %d, want %d", res.StatusCode, tc.wantStatus)
+			}
+			if tc.wantBody != "" && string(b) != tc.wantBody {
+				t.Fatalf("body: got %q, want %q", b, tc.wantBody)
+			}
+		})
+	}
+}
+
+func TestPushModesRoundTrip(t *testing.T) {
+	h := newHarness(t, GatewayConfig{}, 0)
+	for i, mode := range []string{ModePlain, ModeCompatible, ModeSafe} {
+		t.Run(mode, func(t *testing.T) {
+			status, reply := h.post(t, mode, TextXML("user-"+mode, "你好 "+mode, int64(100+i)))
+			if status != 200 || reply != "echo:你好 "+mode {
+				t.Fatalf("got %d %q, want 200 %q", status, reply, "echo:你好 "+mode)
+			}
+		})
+	}
+	// A safe-mode reply is encrypted: its raw body has no plaintext.
+	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+	req, _ := s.Request(h.srv.URL+"/wechat", TextXML("u-raw", "秘密", 7))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if strings.Contains(string(raw), "秘密") || !strings.Contains(string(raw), "<Encrypt>") {
+		t.Fatalf("safe-mode reply not encrypted: %s", raw)
+	}
+}
+
+func TestForgedRequestsAreRefused(t *testing.T) {
+	h := newHarness(t, GatewayConfig{}, 0)
+	good := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+	forge := func(mutate func(q url.Values)) *http.Request {
+		req, _ := good.Request(h.srv.URL+"/wechat", TextXML("attacker", "hi", 1))
+		q := req.URL.Query()
+		mutate(q)
+		req.URL.RawQuery = q.Encode()
+		return req
+	}
+	cases := []struct {
+		name string
+		req  *http.Request
+		want int
+	}{
+		{"wrong signature", forge(func(q url.Values) { q.Set("signature", strings.Repeat("0", 40)) }), 403},
+		{"signature of another token", forge(func(q url.Values) { q.Set("signature", util.Signature("guess", q.Get("timestamp"), q.Get("nonce"))) }), 403},
+		{"wrong msg_signature", forge(func(q url.Values) { q.Set("msg_signature", strings.Repeat("a", 40)) }), 403},
+		{"missing msg_signature", forge(func(q url.Values) { q.Del("msg_signature") }), 403},
+		{"replayed signature with other nonce", forge(func(q url.Values) { q.Set("nonce", "999") }), 403},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := http.DefaultClient.Do(tc.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tc.want {
+				t.Fatalf("status: got %d, want %d", res.StatusCode, tc.want)
+			}
+		})
+	}
+	if n := h.calls.Load(); n != 0 {
+		t.Fatalf("handler ran %d times for forged requests, want 0", n)
+	}
+}
+
+func TestBadBodies(t *testing.T) {
+	h := newHarness(t, GatewayConfig{MaxBody: 4096}, 0)
+	big := TextXML("u", strings.Repeat("长", 2000), 1) // > 4 KiB
+	cases := []struct {
+		name string
+		mode string
+		body []byte
+		want int
+	}{
+		{"oversized plain", ModePlain, big, 413},
+		{"oversized safe", ModeSafe, big, 413},
+		{"malformed XML", ModePlain, []byte("<xml><FromUserName>u</xml"), 400},
+		{"not XML", ModePlain, []byte("hello"), 400},
+		{"no sender", ModePlain, []byte("<xml><MsgType>text</MsgType><Content>x</Content></xml>"), 200},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, _ := h.post(t, tc.mode, tc.body)
+			if status != tc.want {
+				t.Fatalf("status: got %d, want %d", status, tc.want)
+			}
+		})
+	}
+	if n := h.calls.Load(); n != 0 {
+		t.Fatalf("handler ran %d times for bad bodies, want 0", n)
+	}
+}
+
+func TestConcurrentRetriesRunHandlerOnce(t *testing.T) {
+	h := newHarness(t, GatewayConfig{}, 200*time.Millisecond)
+	body := TextXML("retry-user", "求购 轮毂", 424242)
+	var wg sync.WaitGroup
+	replies := make([]string, 3)
+	for i := range replies {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			_, replies[i] = h.post(t, ModeSafe, body)
+		}(i)
+	}
+	wg.Wait()
+	if n := h.calls.Load(); n != 1 {
+		t.Fatalf("handler ran %d times, want 1", n)
+	}
+	for i, r := range replies {
+		if r != "echo:求购 轮毂" {
+			t.Errorf("delivery %d: got %q, want the same reply", i, r)
+		}
+	}
+	if f := h.followUps(); len(f) != 0 {
+		t.Fatalf("follow-ups: got %v, want none", f)
+	}
+	// The same MsgId from another user is another message.
+	if _, r := h.post(t, ModePlain, TextXML("other-user", "求购 轮毂", 424242)); r != "echo:求购 轮毂" || h.calls.Load() != 2 {
+		t.Fatalf("other user's message: got %q after %d calls", r, h.calls.Load())
+	}
+}
+
+func TestEventsDedupeOnCreateTime(t *testing.T) {
+	h := newHarness(t, GatewayConfig{}, 0)
+	at := time.Unix(1700000000, 0)
+	h.post(t, ModePlain, EventXML("ev-user", "subscribe", "", at))
+	h.post(t, ModePlain, EventXML("ev-user", "subscribe", "", at))
+	h.post(t, ModePlain, EventXML("ev-user", "CLICK", "HELP", at))
+	if n := h.calls.Load(); n != 2 {
+		t.Fatalf("handler ran %d times, want 2 (a retry of subscribe is dropped, the click is not)", n)
+	}
+}
+
+func TestDeadlineFallbackSendsFollowUp(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Deadline: 100 * time.Millisecond}, 400*time.Millisecond)
+	start := time.Now()
+	status, reply := h.post(t, ModeSafe, TextXML("slow-user", "查供应 PCB", 77))
+	if status != 200 || reply != "" {
+		t.Fatalf("got %d %q, want 200 and success", status, reply)
+	}
+	if el := time.Since(start); el > 350*time.Millisecond {
+		t.Fatalf("answered after %s, want about the 100 ms deadline", el)
+	}
+	if err := h.gw.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if f := h.followUps(); len(f) != 1 || f[0] != "slow-user|echo:查供应 PCB" {
+		t.Fatalf("follow-ups: got %v, want one with the reply", f)
+	}
+	// A retry after the follow-up was queued gets success, not the reply again.
+	if _, r := h.post(t, ModeSafe, TextXML("slow-user", "查供应 PCB", 77)); r != "" {
+		t.Fatalf("retry after follow-up: got %q, want success", r)
+	}
+	if f := h.followUps(); len(f) != 1 || h.calls.Load() != 1 {
+		t.Fatalf("after retry: %d follow-ups, %d handler runs, want 1 and 1", len(f), h.calls.Load())
+	}
+}
+
+func TestRetryDuringSlowHandlerAnswersPassively(t *testing.T) {
+	// The handler (220 ms) outlasts the first delivery's deadline (150 ms)
+	// and ends within the retry's.
+	h := newHarness(t, GatewayConfig{Deadline: 150 * time.Millisecond}, 220*time.Millisecond)
+	body := TextXML("retry-slow", "我的发布", 88)
+	if _, r := h.post(t, ModePlain, body); r != "" {
+		t.Fatalf("first delivery: got %q, want success at the deadline", r)
+	}
+	// WeChat retries; the handler finishes while the retry waits.
+	if _, r := h.post(t, ModePlain, body); r != "echo:我的发布" {
+		t.Fatalf("retry: got %q, want the reply", r)
+	}
+	h.gw.Wait(context.Background())
+	if f := h.followUps(); len(f) != 0 {
+		t.Fatalf("follow-ups: got %v, want none (the retry delivered it)", f)
+	}
+}

@@ -1,0 +1,108 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// memKV is an in-memory KV for the engine's unit tests; the real Redis
+// implementation is exercised by the end-to-end tests in cmd/supplybot.
+type memKV struct {
+	mu   sync.Mutex
+	m    map[string]string
+	exp  map[string]time.Time
+	fail error // when set, every call fails with it
+}
+
+func newMemKV() *memKV { return &memKV{m: map[string]string{}, exp: map[string]time.Time{}} }
+
+func (k *memKV) live(key string) (string, bool) {
+	if t, ok := k.exp[key]; ok && time.Now().After(t) {
+		delete(k.m, key)
+		delete(k.exp, key)
+	}
+	v, ok := k.m[key]
+	return v, ok
+}
+
+func (k *memKV) set(key, v string, ttl time.Duration) {
+	k.m[key] = v
+	if ttl > 0 {
+		k.exp[key] = time.Now().Add(ttl)
+	} else {
+		delete(k.exp, key)
+	}
+}
+
+func (k *memKV) Lookup(_ context.Context, key string) (string, bool, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.fail != nil {
+		return "", false, k.fail
+	}
+	v, ok := k.live(key)
+	return v, ok, nil
+}
+
+func (k *memKV) Set(_ context.Context, key, v string, ttl time.Duration) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.fail != nil {
+		return k.fail
+	}
+	k.set(key, v, ttl)
+	return nil
+}
+
+func (k *memKV) SetNX(_ context.Context, key, v string, ttl time.Duration) (bool, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.fail != nil {
+		return false, k.fail
+	}
+	if _, ok := k.live(key); ok {
+		return false, nil
+	}
+	k.set(key, v, ttl)
+	return true, nil
+}
+
+func (k *memKV) Del(_ context.Context, keys ...string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, key := range keys {
+		delete(k.m, key)
+	}
+	return k.fail
+}
+
+func (k *memKV) DelIfEqual(_ context.Context, key, v string) (bool, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if cur, ok := k.live(key); ok && cur == v {
+		delete(k.m, key)
+		return true, nil
+	}
+	return false, k.fail
+}
+
+func (k *memKV) Incr(_ context.Context, key string, ttl time.Duration) (int64, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	cur, ok := k.live(key)
+	n, _ := strconv.ParseInt(cur, 10, 64)
+	n++
+	if !ok {
+		k.set(key, strconv.FormatInt(n, 10), ttl)
+	} else {
+		k.m[key] = strconv.FormatInt(n, 10)
+	}
+	return n, k.fail
+}
+
+func (k *memKV) Ping(context.Context) error { return k.fail }
+
+var errKVDown = errors.New("connection refused")

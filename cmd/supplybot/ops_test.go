@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"supplybot/bot"
+	"supplybot/store"
+)
+
+// tcpProxy forwards a local port to target and can cut every connection,
+// so a test can take a real server "down" without owning it.
+type tcpProxy struct {
+	target string
+	addr   string
+	mu     sync.Mutex
+	ln     net.Listener
+	conns  []net.Conn
+}
+
+func newTCPProxy(t *testing.T, target string) *tcpProxy {
+	t.Helper()
+	p := &tcpProxy{target: target}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.addr = ln.Addr().String()
+	p.serve(ln)
+	t.Cleanup(p.down)
+	return p
+}
+
+func (p *tcpProxy) serve(ln net.Listener) {
+	p.mu.Lock()
+	p.ln = ln
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			u, err := net.Dial("tcp", p.target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, u)
+			p.mu.Unlock()
+			go func() { io.Copy(u, c); u.Close() }()
+			go func() { io.Copy(c, u); c.Close() }()
+		}
+	}()
+}
+
+// down closes the listener and every connection.
+func (p *tcpProxy) down() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln != nil {
+		p.ln.Close()
+		p.ln = nil
+	}
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// up listens again on the same address.
+func (p *tcpProxy) up(t *testing.T) {
+	t.Helper()
+	ln, err := net.Listen("tcp", p.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.serve(ln)
+}
+
+func TestReadinessFollowsRedis(t *testing.T) {
+	cfg := testConfig(t)
+	proxy := newTCPProxy(t, cfg.Redis.Addr)
+	cfg.Redis.Addr = proxy.addr
+	m := mustRun(t, cfg, nil)
+
+	if s, b := get(t, m.URL()+"/readyz"); s != 200 {
+		t.Fatalf("readyz before the outage: %d %s", s, b)
+	}
+	proxy.down()
+	start := time.Now()
+	if s, _ := get(t, m.URL()+"/readyz"); s != 503 {
+		t.Fatalf("readyz while Redis is down: got %d, want 503", s)
+	}
+	if el := time.Since(start); el > 3*time.Second {
+		t.Fatalf("readyz took %s while Redis was down, want about a second", el)
+	}
+	if s, _ := get(t, m.URL()+"/healthz"); s != 200 {
+		t.Fatalf("healthz while Redis is down: got %d, want 200 (the process is up)", s)
+	}
+	proxy.up(t)
+	eventually(t, "readiness after Redis is back", func() bool {
+		s, _ := get(t, m.URL()+"/readyz")
+		return s == 200
+	})
+}
+
+func TestEmbeddedDataSurvivesRestart(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Mongo.URI, cfg.Redis.Addr = embedded, embedded
+	cfg.Mongo.EmbeddedListen, cfg.Redis.EmbeddedListen = "127.0.0.1:0", "127.0.0.1:0"
+	ctx := context.Background()
+
+	first := NewMain(cfg, nil)
+	if err := first.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Outbox.Enqueue(ctx, store.OutboxItem{Key: "persist-1", Kind: "custom", OpenID: "nobody", Text: "留存", NextAt: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	sessions := bot.NewSessions(first.Redis, time.Hour)
+	if err := sessions.Save(ctx, "persist-user", &bot.Session{Flow: "post", Step: "quantity"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	second := NewMain(cfg, nil)
+	if err := second.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close(ctx)
+	it, err := second.Outbox.Get(ctx, "persist-1")
+	if err != nil || it.Text != "留存" {
+		t.Fatalf("MongoDB after restart: got %+v, %v", it, err)
+	}
+	s, err := bot.NewSessions(second.Redis, time.Hour).Load(ctx, "persist-user")
+	if err != nil || s.Flow != "post" || s.Step != "quantity" {
+		t.Fatalf("session after restart: got %+v, %v", s, err)
+	}
+}
+
+func TestShutdownFinishesRequestsInFlight(t *testing.T) {
+	m := NewMain(testConfig(t), nil)
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m.Router.Exact(func(ctx context.Context, msg *bot.Message) (bot.Reply, error) {
+		time.Sleep(500 * time.Millisecond)
+		return bot.Text("做完了"), nil
+	}, "慢")
+	got := make(chan string, 1)
+	go func() {
+		_, reply := send(t, m, bot.ModeSafe, bot.TextXML("shutdown-u", "慢", 1))
+		got <- reply
+	}()
+	time.Sleep(150 * time.Millisecond) // the request is in the handler
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := m.Close(ctx); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if r := <-got; r != "做完了" {
+		t.Fatalf("in-flight request: got %q, want its reply", r)
+	}
+	if el := time.Since(start); el > 10*time.Second {
+		t.Fatalf("shutdown took %s", el)
+	}
+	if _, err := net.DialTimeout("tcp", m.Addr(), 200*time.Millisecond); err == nil {
+		t.Fatal("still accepting connections after Close")
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger and the test at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  []byte
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b = append(s.b, p...)
+	return len(p), nil
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return string(s.b)
+}
+
+// TestRunStopsOnSignal runs the command as main does; cancelling its
+// context is what SIGTERM and SIGINT do through signal.NotifyContext.
+func TestRunStopsOnSignal(t *testing.T) {
+	env := []string{
+		"SUPPLYBOT_SERVER_ADDR=127.0.0.1:0",
+		"SUPPLYBOT_DATA_DIR=" + t.TempDir(),
+		"SUPPLYBOT_MONGO_EMBEDDED_LISTEN=127.0.0.1:0",
+		"SUPPLYBOT_REDIS_EMBEDDED_LISTEN=127.0.0.1:0",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"-config", "../../config.yaml"}, env, &out, &out) }()
+	eventually(t, "the ready line", func() bool { return strings.Contains(out.String(), "supplybot is ready") })
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v, want nil (exit 0)", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return within 10 s of the signal")
+	}
+	if !strings.Contains(out.String(), "stopped") {
+		t.Fatalf("no stop line in the log:\n%s", out.String())
+	}
+}
