@@ -1,0 +1,176 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+func init() {
+	indexes = append(indexes,
+		index{"members", mongo.IndexModel{Keys: bson.D{{Key: "enterprise_id", Value: 1}}}},
+		index{"enterprises", mongo.IndexModel{Keys: bson.D{{Key: "invite_code", Value: 1}}, Options: options.Index().SetUnique(true)}},
+		index{"enterprises", mongo.IndexModel{Keys: bson.D{{Key: "name", Value: 1}}}},
+	)
+}
+
+// Enterprises is the repository of registered companies. A user belongs to
+// at most one enterprise: the collection "members" keyed by openid guards
+// that, because a unique index on an array field is not enforced by
+// FerretDB. Without transactions, a failed second write undoes the first.
+type Enterprises struct{ c, members *mongo.Collection }
+
+// Enterprises returns the repository.
+func (m *Mongo) Enterprises() *Enterprises {
+	return &Enterprises{c: m.collection("enterprises"), members: m.collection("members")}
+}
+
+type member struct {
+	OpenID       string    `bson:"_id"`
+	EnterpriseID string    `bson:"enterprise_id"`
+	At           time.Time `bson:"at"`
+}
+
+// join claims openid for the enterprise; ErrConflict if it belongs to one.
+func (r *Enterprises) join(ctx context.Context, openid, enterpriseID string) error {
+	_, err := r.members.InsertOne(ctx, member{OpenID: openid, EnterpriseID: enterpriseID, At: time.Now().UTC()})
+	return translate(err)
+}
+
+func (r *Enterprises) leave(ctx context.Context, openids ...string) {
+	if len(openids) > 0 {
+		_, _ = r.members.DeleteMany(context.WithoutCancel(ctx), bson.M{"_id": bson.M{"$in": openids}})
+	}
+}
+
+// NewID returns a random record id.
+func NewID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Create stores e with a new id and invite code. It returns ErrConflict
+// when one of its contacts already belongs to an enterprise.
+func (r *Enterprises) Create(ctx context.Context, e *Enterprise) error {
+	now := time.Now().UTC()
+	if e.ID == "" {
+		e.ID = NewID()
+	}
+	if e.InviteCode == "" {
+		e.InviteCode = inviteCode()
+	}
+	e.CreatedAt, e.UpdatedAt = now, now
+	var joined []string
+	for _, c := range e.Contacts {
+		if err := r.join(ctx, c.OpenID, e.ID); err != nil {
+			r.leave(ctx, joined...)
+			return err
+		}
+		joined = append(joined, c.OpenID)
+	}
+	if _, err := r.c.InsertOne(ctx, e); err != nil {
+		r.leave(ctx, joined...)
+		return translate(err)
+	}
+	return nil
+}
+
+// inviteCode is six characters that are easy to read aloud.
+func inviteCode() string {
+	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// Get returns the enterprise with id, or ErrNotFound.
+func (r *Enterprises) Get(ctx context.Context, id string) (Enterprise, error) {
+	var e Enterprise
+	err := r.c.FindOne(ctx, bson.M{"_id": id}).Decode(&e)
+	return e, translate(err)
+}
+
+// ByOpenID returns the enterprise the user belongs to, or ErrNotFound.
+func (r *Enterprises) ByOpenID(ctx context.Context, openid string) (Enterprise, error) {
+	var mb member
+	if err := r.members.FindOne(ctx, bson.M{"_id": openid}).Decode(&mb); err != nil {
+		return Enterprise{}, translate(err)
+	}
+	return r.Get(ctx, mb.EnterpriseID)
+}
+
+// ByInviteCode returns the enterprise with the code, or ErrNotFound.
+func (r *Enterprises) ByInviteCode(ctx context.Context, code string) (Enterprise, error) {
+	var e Enterprise
+	err := r.c.FindOne(ctx, bson.M{"invite_code": code}).Decode(&e)
+	return e, translate(err)
+}
+
+// AddContact adds c to the enterprise unless the user already belongs to one.
+func (r *Enterprises) AddContact(ctx context.Context, id string, c Contact) error {
+	c.JoinedAt = time.Now().UTC()
+	if err := r.join(ctx, c.OpenID, id); err != nil {
+		return err
+	}
+	res, err := r.c.UpdateOne(ctx, bson.M{"_id": id},
+		bson.M{"$push": bson.M{"contacts": c}, "$set": bson.M{"updated_at": c.JoinedAt}})
+	if err == nil && res.MatchedCount == 0 {
+		err = ErrNotFound
+	}
+	if err != nil {
+		r.leave(ctx, c.OpenID)
+		return translate(err)
+	}
+	return nil
+}
+
+// RemoveContact deletes the user's personal data from the enterprise and
+// deletes the enterprise when it was its last contact. It reports whether
+// the enterprise was deleted.
+func (r *Enterprises) RemoveContact(ctx context.Context, openid string) (deleted bool, err error) {
+	e, err := r.ByOpenID(ctx, openid)
+	if err != nil {
+		return false, err
+	}
+	defer r.leave(ctx, openid)
+	if len(e.Contacts) <= 1 {
+		_, err := r.c.DeleteOne(ctx, bson.M{"_id": e.ID})
+		return err == nil, translate(err)
+	}
+	// FerretDB's $pull takes no condition: write the remaining contacts,
+	// guarded by updated_at so a concurrent change is not overwritten.
+	rest := make([]Contact, 0, len(e.Contacts)-1)
+	for _, c := range e.Contacts {
+		if c.OpenID != openid {
+			rest = append(rest, c)
+		}
+	}
+	res, err := r.c.UpdateOne(ctx, bson.M{"_id": e.ID, "updated_at": e.UpdatedAt},
+		bson.M{"$set": bson.M{"contacts": rest, "updated_at": time.Now().UTC()}})
+	if err == nil && res.MatchedCount == 0 {
+		err = fmt.Errorf("%w: enterprise changed meanwhile; try again", ErrConflict)
+	}
+	return false, translate(err)
+}
+
+// SetVerified marks the enterprise verified or not.
+func (r *Enterprises) SetVerified(ctx context.Context, id string, v bool) error {
+	res, err := r.c.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"verified": v, "updated_at": time.Now().UTC()}})
+	if err != nil {
+		return translate(err)
+	}
+	if res.MatchedCount == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

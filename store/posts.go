@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+func init() {
+	for _, coll := range []string{"demands", "offers"} {
+		indexes = append(indexes,
+			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "no", Value: 1}}, Options: options.Index().SetUnique(true)}},
+			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "openid", Value: 1}, {Key: "created_at", Value: -1}}}},
+			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "enterprise_id", Value: 1}, {Key: "status", Value: 1}}}},
+			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "expires_at", Value: 1}}}},
+			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "keywords", Value: 1}, {Key: "status", Value: 1}}}},
+			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "category_code", Value: 1}, {Key: "status", Value: 1}}}},
+		)
+	}
+}
+
+// Posts is the repository of demands or offers (one collection each).
+type Posts struct {
+	kind     string
+	c        *mongo.Collection
+	counters *mongo.Collection
+}
+
+// Demands returns the demands repository.
+func (m *Mongo) Demands() *Posts { return m.posts(KindDemand) }
+
+// Offers returns the offers repository.
+func (m *Mongo) Offers() *Posts { return m.posts(KindOffer) }
+
+// Posts returns the repository of kind.
+func (m *Mongo) Posts(kind string) *Posts { return m.posts(kind) }
+
+func (m *Mongo) posts(kind string) *Posts {
+	return &Posts{kind: kind, c: m.collection(collectionOf(kind)), counters: m.collection("counters")}
+}
+
+// firstNo is the first record number of each kind (D1001, O1001).
+const firstNo = 1000
+
+// nextNo takes the next number of the kind from the counters collection.
+func (r *Posts) nextNo(ctx context.Context) (string, error) {
+	var doc struct {
+		Seq int64 `bson:"seq"`
+	}
+	err := r.counters.FindOneAndUpdate(ctx, bson.M{"_id": r.kind}, bson.M{"$inc": bson.M{"seq": 1}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&doc)
+	if err != nil {
+		return "", translate(err)
+	}
+	return NoPrefix(r.kind) + strconv.FormatInt(firstNo+doc.Seq, 10), nil
+}
+
+// Create stores p as open with a new id and number; CreatedAt and
+// ExpiresAt default to now and now + 30 days.
+func (r *Posts) Create(ctx context.Context, p *Post) error {
+	no, err := r.nextNo(ctx)
+	if err != nil {
+		return fmt.Errorf("number: %w", err)
+	}
+	now := time.Now().UTC()
+	p.ID, p.No, p.Kind = NewID(), no, r.kind
+	if p.Status == "" {
+		p.Status = StatusOpen
+	}
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = now
+	}
+	p.UpdatedAt = now
+	if p.ExpiresAt.IsZero() {
+		p.ExpiresAt = p.CreatedAt.Add(DefaultPostLifetime)
+	}
+	if p.Certifications == nil {
+		p.Certifications = []string{}
+	}
+	if p.Keywords == nil {
+		p.Keywords = []string{}
+	}
+	_, err = r.c.InsertOne(ctx, p)
+	return translate(err)
+}
+
+// ByNo returns the record with number no (case-insensitive), or ErrNotFound.
+func (r *Posts) ByNo(ctx context.Context, no string) (Post, error) {
+	var p Post
+	err := r.c.FindOne(ctx, bson.M{"no": strings.ToUpper(no)}).Decode(&p)
+	return p, translate(err)
+}
+
+// Get returns the record with id, or ErrNotFound.
+func (r *Posts) Get(ctx context.Context, id string) (Post, error) {
+	var p Post
+	err := r.c.FindOne(ctx, bson.M{"_id": id}).Decode(&p)
+	return p, translate(err)
+}
+
+// Replace stores an edited record (same id), bumping UpdatedAt.
+func (r *Posts) Replace(ctx context.Context, p *Post) error {
+	p.UpdatedAt = time.Now().UTC()
+	res, err := r.c.ReplaceOne(ctx, bson.M{"_id": p.ID}, p)
+	if err != nil {
+		return translate(err)
+	}
+	if res.MatchedCount == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// Close sets a record's status (closed, removed) with the reason.
+func (r *Posts) Close(ctx context.Context, id, status, reason string, viaPlatform *bool) error {
+	set := bson.M{"status": status, "closed_reason": reason, "updated_at": time.Now().UTC()}
+	if viaPlatform != nil {
+		set["via_platform"] = *viaPlatform
+	}
+	return r.updateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
+}
+
+// Renew reopens a record until expiresAt.
+func (r *Posts) Renew(ctx context.Context, id string, expiresAt time.Time) error {
+	return r.updateOne(ctx, bson.M{"_id": id}, bson.M{
+		"$set":   bson.M{"status": StatusOpen, "expires_at": expiresAt, "updated_at": time.Now().UTC()},
+		"$unset": bson.M{"reminded_at": ""},
+	})
+}
+
+func (r *Posts) updateOne(ctx context.Context, filter, update bson.M) error {
+	res, err := r.c.UpdateOne(ctx, filter, update)
+	if err != nil {
+		return translate(err)
+	}
+	if res.MatchedCount == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// ByOpenID lists the user's records, newest first (at most limit).
+func (r *Posts) ByOpenID(ctx context.Context, openid string, limit int) ([]Post, error) {
+	return r.find(ctx, bson.M{"openid": openid, "status": bson.M{"$ne": StatusRemoved}},
+		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
+}
+
+// Open lists every open, unexpired record (for loading the matching engine).
+func (r *Posts) Open(ctx context.Context, now time.Time) ([]Post, error) {
+	return r.find(ctx, bson.M{"status": StatusOpen, "expires_at": bson.M{"$gt": now}}, nil)
+}
+
+// ExpiringBetween lists open records expiring in [from, to) not yet reminded.
+func (r *Posts) ExpiringBetween(ctx context.Context, from, to time.Time) ([]Post, error) {
+	return r.find(ctx, bson.M{"status": StatusOpen, "expires_at": bson.M{"$gte": from, "$lt": to}, "reminded_at": bson.M{"$exists": false}}, nil)
+}
+
+// MarkReminded records that the expiry reminder was queued.
+func (r *Posts) MarkReminded(ctx context.Context, id string, at time.Time) error {
+	return r.updateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"reminded_at": at}})
+}
+
+// ExpireDue sets every open record past its expiry to expired and returns them.
+func (r *Posts) ExpireDue(ctx context.Context, now time.Time) ([]Post, error) {
+	due, err := r.find(ctx, bson.M{"status": StatusOpen, "expires_at": bson.M{"$lte": now}}, nil)
+	if err != nil || len(due) == 0 {
+		return nil, err
+	}
+	ids := make([]string, len(due))
+	for i, p := range due {
+		ids[i] = p.ID
+	}
+	_, err = r.c.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "status": StatusOpen},
+		bson.M{"$set": bson.M{"status": StatusExpired, "updated_at": now}})
+	return due, translate(err)
+}
+
+// RemoveByOpenID marks the user's records removed and erases their openid
+// (the user deregistered).
+func (r *Posts) RemoveByOpenID(ctx context.Context, openid string) (int64, error) {
+	res, err := r.c.UpdateMany(ctx, bson.M{"openid": openid}, bson.M{"$set": bson.M{
+		"status": StatusRemoved, "openid": "", "updated_at": time.Now().UTC()}})
+	if err != nil {
+		return 0, translate(err)
+	}
+	return res.ModifiedCount, nil
+}
+
+// SearchQuery selects open records. Keywords match the records' keyword
+// arrays (our own tokens: FerretDB has no $text, and Chinese needs its own
+// words anyway); an empty list matches every record of the filters.
+type SearchQuery struct {
+	Keywords       []string
+	CategoryPrefix string // dot path prefix, e.g. "auto.chassis"
+	Province, City string
+	VerifiedOnly   bool
+	Now            time.Time
+	Offset, Limit  int
+}
+
+// SearchResult is one page and whether more follow.
+type SearchResult struct {
+	Posts []Post
+	More  bool
+}
+
+// searchWindow bounds how many candidates are ranked in memory.
+const searchWindow = 500
+
+// Search returns open records ranked by how many keywords they share, then
+// by freshness (newest first).
+func (r *Posts) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
+	filter := bson.M{"status": StatusOpen, "expires_at": bson.M{"$gt": q.Now}}
+	if len(q.Keywords) > 0 {
+		filter["keywords"] = bson.M{"$in": q.Keywords}
+	}
+	if q.CategoryPrefix != "" {
+		// The code itself or any code below it in the taxonomy.
+		filter["category_code"] = bson.M{"$regex": "^" + regexp.QuoteMeta(q.CategoryPrefix) + `(\.|$)`}
+	}
+	if q.Province != "" {
+		filter["region.province"] = q.Province
+	}
+	if q.City != "" {
+		filter["region.city"] = q.City
+	}
+	if q.VerifiedOnly {
+		filter["verified"] = true
+	}
+	found, err := r.find(ctx, filter, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(searchWindow))
+	if err != nil {
+		return SearchResult{}, err
+	}
+	want := map[string]bool{}
+	for _, k := range q.Keywords {
+		want[k] = true
+	}
+	hits := func(p Post) int {
+		n := 0
+		for _, k := range p.Keywords {
+			if want[k] {
+				n++
+			}
+		}
+		return n
+	}
+	sort.SliceStable(found, func(i, j int) bool { return hits(found[i]) > hits(found[j]) })
+	if q.Limit <= 0 {
+		q.Limit = 5
+	}
+	if q.Offset >= len(found) {
+		return SearchResult{}, nil
+	}
+	end := min(q.Offset+q.Limit, len(found))
+	return SearchResult{Posts: found[q.Offset:end], More: end < len(found)}, nil
+}
+
+func (r *Posts) find(ctx context.Context, filter bson.M, opts *options.FindOptions) ([]Post, error) {
+	cur, err := r.c.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, translate(err)
+	}
+	var out []Post
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, translate(err)
+	}
+	return out, nil
+}

@@ -1,0 +1,106 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"supplybot/store"
+	"supplybot/store/storetest"
+)
+
+func TestEnterpriseContactsAreUnique(t *testing.T) {
+	m := storetest.Mongo(t)
+	ents := m.Enterprises()
+	ctx := context.Background()
+	a := &store.Enterprise{Name: "重庆青山工业有限公司", Role: store.RoleParts, Contacts: []store.Contact{{OpenID: "u1", Name: "张伟", Mobile: "13800001111"}}}
+	if err := ents.Create(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	b := &store.Enterprise{Name: "另一家", Role: store.RoleOther, Contacts: []store.Contact{{OpenID: "u1"}}}
+	if err := ents.Create(ctx, b); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("second enterprise with the same contact: got %v, want ErrConflict", err)
+	}
+	if err := ents.AddContact(ctx, a.ID, store.Contact{OpenID: "u2", Name: "李娜"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ents.AddContact(ctx, a.ID, store.Contact{OpenID: "u2"}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("adding a contact twice: got %v, want ErrConflict", err)
+	}
+	got, err := ents.ByInviteCode(ctx, a.InviteCode)
+	if err != nil || got.ID != a.ID || len(got.Contacts) != 2 {
+		t.Fatalf("by invite code: got %+v, %v", got, err)
+	}
+	if deleted, err := ents.RemoveContact(ctx, "u1"); err != nil || deleted {
+		t.Fatalf("remove one of two contacts: deleted=%v err=%v", deleted, err)
+	}
+	if deleted, err := ents.RemoveContact(ctx, "u2"); err != nil || !deleted {
+		t.Fatalf("remove the last contact: deleted=%v err=%v, want the enterprise deleted", deleted, err)
+	}
+	if _, err := ents.Get(ctx, a.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("enterprise after its last contact left: got %v, want ErrNotFound", err)
+	}
+}
+
+func TestPostsNumberingSearchAndLifecycle(t *testing.T) {
+	m := storetest.Mongo(t)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	d := m.Demands()
+	mk := func(product, code string, kw []string, city string, age time.Duration) *store.Post {
+		p := &store.Post{Product: product, CategoryCode: code, Keywords: kw, OpenID: "u1", EnterpriseID: "e1",
+			Region: store.Region{Province: "重庆市", City: city}, CreatedAt: now.Add(-age)}
+		if err := d.Create(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	p1 := mk("轮毂", "auto.chassis.wheel", []string{"轮毂", "轮圈"}, "重庆市", 3*time.Hour)
+	p2 := mk("铝合金轮毂", "auto.chassis.wheel", []string{"轮毂", "铝合金"}, "重庆市", 2*time.Hour)
+	p3 := mk("制动盘", "auto.chassis.brake", []string{"制动盘"}, "重庆市", time.Hour)
+	if p1.No != "D1001" || p2.No != "D1002" || p3.No != "D1003" {
+		t.Fatalf("numbers: got %s %s %s, want D1001 D1002 D1003", p1.No, p2.No, p3.No)
+	}
+	o := &store.Post{Product: "PCB"}
+	if err := m.Offers().Create(ctx, o); err != nil || o.No != "O1001" {
+		t.Fatalf("offer number: got %s, %v, want O1001", o.No, err)
+	}
+	if got, err := d.ByNo(ctx, "d1002"); err != nil || got.ID != p2.ID {
+		t.Fatalf("ByNo lower case: got %+v, %v", got, err)
+	}
+
+	res, err := d.Search(ctx, store.SearchQuery{Keywords: []string{"轮毂", "铝合金"}, Now: now, Limit: 1})
+	if err != nil || len(res.Posts) != 1 || res.Posts[0].ID != p2.ID || !res.More {
+		t.Fatalf("search page 1: got %+v, %v; want D1002 (two keywords) and more", res, err)
+	}
+	res, _ = d.Search(ctx, store.SearchQuery{Keywords: []string{"轮毂", "铝合金"}, Now: now, Offset: 1, Limit: 1})
+	if len(res.Posts) != 1 || res.Posts[0].ID != p1.ID || res.More {
+		t.Fatalf("search page 2: got %+v, want D1001 and no more", res)
+	}
+	res, _ = d.Search(ctx, store.SearchQuery{CategoryPrefix: "auto.chassis", Now: now, Limit: 10})
+	if len(res.Posts) != 3 || res.Posts[0].ID != p3.ID {
+		t.Fatalf("search by branch: got %d posts, want 3 newest first", len(res.Posts))
+	}
+	res, _ = d.Search(ctx, store.SearchQuery{CategoryPrefix: "auto.chassis.wheel", Now: now, Limit: 10})
+	if len(res.Posts) != 2 {
+		t.Fatalf("search by leaf: got %d posts, want 2", len(res.Posts))
+	}
+
+	if err := d.Close(ctx, p1.ID, store.StatusClosed, "已成交", nil); err != nil {
+		t.Fatal(err)
+	}
+	due, err := d.ExpireDue(ctx, now.Add(31*24*time.Hour))
+	if err != nil || len(due) != 2 {
+		t.Fatalf("expire: got %d, %v, want the two open ones", len(due), err)
+	}
+	if open, _ := d.Open(ctx, now); len(open) != 0 {
+		t.Fatalf("open after expiry: got %d, want 0", len(open))
+	}
+	if err := d.Renew(ctx, p2.ID, now.Add(30*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if open, _ := d.Open(ctx, now); len(open) != 1 {
+		t.Fatalf("open after renewal: got %d, want 1", len(open))
+	}
+}
