@@ -225,3 +225,20 @@ func TestRunStopsOnSignal(t *testing.T) {
 		t.Fatalf("no stop line in the log:\n%s", out.String())
 	}
 }
+
+func TestSimulatorOnlyWithSimulatedAPI(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.WeChat.API = apiReal
+	m := mustRun(t, cfg, nil)
+	if m.Sim != nil {
+		t.Fatal("simulator created for the real API")
+	}
+	for _, path := range []string{"/sim/", "/sim/api/pushes?openid=x", "/sim/api/send"} {
+		if s, _ := get(t, m.URL()+path); s != 404 {
+			t.Errorf("GET %s with the real API: got %d, want 404", path, s)
+		}
+	}
+	if s, _ := get(t, m.URL()+"/healthz"); s != 200 {
+		t.Fatalf("healthz: %d", s)
+	}
+}
