@@ -1,0 +1,282 @@
+package match
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Engine is an in-memory index of the open records of both sides. It is safe
+// for concurrent use.
+//
+// Candidate retrieval: for a query record, the opposite side's records in the
+// same category branch are visited, plus the records sharing at least one term
+// (normalised keyword or product) through an inverted index. Records with an
+// unknown category are therefore found through their keywords only. Pairs that
+// are only related through a word contained in a product string (not equal to
+// a keyword) are scored by Score but not retrieved by the index.
+type Engine struct {
+	opts Options
+	now  func() time.Time // for Upsert's expiry check; replaceable in tests
+
+	mu     sync.RWMutex
+	byID   map[string]*entry
+	idx    [2]sideIndex      // indexed by Side
+	intern map[string]string // vocabulary (terms, categories, places, units, certs)
+}
+
+type entry struct {
+	feat *features
+	rec  Record
+}
+
+// internW returns the canonical copy of s, adding it; e.mu held for writing.
+func (e *Engine) internW(s string) string {
+	if v, ok := e.intern[s]; ok {
+		return v
+	}
+	e.intern[s] = s
+	return s
+}
+
+// internR returns the canonical copy of s if known; e.mu held for reading.
+func (e *Engine) internR(s string) string {
+	if v, ok := e.intern[s]; ok {
+		return v
+	}
+	return s
+}
+
+type sideIndex struct {
+	branch map[string]map[*entry]struct{}
+	term   map[string]map[*entry]struct{}
+}
+
+// NewEngine returns an empty engine. Zero options get the defaults
+// (threshold 0.5, limit 20).
+func NewEngine(opts Options) *Engine {
+	if opts.Threshold <= 0 {
+		opts.Threshold = DefaultThreshold
+	}
+	if opts.Limit <= 0 {
+		opts.Limit = DefaultLimit
+	}
+	e := &Engine{opts: opts, now: time.Now, byID: make(map[string]*entry), intern: make(map[string]string)}
+	for i := range e.idx {
+		e.idx[i] = sideIndex{
+			branch: make(map[string]map[*entry]struct{}),
+			term:   make(map[string]map[*entry]struct{}),
+		}
+	}
+	return e
+}
+
+// Options returns the effective options.
+func (e *Engine) Options() Options { return e.opts }
+
+func validSide(s Side) bool { return s == Demand || s == Offer }
+
+// Upsert adds or replaces a record by ID. Records that are not open, already
+// expired (by wall clock) or have an invalid side are removed instead.
+func (e *Engine) Upsert(r Record) {
+	if r.ID == "" {
+		return
+	}
+	if !validSide(r.Side) || !isOpen(&r, e.now()) {
+		e.Remove(r.ID)
+		return
+	}
+	ent := &entry{rec: cloneRecord(r)}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ent.feat = newFeatures(&ent.rec, e.internW)
+	if old, ok := e.byID[r.ID]; ok {
+		e.unindex(old)
+	}
+	e.byID[r.ID] = ent
+	ix := &e.idx[r.Side]
+	if b := ent.feat.branch; b != "" {
+		addTo(ix.branch, b, ent)
+	}
+	for _, t := range ent.feat.terms {
+		addTo(ix.term, t, ent)
+	}
+}
+
+func addTo(m map[string]map[*entry]struct{}, k string, ent *entry) {
+	s := m[k]
+	if s == nil {
+		s = make(map[*entry]struct{})
+		m[k] = s
+	}
+	s[ent] = struct{}{}
+}
+
+func delFrom(m map[string]map[*entry]struct{}, k string, ent *entry) {
+	if s := m[k]; s != nil {
+		delete(s, ent)
+		if len(s) == 0 {
+			delete(m, k)
+		}
+	}
+}
+
+// unindex removes ent from all indexes; e.mu must be held for writing.
+func (e *Engine) unindex(ent *entry) {
+	delete(e.byID, ent.rec.ID)
+	ix := &e.idx[ent.rec.Side]
+	if b := ent.feat.branch; b != "" {
+		delFrom(ix.branch, b, ent)
+	}
+	for _, t := range ent.feat.terms {
+		delFrom(ix.term, t, ent)
+	}
+}
+
+// Remove deletes a record by ID; unknown IDs are ignored.
+func (e *Engine) Remove(id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if old, ok := e.byID[id]; ok {
+		e.unindex(old)
+	}
+}
+
+// Prune removes records that have expired at now and returns how many.
+func (e *Engine) Prune(now time.Time) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, ent := range e.byID {
+		if !isOpen(&ent.rec, now) {
+			e.unindex(ent)
+			n++
+		}
+	}
+	return n
+}
+
+// Len is the number of indexed records (both sides).
+func (e *Engine) Len() int {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return len(e.byID)
+}
+
+// Get returns the indexed record with the given ID.
+func (e *Engine) Get(id string) (Record, bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if ent, ok := e.byID[id]; ok {
+		return cloneRecord(ent.rec), true
+	}
+	return Record{}, false
+}
+
+type hit struct {
+	ent   *entry
+	score float64
+}
+
+// Match returns the counterparts of r (offers for a demand, demands for an
+// offer) scoring at least the threshold, best first, ties broken by ID, at
+// most Limit. r itself need not be indexed; a record with r's ID is skipped.
+func (e *Engine) Match(r Record, now time.Time) []Result {
+	if !validSide(r.Side) || !isOpen(&r, now) {
+		return nil
+	}
+	other := Offer
+	if r.Side == Offer {
+		other = Demand
+	}
+
+	var q *features
+	var hits []hit
+	consider := func(c *entry) {
+		if c.feat.id == r.ID {
+			return
+		}
+		var s float64
+		var ok bool
+		if r.Side == Demand {
+			s, _, ok = scorePair(q, c.feat, now, Offer, false, e.opts.Threshold)
+		} else {
+			s, _, ok = scorePair(c.feat, q, now, Demand, false, e.opts.Threshold)
+		}
+		if ok && s >= e.opts.Threshold {
+			hits = append(hits, hit{c, s})
+		}
+	}
+
+	e.mu.RLock()
+	q = newFeatures(&r, e.internR)
+	ix := &e.idx[other]
+	if q.branch != "" {
+		for c := range ix.branch[q.branch] {
+			consider(c)
+		}
+	}
+	for i, t := range q.terms {
+	next:
+		for c := range ix.term[t] {
+			if q.branch != "" && c.feat.branch == q.branch {
+				continue // already seen through the branch
+			}
+			for _, prev := range q.terms[:i] {
+				if c.feat.hasTerm(prev) {
+					continue next // already seen through an earlier term
+				}
+			}
+			consider(c)
+		}
+	}
+
+	slices.SortFunc(hits, func(a, b hit) int {
+		if a.score != b.score {
+			if a.score > b.score {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.ent.rec.ID, b.ent.rec.ID)
+	})
+	if len(hits) > e.opts.Limit {
+		hits = hits[:e.opts.Limit]
+	}
+	out := make([]Result, 0, len(hits))
+	for _, h := range hits {
+		var s float64
+		var reasons []string
+		if r.Side == Demand {
+			s, reasons, _ = scorePair(q, h.ent.feat, now, Offer, true, -1)
+		} else {
+			s, reasons, _ = scorePair(h.ent.feat, q, now, Demand, true, -1)
+		}
+		out = append(out, Result{Counterpart: cloneRecord(h.ent.rec), Score: s, Reasons: reasons})
+	}
+	e.mu.RUnlock()
+	return out
+}
+
+func cloneRecord(r Record) Record {
+	r.Keywords = slices.Clone(r.Keywords)
+	r.Certifications = slices.Clone(r.Certifications)
+	r.Quantity = cloneQty(r.Quantity)
+	r.Capacity = cloneQty(r.Capacity)
+	r.MOQ = cloneQty(r.MOQ)
+	if r.Deadline != nil {
+		d := *r.Deadline
+		r.Deadline = &d
+	}
+	return r
+}
+
+func cloneQty(q *Quantity) *Quantity {
+	if q == nil {
+		return nil
+	}
+	c := *q
+	return &c
+}
