@@ -48,4 +48,3 @@ func TestCryptoVectors(t *testing.T) {
 		}
 	})
 }
-

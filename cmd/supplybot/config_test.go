@@ -109,7 +109,9 @@ func TestUnreachableStoresStopTheStart(t *testing.T) {
 		name, key string
 		mutate    func(*Config)
 	}{
-		{"mongo", "mongo.uri", func(c *Config) { c.Mongo.URI = "mongodb://127.0.0.1:1/?connectTimeoutMS=300&serverSelectionTimeoutMS=300" }},
+		{"mongo", "mongo.uri", func(c *Config) {
+			c.Mongo.URI = "mongodb://127.0.0.1:1/?connectTimeoutMS=300&serverSelectionTimeoutMS=300"
+		}},
 		{"redis", "redis.addr", func(c *Config) { c.Redis.Addr = "127.0.0.1:1" }},
 	}
 	for _, tc := range cases {
