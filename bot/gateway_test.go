@@ -65,24 +65,11 @@ func newHarness(t *testing.T, cfg GatewayConfig, delay time.Duration) *harness {
 func (h *harness) post(t *testing.T, mode string, body []byte) (int, string) {
 	t.Helper()
 	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: mode}
-	req, err := s.Request(h.srv.URL+"/wechat", body)
+	status, text, err := s.Post(h.srv.URL+"/wechat", body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusOK {
-		return res.StatusCode, string(b)
-	}
-	text, err := s.ReplyText(b)
-	if err != nil {
-		t.Fatalf("reply: %v", err)
-	}
-	return res.StatusCode, text
+	return status, text
 }
 
 func (h *harness) followUps() []string {

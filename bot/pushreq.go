@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -123,4 +124,27 @@ func (s PushSigner) ReplyText(body []byte) (string, error) {
 		return "", fmt.Errorf("decrypted reply is not XML: %w", err)
 	}
 	return inner.Content, nil
+}
+
+// Post sends xmlBody to url as WeChat would and returns the HTTP status and,
+// for 200, the text of the passive reply ("" for success).
+func (s PushSigner) Post(url string, xmlBody []byte) (int, string, error) {
+	req, err := s.Request(url, xmlBody)
+	if err != nil {
+		return 0, "", err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return res.StatusCode, "", err
+	}
+	if res.StatusCode != http.StatusOK {
+		return res.StatusCode, string(b), nil
+	}
+	text, err := s.ReplyText(b)
+	return res.StatusCode, text, err
 }

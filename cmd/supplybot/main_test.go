@@ -58,24 +58,11 @@ func mustRun(t *testing.T, cfg Config, shared *sim.Server) *Main {
 func send(t *testing.T, m *Main, mode string, body []byte) (int, string) {
 	t.Helper()
 	s := bot.PushSigner{Token: m.Config.WeChat.Token, AppID: m.Config.WeChat.AppID, EncodingAESKey: m.Config.WeChat.EncodingAESKey, Mode: mode}
-	req, err := s.Request(m.URL()+"/wechat", body)
+	status, text, err := s.Post(m.URL()+"/wechat", body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode != 200 {
-		return res.StatusCode, string(b)
-	}
-	text, err := s.ReplyText(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.StatusCode, text
+	return status, text
 }
 
 func get(t *testing.T, url string) (int, string) {
