@@ -52,7 +52,12 @@ type PusherConfig struct {
 	Lease       time.Duration // default 60 s
 	Poll        time.Duration // idle poll interval; default 1 s
 	MaxAttempts int           // then the item fails; default 8
-	Now         func() time.Time
+	// RetryBase is the first backoff delay after -1 or a network error;
+	// each later attempt waits about 1.5 times longer (with ±50 % jitter),
+	// at most RetryMax. Defaults 2 s and 5 min.
+	RetryBase time.Duration
+	RetryMax  time.Duration
+	Now       func() time.Time
 	// OnGiveUp is told when an item is given up or held, with the errcode
 	// (43004: mark the user unsubscribed; 45009: tell the admins).
 	OnGiveUp func(ctx context.Context, p Push, code int)
@@ -92,6 +97,12 @@ func NewPusher(cfg PusherConfig, outbox Outbox, client *Client, kv KV, metrics *
 	if cfg.MaxAttempts == 0 {
 		cfg.MaxAttempts = 8
 	}
+	if cfg.RetryBase <= 0 {
+		cfg.RetryBase = 2 * time.Second
+	}
+	if cfg.RetryMax <= 0 {
+		cfg.RetryMax = 5 * time.Minute
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -130,20 +141,27 @@ func (p *Pusher) Run(ctx context.Context) {
 }
 
 // drainOnce leases one batch and delivers it; it returns how many it leased.
+// Once ctx is cancelled no new send starts: the sends in flight finish and
+// the items not started yet are handed back (due now) for another worker.
 func (p *Pusher) drainOnce(ctx context.Context) int {
 	items, err := p.outbox.Lease(ctx, p.cfg.Owner, p.cfg.Batch, p.cfg.Lease, p.cfg.Now())
-	if err != nil {
-		if ctx.Err() == nil {
-			p.log.ErrorContext(ctx, "outbox lease", "err", err)
-		}
-		return 0
+	if err != nil && ctx.Err() == nil {
+		p.log.ErrorContext(ctx, "outbox lease", "err", err, "leased", len(items))
 	}
-	// Sends in flight finish even when ctx is cancelled (shutdown drains).
+	// Items leased before an error are ours until the lease runs out:
+	// deliver them rather than strand them for a whole lease.
 	sendCtx := context.WithoutCancel(ctx)
 	sem := make(chan struct{}, p.cfg.Workers)
 	var wg sync.WaitGroup
-	for _, it := range items {
-		sem <- struct{}{}
+	for i, it := range items {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			p.release(sendCtx, items[i:])
+			break
+		}
 		wg.Add(1)
 		go func(it Push) {
 			defer wg.Done()
@@ -153,6 +171,16 @@ func (p *Pusher) drainOnce(ctx context.Context) int {
 	}
 	wg.Wait()
 	return len(items)
+}
+
+// release hands leased items that were never sent back to the queue.
+func (p *Pusher) release(ctx context.Context, items []Push) {
+	now := p.cfg.Now()
+	for _, it := range items {
+		if err := p.outbox.Retry(ctx, it.Key, p.cfg.Owner, now, 0, "released unsent at shutdown"); err != nil {
+			p.log.WarnContext(ctx, "release push at shutdown", "key", it.Key, "err", err)
+		}
+	}
 }
 
 func apiOf(kind string) string {
@@ -174,14 +202,78 @@ func clientMsgID(key string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// Send markers. Before each call to WeChat the worker records in the KV
+// that it is sending the item (markSending, with owner and attempt), and
+// right after a successful call that it was sent (markSent). The outbox
+// update follows, and only then is the marker removed. A worker that dies
+// between the call and the outbox update leaves its item leased; whoever
+// leases it after the lease runs out finds the marker:
+//
+//   - "sent": the message went out; complete the item without sending.
+//   - "sending": the call may or may not have reached WeChat. Template and
+//     mass pushes are sent again with the same client_msg_id / clientmsgid,
+//     which WeChat drops as a repeat (template within 10 minutes, mass
+//     within 24 hours, far longer than a lease). Customer-service messages
+//     have no dedupe key, so sending again could make the user read it
+//     twice: they are delivered at most once instead — the item fails with
+//     CodeOutcomeUnknown and OnGiveUp is told, so a person can check.
+//
+// A missing marker means no call was started (or it ended with an error and
+// nothing was delivered), so the item is simply sent. The marker lives in
+// the shared KV because the outbox interface has no call to persist a state
+// between Lease and the end of the send; if the KV loses the marker (a
+// Redis flush or failover without persistence) in the same window, a custom
+// push can be sent twice.
+//
+// Caveat, at least once: a custom send that fails with -1 or a network
+// error (e.g. a timeout after WeChat received the request) is retried, as
+// WECHAT.md prescribes; if WeChat had in fact delivered it, the user reads
+// it twice.
+const (
+	markerSent = "sent"
+	markerTTL  = 7 * 24 * time.Hour
+)
+
+// CodeOutcomeUnknown is not a WeChat errcode: it marks a customer-service
+// push whose worker died during the send, given up so it is not sent twice.
+const CodeOutcomeUnknown = -1000
+
+func markerKey(key string) string { return "outbox:sending:" + key }
+
 func (p *Pusher) deliver(ctx context.Context, it Push) {
 	api := apiOf(it.Kind)
 	now := p.cfg.Now()
 	if until, ok := p.paused(ctx, api); ok {
-		p.finish(ctx, it, "retry", p.outbox.Retry(ctx, it.Key, p.cfg.Owner, until, 0, "api paused"))
+		p.finish(ctx, it, "retry", p.outbox.Retry(ctx, it.Key, p.cfg.Owner, until, 0, "api paused until "+until.UTC().Format(time.RFC3339)))
 		return
 	}
-	var err error
+	mk := markerKey(it.Key)
+	prev, found, err := p.kv.Lookup(ctx, mk)
+	if err != nil {
+		// Without the marker we cannot tell whether an earlier attempt
+		// sent it: do not send now.
+		p.finish(ctx, it, "retry", p.outbox.Retry(ctx, it.Key, p.cfg.Owner, now.Add(p.retryDelay(it.Attempts)), 0, "send marker: "+err.Error()))
+		return
+	}
+	if found {
+		switch {
+		case prev == markerSent:
+			p.log.WarnContext(ctx, "push was sent by a worker that died before recording it", "key", it.Key)
+			p.finishMarked(ctx, it, "sent", p.outbox.Complete(ctx, it.Key, p.cfg.Owner, now))
+			return
+		case it.Kind == PushCustom:
+			reason := "outcome unknown: a worker died while sending (" + prev + "); not sent again so the user cannot get it twice"
+			p.giveUp(ctx, it, CodeOutcomeUnknown, fmt.Errorf("%s", reason))
+			p.finishMarked(ctx, it, "unknown", p.outbox.Fail(ctx, it.Key, p.cfg.Owner, CodeOutcomeUnknown, reason))
+			return
+		}
+		// Template or mass: WeChat drops a repeat of the same client id.
+		p.log.InfoContext(ctx, "resending push interrupted mid-send; WeChat dedupes it", "key", it.Key, "marker", prev)
+	}
+	if err := p.kv.Set(ctx, mk, fmt.Sprintf("sending:%s:%d", p.cfg.Owner, it.Attempts), markerTTL); err != nil {
+		p.finish(ctx, it, "retry", p.outbox.Retry(ctx, it.Key, p.cfg.Owner, now.Add(p.retryDelay(it.Attempts)), 0, "send marker: "+err.Error()))
+		return
+	}
 	switch it.Kind {
 	case PushCustom:
 		err = p.client.SendText(ctx, it.OpenID, it.Text)
@@ -191,14 +283,25 @@ func (p *Pusher) deliver(ctx context.Context, it Push) {
 		err = p.client.MassSend(ctx, it.OpenIDs, it.Text, clientMsgID(it.Key))
 	default:
 		err = fmt.Errorf("unknown push kind %q", it.Kind)
-		p.finish(ctx, it, "failed", p.outbox.Fail(ctx, it.Key, p.cfg.Owner, 0, err.Error()))
+		p.finishMarked(ctx, it, "failed", p.outbox.Fail(ctx, it.Key, p.cfg.Owner, 0, err.Error()))
 		return
 	}
 	code := ErrorCode(err)
-	switch {
-	case err == nil, code == CodeClientMsgIDExists:
+	if err == nil || code == CodeClientMsgIDExists {
 		// 45065: WeChat already has this very message; it was sent.
-		p.finish(ctx, it, "sent", p.outbox.Complete(ctx, it.Key, p.cfg.Owner, now))
+		if merr := p.kv.Set(ctx, mk, markerSent, markerTTL); merr != nil {
+			p.log.WarnContext(ctx, "record push sent in KV", "key", it.Key, "err", merr)
+		}
+		p.finishMarked(ctx, it, "sent", p.outbox.Complete(ctx, it.Key, p.cfg.Owner, p.cfg.Now()))
+		return
+	}
+	// WeChat answered with an error: nothing was delivered (see the caveat
+	// above for -1 and network errors). Drop the marker before recording
+	// the outcome, so that a crash in between leads to a plain resend.
+	if derr := p.kv.Del(ctx, mk); derr != nil {
+		p.log.WarnContext(ctx, "drop send marker", "key", it.Key, "err", derr)
+	}
+	switch {
 	case code == CodeNotSubscribed, code == CodeUnauthorized, code == CodeUserRefused:
 		p.giveUp(ctx, it, code, err)
 		p.finish(ctx, it, "failed", p.outbox.Fail(ctx, it.Key, p.cfg.Owner, code, err.Error()))
@@ -219,7 +322,19 @@ func (p *Pusher) deliver(ctx context.Context, it Push) {
 		p.finish(ctx, it, "failed", p.outbox.Fail(ctx, it.Key, p.cfg.Owner, code, err.Error()))
 	default:
 		// -1 (busy), a network error or a token still refused: back off.
-		p.finish(ctx, it, "retry", p.outbox.Retry(ctx, it.Key, p.cfg.Owner, now.Add(retryDelay(it.Attempts)), code, err.Error()))
+		p.finish(ctx, it, "retry", p.outbox.Retry(ctx, it.Key, p.cfg.Owner, now.Add(p.retryDelay(it.Attempts)), code, err.Error()))
+	}
+}
+
+// finishMarked is finish for an item that had a send marker: the marker is
+// removed once the outbox recorded the outcome (kept otherwise, for the
+// worker that takes the item over).
+func (p *Pusher) finishMarked(ctx context.Context, it Push, outcome string, err error) {
+	p.finish(ctx, it, outcome, err)
+	if err == nil {
+		if derr := p.kv.Del(ctx, markerKey(it.Key)); derr != nil {
+			p.log.WarnContext(ctx, "drop send marker", "key", it.Key, "err", derr)
+		}
 	}
 }
 
@@ -243,7 +358,7 @@ func (p *Pusher) giveUp(ctx context.Context, it Push, code int, err error) {
 
 // pause stops an API for every instance until the given time.
 func (p *Pusher) pause(ctx context.Context, api string, until time.Time) {
-	d := time.Until(until)
+	d := until.Sub(p.cfg.Now()) // the configured clock, as paused reads it
 	if d <= 0 {
 		return
 	}
@@ -265,10 +380,10 @@ func (p *Pusher) paused(ctx context.Context, api string) (time.Time, bool) {
 }
 
 // retryDelay is an exponential backoff with jitter for the given attempt.
-func retryDelay(attempt int) time.Duration {
+func (p *Pusher) retryDelay(attempt int) time.Duration {
 	b := backoff.NewExponentialBackOff()
-	b.InitialInterval = 2 * time.Second
-	b.MaxInterval = 5 * time.Minute
+	b.InitialInterval = p.cfg.RetryBase
+	b.MaxInterval = p.cfg.RetryMax
 	b.MaxElapsedTime = 0
 	b.Reset()
 	d := b.NextBackOff()

@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"errors"
+	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -70,32 +70,64 @@ func (o *Outbox) Enqueue(ctx context.Context, it OutboxItem) error {
 
 // Lease hands up to n due items to owner for lease. An item is due when it
 // is pending and next_at has come, or when another worker's lease has run
-// out (that worker died). Each item is taken by one findAndModify, so two
-// workers never hold the same item.
+// out (that worker died).
+//
+// Two workers never hold the same lease. A findAndModify alone does not
+// guarantee it: FerretDB (the embedded store) runs it as a query followed
+// by an update by _id, so two processes could both take one item (caught
+// by TestOutboxTwoProcesses and TestLeaseExclusive). Each lease is claimed
+// instead by inserting the document <key>#<attempt> into outbox_claims,
+// where attempt is the item's lease counter after this lease: the unique
+// _id lets exactly one worker win a given attempt, on MongoDB and FerretDB
+// alike. The winner then updates the item, guarded by the attempt it saw.
 func (o *Outbox) Lease(ctx context.Context, owner string, n int, lease time.Duration, now time.Time) ([]OutboxItem, error) {
 	filter := bson.M{"$or": bson.A{
 		bson.M{"status": OutboxPending, "next_at": bson.M{"$lte": now}},
 		bson.M{"status": OutboxLeased, "lease_until": bson.M{"$lte": now}},
 	}}
-	update := bson.M{
-		"$set": bson.M{"status": OutboxLeased, "lease_owner": owner, "lease_until": now.Add(lease)},
-		"$inc": bson.M{"attempts": 1},
+	// Read a few more than n: some may be taken by a competitor meanwhile.
+	cur, err := o.c.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "next_at", Value: 1}}).SetLimit(int64(2*n)))
+	if err != nil {
+		return nil, translate(err)
 	}
-	opts := options.FindOneAndUpdate().SetReturnDocument(options.After).SetSort(bson.D{{Key: "next_at", Value: 1}})
+	var cands []OutboxItem
+	if err := cur.All(ctx, &cands); err != nil {
+		return nil, translate(err)
+	}
 	var out []OutboxItem
-	for len(out) < n {
-		var it OutboxItem
-		err := o.c.FindOneAndUpdate(ctx, filter, update, opts).Decode(&it)
-		if errors.Is(err, mongo.ErrNoDocuments) {
+	for _, c := range cands {
+		if len(out) == n {
 			break
+		}
+		attempt := c.Attempts + 1
+		_, err := o.claims().InsertOne(ctx, bson.M{"_id": claimID(c.Key, attempt), "owner": owner, "at": now})
+		if mongo.IsDuplicateKeyError(err) {
+			continue // another worker leased this very attempt
 		}
 		if err != nil {
 			return out, translate(err)
 		}
-		out = append(out, it)
+		guard := bson.M{"_id": c.Key, "attempts": c.Attempts, "status": c.Status}
+		set := bson.M{"status": OutboxLeased, "lease_owner": owner, "lease_until": now.Add(lease), "attempts": attempt}
+		res, err := o.c.UpdateOne(ctx, guard, bson.M{"$set": set})
+		if err != nil {
+			return out, translate(err)
+		}
+		if res.MatchedCount == 0 {
+			continue // finished by its late owner since we read it
+		}
+		// The previous attempt's claim can go: any worker still holding
+		// that attempt would now fail the guard above.
+		_, _ = o.claims().DeleteOne(ctx, bson.M{"_id": claimID(c.Key, c.Attempts)})
+		c.Status, c.LeaseOwner, c.LeaseUntil, c.Attempts = OutboxLeased, owner, now.Add(lease), attempt
+		out = append(out, c)
 	}
 	return out, nil
 }
+
+func (o *Outbox) claims() *mongo.Collection { return o.c.Database().Collection("outbox_claims") }
+
+func claimID(key string, attempt int) string { return key + "#" + strconv.Itoa(attempt) }
 
 // Complete marks the item sent. It returns ErrNotFound when owner no longer
 // holds the lease.

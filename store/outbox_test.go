@@ -1,0 +1,133 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"supplybot/store"
+	"supplybot/store/storetest"
+)
+
+func openOutboxes(t *testing.T, n int) []*store.Outbox {
+	t.Helper()
+	uri, name := storetest.MongoURI(t), storetest.UniqueName("ob_")
+	var out []*store.Outbox
+	for range n {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		m, err := store.OpenMongo(ctx, uri, name)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = m.DropDatabase(ctx)
+			_ = m.Close(ctx)
+		})
+		out = append(out, m.Outbox())
+	}
+	return out
+}
+
+func TestOutboxLifecycle(t *testing.T) {
+	o := openOutboxes(t, 1)[0]
+	ctx := context.Background()
+	now := time.Now().UTC()
+	if err := o.Enqueue(ctx, store.OutboxItem{Key: "k1", Kind: "custom", OpenID: "u", Text: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Enqueue(ctx, store.OutboxItem{Key: "k1", Kind: "custom", OpenID: "u", Text: "x"}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("second enqueue: %v, want ErrConflict", err)
+	}
+	got, err := o.Lease(ctx, "a", 10, 100*time.Millisecond, now)
+	if err != nil || len(got) != 1 || got[0].Attempts != 1 || got[0].LeaseOwner != "a" {
+		t.Fatalf("lease: %+v %v", got, err)
+	}
+	if again, _ := o.Lease(ctx, "b", 10, time.Minute, now); len(again) != 0 {
+		t.Fatalf("leased twice while the lease holds: %+v", again)
+	}
+	if err := o.Complete(ctx, "k1", "b", now); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("complete by a non-owner: %v, want ErrNotFound", err)
+	}
+	// a dies; its lease runs out and b takes the item over.
+	later := now.Add(time.Second)
+	got, _ = o.Lease(ctx, "b", 10, time.Minute, later)
+	if len(got) != 1 || got[0].Attempts != 2 {
+		t.Fatalf("take-over: %+v", got)
+	}
+	if err := o.Complete(ctx, "k1", "a", later); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("late complete by the dead owner: %v, want ErrNotFound", err)
+	}
+	if err := o.Hold(ctx, "k1", "b", 45015, "window"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := o.Lease(ctx, "c", 10, time.Minute, later.Add(time.Hour)); len(got) != 0 {
+		t.Fatalf("a held item was leased: %+v", got)
+	}
+	if n, err := o.ReleaseHeld(ctx, "u", later); err != nil || n != 1 {
+		t.Fatalf("release: %d %v", n, err)
+	}
+	got, _ = o.Lease(ctx, "c", 10, time.Minute, later)
+	if len(got) != 1 || got[0].Attempts != 3 {
+		t.Fatalf("after release: %+v", got)
+	}
+	if err := o.Complete(ctx, "k1", "c", later); err != nil {
+		t.Fatal(err)
+	}
+	it, _ := o.Get(ctx, "k1")
+	if it.Status != store.OutboxSent || it.LastCode != 0 {
+		t.Fatalf("final: %+v", it)
+	}
+}
+
+// TestLeaseExclusive: workers on separate connections lease concurrently;
+// each item must be handed out exactly once.
+func TestLeaseExclusive(t *testing.T) {
+	obs := openOutboxes(t, 4)
+	ctx := context.Background()
+	const n = 60
+	for i := range n {
+		if err := obs[0].Enqueue(ctx, store.OutboxItem{Key: fmt.Sprintf("x%d", i), Kind: "custom", OpenID: "u"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	seen := map[string][]string{}
+	var wg sync.WaitGroup
+	for w, o := range obs {
+		for g := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				owner := fmt.Sprintf("w%d-%d", w, g)
+				for empty := 0; empty < 3; {
+					got, err := o.Lease(ctx, owner, 4, time.Hour, time.Now())
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if len(got) == 0 {
+						empty++
+						continue
+					}
+					mu.Lock()
+					for _, it := range got {
+						seen[it.Key] = append(seen[it.Key], owner)
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	for i := range n {
+		if owners := seen[fmt.Sprintf("x%d", i)]; len(owners) != 1 {
+			t.Errorf("x%d leased by %v, want exactly one owner", i, owners)
+		}
+	}
+}
