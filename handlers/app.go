@@ -3,8 +3,11 @@ package handlers
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"supplybot/bot"
+	"supplybot/handlers/parse"
+	"supplybot/store"
 )
 
 // SessionStore is the per-user dialog state the flows keep between messages.
@@ -14,30 +17,143 @@ type SessionStore interface {
 	Clear(ctx context.Context, openid string) error
 }
 
+// EnterpriseStore is what the conversation needs of the enterprises
+// repository (store.Enterprises).
+type EnterpriseStore interface {
+	Create(ctx context.Context, e *store.Enterprise) error
+	ByOpenID(ctx context.Context, openid string) (store.Enterprise, error)
+	ByInviteCode(ctx context.Context, code string) (store.Enterprise, error)
+	AddContact(ctx context.Context, id string, c store.Contact) error
+	RemoveContact(ctx context.Context, openid string) (deleted bool, err error)
+}
+
+// PostStore is what the conversation needs of a demands or offers
+// repository (store.Posts).
+type PostStore interface {
+	Create(ctx context.Context, p *store.Post) error
+	ByNo(ctx context.Context, no string) (store.Post, error)
+	Replace(ctx context.Context, p *store.Post) error
+	Close(ctx context.Context, id, status, reason string, viaPlatform *bool) error
+	Renew(ctx context.Context, id string, expiresAt time.Time) error
+	ByOpenID(ctx context.Context, openid string, limit int) ([]store.Post, error)
+	RemoveByOpenID(ctx context.Context, openid string) (int64, error)
+	Search(ctx context.Context, q store.SearchQuery) (store.SearchResult, error)
+}
+
+// PostEvents hears about demands and offers that were saved (created,
+// edited, renewed) or closed (closed, withdrawn, removed on deregistration),
+// so that matching can follow. It is called after the write succeeded, on
+// the request's goroutine: implementations must return quickly and do
+// their work asynchronously.
+type PostEvents interface {
+	PostSaved(ctx context.Context, p store.Post)
+	PostClosed(ctx context.Context, p store.Post)
+}
+
 // Deps are what the conversation needs from the rest of the process.
+// Sessions, KV, Enterprises, Demands and Offers are required.
 type Deps struct {
-	Sessions SessionStore
-	Log      *slog.Logger
+	Sessions    SessionStore
+	KV          bot.KV // drafts, saved searches, rate limits
+	Enterprises EnterpriseStore
+	Demands     PostStore
+	Offers      PostStore
+	Parser      *parse.Parser // nil: the embedded default data
+	Events      PostEvents    // nil: nobody listens
+	Now         func() time.Time
+	Log         *slog.Logger
+
+	// DraftTTL is how long an unfinished form can be resumed after its
+	// session timed out (default 7 days).
+	DraftTTL time.Duration
+	// RateLimit messages per RateWindow are answered; more get a polite
+	// "slow down" (defaults 8 per 5 s).
+	RateLimit  int
+	RateWindow time.Duration
 }
 
 // App holds the conversation's handlers.
 type App struct {
 	d Deps
+	p *parse.Parser
 }
 
-// New returns the conversation.
+// New returns the conversation. It panics only if the parser's embedded
+// data files are broken, which the parse package's tests rule out.
 func New(d Deps) *App {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	return &App{d: d}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.DraftTTL <= 0 {
+		d.DraftTTL = 7 * 24 * time.Hour
+	}
+	if d.RateLimit <= 0 {
+		d.RateLimit = 8
+	}
+	if d.RateWindow <= 0 {
+		d.RateWindow = 5 * time.Second
+	}
+	p := d.Parser
+	if p == nil {
+		var err error
+		if p, err = parse.New(); err != nil {
+			panic("handlers: embedded parser data: " + err.Error())
+		}
+	}
+	return &App{d: d, p: p}
 }
 
-// Register adds the conversation's routes to r.
+// Menu keys of config.yaml that start the conversation's flows. MY_MATCHES
+// belongs to matching and is not registered here.
+const (
+	MenuPostDemand   = "POST_DEMAND"
+	MenuPostOffer    = "POST_OFFER"
+	MenuSearchDemand = "SEARCH_DEMAND"
+	MenuSearchOffer  = "SEARCH_OFFER"
+	MenuMyPosts      = "MY_POSTS"
+	MenuHelp         = "HELP"
+)
+
+// Register adds the conversation's routes and middleware to r. Register it
+// before other text routes: a user in the middle of a form (answering
+// 同意 to the consent question, say) must reach the form first. Commands of
+// other features (订阅, 联系, 我的匹配 …) pass a running form by.
 func (a *App) Register(r *bot.Router) {
-	r.Exact(a.help, "帮助", "help", "?", "？", "菜单")
+	r.Use(a.capReply, a.RateLimit)
+	r.Func("too-long", tooLong, a.tooLong)
+	r.Func("dialog", a.inDialog, a.dialog)
+	r.Func("commands", a.isCommand, a.command)
+	r.MenuKey(MenuPostDemand, a.menuPost(store.KindDemand))
+	r.MenuKey(MenuPostOffer, a.menuPost(store.KindOffer))
+	r.MenuKey(MenuSearchDemand, a.menuSearch(store.KindDemand))
+	r.MenuKey(MenuSearchOffer, a.menuSearch(store.KindOffer))
+	r.MenuKey(MenuMyPosts, a.myPosts)
+	r.MenuKey(MenuHelp, a.help)
 	r.Event(bot.EventSubscribe, a.welcome)
 	r.Event(bot.EventUnsubscribe, a.silent)
-	r.Func("other-events", func(m *bot.Message) bool { return m.Type == bot.TypeEvent }, a.silent)
 	r.Default(a.unknown)
+}
+
+func (a *App) now() time.Time { return a.d.Now() }
+
+func (a *App) posts(kind string) PostStore {
+	if kind == store.KindOffer {
+		return a.d.Offers
+	}
+	return a.d.Demands
+}
+
+func (a *App) saved(ctx context.Context, p store.Post) {
+	if a.d.Events != nil {
+		a.d.Events.PostSaved(ctx, p)
+	}
+}
+
+func (a *App) closed(ctx context.Context, p store.Post) {
+	if a.d.Events != nil {
+		a.d.Events.PostClosed(ctx, p)
+	}
 }

@@ -1,0 +1,543 @@
+package handlers
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"supplybot/handlers/parse"
+	"supplybot/store"
+)
+
+// Stored free-text lengths, in characters.
+const (
+	maxProduct = 40
+	maxSpec    = 80
+	maxRaw     = maxInputRunes
+	maxMedia   = 9
+)
+
+// postForm is a demand or offer being written, kept in the session.
+type postForm struct {
+	Kind         string          `json:"kind"`
+	No           string          `json:"no,omitempty"` // editing a saved record
+	Product      string          `json:"product,omitempty"`
+	CategoryCode string          `json:"category_code,omitempty"`
+	Spec         string          `json:"spec,omitempty"`
+	Quantity     *store.Quantity `json:"quantity,omitempty"`
+	Capacity     *store.Quantity `json:"capacity,omitempty"`
+	MOQ          *store.Quantity `json:"moq,omitempty"`
+	Price        *store.Price    `json:"price,omitempty"`
+	Region       *store.Region   `json:"region,omitempty"`
+	Deadline     *time.Time      `json:"deadline,omitempty"`
+	LeadTimeDays *int            `json:"lead_time_days,omitempty"`
+	Certs        []string        `json:"certs,omitempty"`
+	MediaIDs     []string        `json:"media_ids,omitempty"`
+	RawText      string          `json:"raw_text,omitempty"`
+}
+
+func kindName(kind string) string {
+	if kind == store.KindOffer {
+		return "供应"
+	}
+	return "求购"
+}
+
+// merge takes every field the parser understood; set fields are kept
+// unless the parser found a new value.
+func (f *postForm) merge(p parse.Post) {
+	if p.Product != "" {
+		f.Product = cutRunes(p.Product, maxProduct)
+		f.CategoryCode = ""
+		if p.Category != nil {
+			f.CategoryCode = p.Category.Code
+		}
+	}
+	if p.Spec != "" {
+		f.Spec = cutRunes(p.Spec, maxSpec)
+	}
+	if p.Quantity != nil {
+		f.Quantity = &store.Quantity{Value: p.Quantity.Value, Unit: p.Quantity.Unit}
+	}
+	if p.Capacity != nil {
+		f.Capacity = &store.Quantity{Value: p.Capacity.Value, Unit: p.Capacity.Unit}
+		if f.Kind == store.KindDemand && f.Quantity == nil {
+			f.Quantity, f.Capacity = f.Capacity, nil
+		}
+	}
+	if p.MOQ != nil {
+		f.MOQ = &store.Quantity{Value: p.MOQ.Value, Unit: p.MOQ.Unit}
+	}
+	if p.Price != nil {
+		f.Price = &store.Price{Min: p.Price.Min, Max: p.Price.Max, Unit: p.Price.Unit}
+	}
+	if p.Region != nil {
+		f.Region = &store.Region{Province: p.Region.Province, City: p.Region.City, District: p.Region.District}
+	}
+	if p.Deadline != nil {
+		if f.Kind == store.KindOffer && p.LeadTimeDays > 0 {
+			d := p.LeadTimeDays
+			f.LeadTimeDays = &d
+		} else {
+			d := *p.Deadline
+			f.Deadline = &d
+		}
+	} else if p.LeadTimeDays > 0 || p.InStock {
+		d := p.LeadTimeDays
+		f.LeadTimeDays = &d
+	}
+	if f.Kind == store.KindDemand {
+		f.LeadTimeDays = nil
+		f.Capacity, f.MOQ = nil, nil
+	} else {
+		f.Deadline = nil
+		f.Quantity = nil
+	}
+	for _, c := range p.Certifications {
+		f.addCert(c)
+	}
+}
+
+func (f *postForm) addCert(c string) {
+	for _, have := range f.Certs {
+		if have == c {
+			return
+		}
+	}
+	if len(f.Certs) < 10 {
+		f.Certs = append(f.Certs, c)
+	}
+}
+
+// Steps of the posting form.
+const (
+	stepProduct  = "product"
+	stepQuantity = "quantity"
+	stepRegion   = "region"
+	stepConfirm  = "confirm"
+)
+
+// next is the first required field still missing, or the confirmation.
+func (f *postForm) next() string {
+	switch {
+	case f.Product == "":
+		return stepProduct
+	case f.Kind == store.KindDemand && f.Quantity == nil:
+		return stepQuantity
+	case f.Region == nil:
+		return stepRegion
+	}
+	return stepConfirm
+}
+
+// fieldNames maps the Chinese names users type after 修改 to fields.
+var fieldNames = map[string]string{
+	"产品": "product", "品名": "product", "产品名称": "product", "名称": "product", "产品名": "product",
+	"品类": "category", "类别": "category", "分类": "category", "类目": "category",
+	"规格": "spec", "型号": "spec", "规格型号": "spec",
+	"数量": "quantity", "采购量": "quantity", "需求量": "quantity", "采购数量": "quantity",
+	"产能": "capacity", "月产能": "capacity", "供应量": "capacity",
+	"起订量": "moq", "起订": "moq", "moq": "moq", "最小起订量": "moq",
+	"价格": "price", "单价": "price", "预算": "price", "报价": "price",
+	"地区": "region", "地点": "region", "所在地": "region", "交货地": "region", "地址": "region", "区域": "region",
+	"交期": "lead", "交货期": "lead", "货期": "lead",
+	"截止日期": "deadline", "截止": "deadline", "交货日期": "deadline", "日期": "deadline", "截止时间": "deadline",
+	"认证": "certs", "资质": "certs", "证书": "certs",
+}
+
+// splitEdit reads "数量 4000" or "数量4000" into a field and a value.
+func splitEdit(s string, names map[string]string) (field, value string, ok bool) {
+	s = strings.TrimSpace(strings.TrimLeft(s, ":："))
+	best := ""
+	for n := range names {
+		if len(n) > len(best) && len(s) >= len(n) && strings.EqualFold(s[:len(n)], n) {
+			best = n
+		}
+	}
+	if best == "" {
+		return "", "", false
+	}
+	v := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(s[len(best):]), ":：为改成="))
+	v = strings.TrimSpace(strings.TrimPrefix(v, "为"))
+	return names[best], v, true
+}
+
+var clearWords = []string{"无", "没有", "删除", "清空", "不填", "不限", "空"}
+
+// set changes one field from what the user typed. It returns what the field
+// now says, or a Chinese explanation with an example when the value is not
+// understood (and then changes nothing).
+func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown string, problem string) {
+	clearing := inWords(v, clearWords)
+	if v == "" {
+		return "", "请在字段名后写新的内容，例如：修改 数量 4000"
+	}
+	demand := f.Kind == store.KindDemand
+	switch field {
+	case "product":
+		if clearing {
+			return "", "产品不能为空，请写产品名称，例如：修改 产品 铝合金轮毂"
+		}
+		v = safeField(v, maxProduct)
+		if !meaningful(v) {
+			return "", "请写产品名称，例如：修改 产品 铝合金轮毂"
+		}
+		f.Product = v
+		f.CategoryCode = ""
+		if c, ok := p.ParseCategory(v); ok {
+			f.CategoryCode = c.Code
+		}
+		return f.Product, ""
+	case "category":
+		if clearing {
+			f.CategoryCode = ""
+			return "（未分类）", ""
+		}
+		c, ok := p.ParseCategory(v)
+		if !ok {
+			return "", "没找到这个品类，请换个说法，例如：修改 品类 轮毂 / 线束 / PCB"
+		}
+		f.CategoryCode = c.Code
+		return strings.Join(c.Path, "/"), ""
+	case "spec":
+		if clearing {
+			f.Spec = ""
+			return "（无）", ""
+		}
+		f.Spec = safeField(v, maxSpec)
+		return f.Spec, ""
+	case "quantity":
+		if !demand {
+			return "", "供应信息填写 产能 或 起订量，例如：修改 产能 2万件"
+		}
+		if clearing {
+			return "", "求购数量不能为空，例如：修改 数量 4000件"
+		}
+		q, ok := quantityOf(v, "件")
+		if !ok {
+			return "", "没看懂数量，请写数字和单位，例如：5000件、1.2万套"
+		}
+		f.Quantity = q
+		return fmtQty(q), ""
+	case "capacity", "moq":
+		if demand {
+			return "", "求购信息填写 数量，例如：修改 数量 5000件"
+		}
+		var q *store.Quantity
+		if !clearing {
+			var ok bool
+			if field == "capacity" {
+				if c, cok := parse.ParseCapacity(v); cok {
+					q, ok = &store.Quantity{Value: c.Value, Unit: c.Unit}, true
+				}
+			}
+			if q == nil {
+				q, ok = quantityOf(v, "件")
+			}
+			if !ok {
+				return "", "没看懂，请写数字和单位，例如：修改 产能 2万件 / 修改 起订量 500件"
+			}
+		}
+		if field == "capacity" {
+			f.Capacity = q
+			if q != nil {
+				return fmtQty(q) + "/月", ""
+			}
+		} else {
+			f.MOQ = q
+			if q != nil {
+				return fmtQty(q), ""
+			}
+		}
+		return "（无）", ""
+	case "price":
+		if clearing {
+			f.Price = nil
+			return "（面议）", ""
+		}
+		pr, ok := parse.ParsePrice(v)
+		if !ok {
+			if n, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && n > 0 {
+				pr, ok = parse.Price{Min: n, Max: n, Unit: "元"}, true
+			}
+		}
+		if !ok {
+			return "", "没看懂价格，例如：单价30-35元 / 不超过50元/件"
+		}
+		f.Price = &store.Price{Min: pr.Min, Max: pr.Max, Unit: pr.Unit}
+		return fmtPrice(f.Price), ""
+	case "region":
+		if clearing {
+			return "", "地区不能为空，例如：修改 地区 重庆璧山"
+		}
+		r, ok := p.ParseRegion(v)
+		if !ok {
+			return "", "没认出这个地区，请写省市区，例如：重庆璧山 / 四川绵阳"
+		}
+		f.Region = &store.Region{Province: r.Province, City: r.City, District: r.District}
+		return fmtRegion(*f.Region), ""
+	case "lead":
+		if demand {
+			return f.set(p, "deadline", v, now)
+		}
+		if clearing {
+			f.LeadTimeDays = nil
+			return "（无）", ""
+		}
+		days, ok := leadDaysOf(p, v, now)
+		if !ok {
+			return "", "没看懂交期，例如：修改 交期 15天 / 现货"
+		}
+		f.LeadTimeDays = &days
+		return fmtLead(days), ""
+	case "deadline":
+		if !demand {
+			return f.set(p, "lead", v, now)
+		}
+		if clearing {
+			f.Deadline = nil
+			return "（不限）", ""
+		}
+		d, ok := parse.ParseDate(v, now)
+		if !ok {
+			return "", "没看懂日期，例如：12月底前 / 2027年3月15日 / 30天内"
+		}
+		f.Deadline = &d
+		return fmtDate(d, now) + "前", ""
+	case "certs":
+		if clearing {
+			f.Certs = nil
+			return "（无）", ""
+		}
+		var got []string
+		for _, w := range fields(v) {
+			if c, ok := parse.NormalizeCertification(w); ok {
+				got = append(got, c)
+			}
+		}
+		if len(got) == 0 {
+			return "", "没认出认证名称，例如：修改 认证 IATF16949 ISO9001"
+		}
+		f.Certs = nil
+		for _, c := range got {
+			f.addCert(c)
+		}
+		return strings.Join(f.Certs, "、"), ""
+	}
+	return "", "这一项不能修改"
+}
+
+// quantityOf reads an amount; a bare number gets unit def.
+func quantityOf(v, def string) (*store.Quantity, bool) {
+	if q, ok := parse.ParseQuantity(v); ok && q.Value > 0 {
+		if q.Unit == "" {
+			q.Unit = def
+		}
+		return &store.Quantity{Value: q.Value, Unit: q.Unit}, true
+	}
+	if q, ok := parse.ParseQuantity("数量" + v); ok && q.Value > 0 {
+		if q.Unit == "" {
+			q.Unit = def
+		}
+		return &store.Quantity{Value: q.Value, Unit: q.Unit}, true
+	}
+	return nil, false
+}
+
+// leadDaysOf reads a lead time: "15天", "2周", "现货", or a date.
+func leadDaysOf(p *parse.Parser, v string, now time.Time) (int, bool) {
+	if strings.Contains(v, "现货") {
+		return 0, true
+	}
+	got := p.Parse("交期"+v, now)
+	if got.LeadTimeDays > 0 || got.InStock {
+		return got.LeadTimeDays, true
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 && n <= 3650 {
+		return n, true
+	}
+	if d, ok := parse.ParseDate(v, now); ok {
+		days := int(d.Sub(now).Hours()/24) + 1
+		if days >= 0 {
+			return days, true
+		}
+	}
+	return 0, false
+}
+
+// meaningful reports whether s names something: a Han character or two letters.
+func meaningful(s string) bool {
+	letters := 0
+	for _, r := range s {
+		switch {
+		case r >= 0x4E00 && r <= 0x9FFF:
+			return true
+		case r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z':
+			letters++
+		}
+	}
+	return letters >= 2
+}
+
+// toPost builds the record to store.
+func (f *postForm) toPost(p *parse.Parser, into *store.Post) {
+	into.Kind = f.Kind
+	into.Product = f.Product
+	into.CategoryCode, into.Category, into.CategoryPath = "", "", nil
+	if c, ok := p.CategoryByCode(f.CategoryCode); ok {
+		into.CategoryCode, into.Category, into.CategoryPath = c.Code, c.Name, c.Path
+	}
+	into.Spec = f.Spec
+	into.Quantity, into.Capacity, into.MOQ = f.Quantity, f.Capacity, f.MOQ
+	into.Price = f.Price
+	if f.Region != nil {
+		into.Region = *f.Region
+	}
+	into.Deadline, into.LeadTimeDays = f.Deadline, f.LeadTimeDays
+	into.Certifications = append([]string{}, f.Certs...)
+	into.MediaIDs = append([]string(nil), f.MediaIDs...)
+	into.Keywords = f.keywords(p)
+	if f.RawText != "" {
+		into.RawText = f.RawText
+	}
+}
+
+// keywords are the product words, their synonyms, the category's names and
+// the spec words: what search and matching look records up by.
+func (f *postForm) keywords(p *parse.Parser) []string {
+	var kw []string
+	add := func(ws ...string) {
+		for _, w := range ws {
+			w = strings.TrimSpace(w)
+			if w == "" {
+				continue
+			}
+			for _, have := range kw {
+				if have == w {
+					w = ""
+					break
+				}
+			}
+			if w != "" && len(kw) < 40 {
+				kw = append(kw, w)
+			}
+		}
+	}
+	add(f.Product)
+	add(p.Synonyms(f.Product)...)
+	add(p.Parse(f.Product, time.Time{}).Keywords...)
+	for _, w := range fields(f.Product) {
+		add(w)
+		add(p.Synonyms(w)...)
+	}
+	if c, ok := p.CategoryByCode(f.CategoryCode); ok {
+		add(c.Name)
+		add(c.Path...)
+	}
+	for _, w := range strings.Fields(f.Spec) {
+		add(strings.ToUpper(w))
+	}
+	return kw
+}
+
+// formOf turns a saved record back into a form, for editing it.
+func formOf(p store.Post) *postForm {
+	f := &postForm{Kind: p.Kind, No: p.No, Product: p.Product, CategoryCode: p.CategoryCode, Spec: p.Spec,
+		Quantity: p.Quantity, Capacity: p.Capacity, MOQ: p.MOQ, Price: p.Price, Deadline: p.Deadline,
+		LeadTimeDays: p.LeadTimeDays, Certs: p.Certifications, MediaIDs: p.MediaIDs}
+	r := p.Region
+	f.Region = &r
+	return f
+}
+
+// question asks for a missing field.
+func (f *postForm) question(step string) string {
+	switch step {
+	case stepProduct:
+		if f.Kind == store.KindOffer {
+			return "您要供应什么产品？请回复产品名称，可带规格，例如：6层PCB 或 铝合金轮毂 18寸"
+		}
+		return "您要求购什么产品？请回复产品名称，可带规格，例如：变速箱电磁阀 或 铝合金轮毂 18寸"
+	case stepQuantity:
+		return "需要多少？请回复数量和单位，例如：5000件、1.2万套"
+	case stepRegion:
+		if f.Kind == store.KindOffer {
+			return "工厂在哪里？请回复地区，例如：成都龙泉驿 / 重庆璧山"
+		}
+		return "在哪里交货？请回复地区，例如：重庆璧山 / 四川绵阳"
+	}
+	return ""
+}
+
+// stepHelp explains a step of the posting form.
+func (f *postForm) stepHelp(step string) string {
+	common := "\n随时可以：回复“上一步”返回，“取消”放弃，“修改 数量 4000”改任一项。"
+	switch step {
+	case stepProduct:
+		return "正在填写" + kindName(f.Kind) + "的产品名称。写清楚产品即可，规格、认证可一起写。" + common
+	case stepQuantity:
+		return "正在填写求购数量。写数字和单位，如 5000件、5千件、一万套。" + common
+	case stepRegion:
+		return "正在填写地区，用于就近匹配。写到市或区县，如 重庆璧山、四川绵阳。" + common
+	case stepConfirm:
+		return "信息已齐，等您确认。回复“确认”发布；还可以补充：修改 价格 30-35元 / 修改 认证 IATF16949 / 修改 交期 12月底。" + common
+	}
+	return common
+}
+
+func fmtQty(q *store.Quantity) string {
+	if q == nil {
+		return ""
+	}
+	return fmtNum(q.Value) + q.Unit
+}
+
+func fmtNum(v float64) string {
+	if v >= 10000 && int64(v)%100 == 0 && float64(int64(v)) == v {
+		return strconv.FormatFloat(v/10000, 'f', -1, 64) + "万"
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+func fmtPrice(p *store.Price) string {
+	if p == nil {
+		return ""
+	}
+	unit := p.Unit
+	if unit == "" {
+		unit = "元"
+	}
+	switch {
+	case p.Min == 0 && p.Max > 0:
+		return "不超过" + fmtNum(p.Max) + unit
+	case p.Max == 0 && p.Min > 0:
+		return fmtNum(p.Min) + unit + "以上"
+	case p.Min == p.Max:
+		return fmtNum(p.Min) + unit
+	}
+	return fmtNum(p.Min) + "-" + fmtNum(p.Max) + unit
+}
+
+func fmtRegion(r store.Region) string {
+	s := r.Province
+	if r.City != "" && r.City != r.Province {
+		s += r.City
+	}
+	return s + r.District
+}
+
+func fmtDate(t, now time.Time) string {
+	t, now = t.In(parse.CST), now.In(parse.CST)
+	if t.Year() == now.Year() {
+		return fmt.Sprintf("%d月%d日", t.Month(), t.Day())
+	}
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
+}
+
+func fmtLead(days int) string {
+	if days == 0 {
+		return "现货"
+	}
+	return strconv.Itoa(days) + "天"
+}

@@ -1,0 +1,133 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"supplybot/store"
+)
+
+// maxReplyBytes keeps every reply under WeChat's 2048-byte passive-reply
+// limit with room to spare.
+const maxReplyBytes = 2000
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// fieldLines lists a record's fields, one per line. Contacts are not
+// fields of a record and never appear here.
+func (a *App) fieldLines(kind, product, catCode, spec string, qty, capa, moq *store.Quantity, price *store.Price,
+	region *store.Region, deadline *time.Time, lead *int, certs []string) string {
+	var b strings.Builder
+	line := func(label, v string) {
+		if v != "" {
+			b.WriteString(label + "：" + scrub(v) + "\n")
+		}
+	}
+	line("产品", product)
+	line("品类", a.categoryPath(catCode))
+	line("规格", spec)
+	if kind == store.KindDemand {
+		line("数量", fmtQty(qty))
+	} else {
+		if capa != nil {
+			line("月产能", fmtQty(capa))
+		}
+		line("起订量", fmtQty(moq))
+	}
+	line("价格", fmtPrice(price))
+	if region != nil {
+		line("地区", fmtRegion(*region))
+	}
+	if deadline != nil {
+		line("截止", fmtDate(*deadline, a.now())+"前")
+	}
+	if lead != nil {
+		line("交期", fmtLead(*lead))
+	}
+	line("认证", strings.Join(certs, "、"))
+	return b.String()
+}
+
+func statusName(p store.Post, now time.Time) string {
+	switch p.Status {
+	case store.StatusOpen:
+		if !p.ExpiresAt.After(now) {
+			return "已过期"
+		}
+		return "进行中"
+	case store.StatusClosed:
+		if p.ClosedReason != "" {
+			return "已关闭·" + p.ClosedReason
+		}
+		return "已关闭"
+	case store.StatusExpired:
+		return "已过期"
+	case store.StatusRemoved:
+		return "已下架"
+	}
+	return p.Status
+}
+
+// line is one record in a listing: number, product, amount, place, date.
+func (a *App) line(p store.Post) string {
+	parts := []string{p.No, cutRunes(scrub(p.Product), 20)}
+	if p.Kind == store.KindDemand && p.Quantity != nil {
+		parts = append(parts, fmtQty(p.Quantity))
+	}
+	if p.Kind == store.KindOffer && p.Capacity != nil {
+		parts = append(parts, "月产"+fmtQty(p.Capacity))
+	}
+	if r := fmtRegion(p.Region); r != "" {
+		parts = append(parts, r)
+	}
+	if p.Deadline != nil {
+		parts = append(parts, fmtDate(*p.Deadline, a.now())+"前")
+	}
+	if p.Verified {
+		parts = append(parts, "✔已认证")
+	}
+	return strings.Join(parts, " ")
+}
+
+// detail is a record in full, without any contact.
+func (a *App) detail(p store.Post, own bool) string {
+	var b strings.Builder
+	b.WriteString(p.No + " " + kindName(p.Kind) + "（" + statusName(p, a.now()) + "）\n")
+	lead := p.LeadTimeDays
+	region := p.Region
+	b.WriteString(a.fieldLines(p.Kind, p.Product, p.CategoryCode, p.Spec, p.Quantity, p.Capacity, p.MOQ, p.Price, &region, p.Deadline, lead, p.Certifications))
+	if n := len(p.MediaIDs); n > 0 {
+		b.WriteString("图片：" + itoa(n) + "张\n")
+	}
+	if p.Verified {
+		b.WriteString("企业：已认证\n")
+	} else {
+		b.WriteString("企业：未认证\n")
+	}
+	b.WriteString("发布：" + fmtDate(p.CreatedAt, a.now()) + "，有效期到" + fmtDate(p.ExpiresAt, a.now()) + "\n")
+	if own {
+		b.WriteString("这是您发布的。回复“修改 " + p.No + " 数量 4000”更正，“续期 " + p.No + "”延长30天，“关闭 " + p.No + "”关闭。")
+	} else {
+		b.WriteString("想对接请回复“联系 " + p.No + "”，对方同意后交换联系方式。")
+	}
+	return b.String()
+}
+
+// fit cuts a reply to WeChat's limit at a line break.
+func fit(s string) string {
+	if len(s) <= maxReplyBytes {
+		return s
+	}
+	const more = "\n…（内容较长，已截断）"
+	n := maxReplyBytes - len(more)
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	cut := s[:n]
+	if i := strings.LastIndexByte(cut, '\n'); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return cut + more
+}

@@ -1,0 +1,306 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strings"
+	"time"
+
+	"supplybot/bot"
+	"supplybot/store"
+)
+
+// maxRenewAhead bounds how far renewals can push a record's expiry.
+const maxRenewAhead = 60 * 24 * time.Hour
+
+// postByNo finds a record by the number in args ("D1024", "d1024").
+func (a *App) postByNo(ctx context.Context, args, verb string) (store.Post, string, error) {
+	f := fields(args)
+	if len(f) == 0 || !recNoRe.MatchString(f[0]) {
+		return store.Post{}, "请写编号，例如：" + verb + " D1024（编号在“我的发布”里）。", nil
+	}
+	no := strings.ToUpper(f[0])
+	kind, _ := store.KindOfNo(no)
+	p, err := a.posts(kind).ByNo(ctx, no)
+	if errors.Is(err, store.ErrNotFound) || err == nil && p.Status == store.StatusRemoved {
+		return store.Post{}, "没有找到" + no + "，请核对编号。回复“我的发布”查看您的编号。", nil
+	}
+	return p, "", err
+}
+
+func (a *App) showDetail(ctx context.Context, m *bot.Message, args string) (bot.Reply, error) {
+	p, problem, err := a.postByNo(ctx, args, "详情")
+	if err != nil || problem != "" {
+		return bot.Text(problem), err
+	}
+	own := p.OpenID == m.OpenID
+	if !own && (p.Status != store.StatusOpen || !p.ExpiresAt.After(a.now())) {
+		return bot.Text(p.No + "已" + strings.TrimPrefix(statusName(p, a.now()), "已") + "，不再对接。\n回复“查需求”或“查供应”看看别的。"), nil
+	}
+	return bot.Text(a.detail(p, own)), nil
+}
+
+// ownPost finds a record the user may change.
+func (a *App) ownPost(ctx context.Context, m *bot.Message, args, verb string) (store.Post, string, error) {
+	p, problem, err := a.postByNo(ctx, args, verb)
+	if err != nil || problem != "" {
+		return p, problem, err
+	}
+	if p.OpenID != m.OpenID {
+		return p, "只能" + verb + "您自己发布的信息。回复“我的发布”查看。", nil
+	}
+	return p, "", nil
+}
+
+// startClose asks why a record is closed: 关闭 D1024.
+func (a *App) startClose(ctx context.Context, m *bot.Message, args string) (bot.Reply, error) {
+	p, problem, err := a.ownPost(ctx, m, args, "关闭")
+	if err != nil || problem != "" {
+		return bot.Text(problem), err
+	}
+	if p.Status == store.StatusClosed {
+		return bot.Text(p.No + "已经关闭了。回复“我的发布”查看。"), nil
+	}
+	c, err := a.load(ctx, m.OpenID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	c.start(flowClose, "reason")
+	c.st = state{No: p.No}
+	if err := a.save(ctx, c); err != nil {
+		return bot.Reply{}, err
+	}
+	return a.say(c, p.No+" "+scrub(p.Product))
+}
+
+func closeQuestion(c *conv) string {
+	if c.sess.Step == "via" {
+		return "是通过本平台对接成交的吗？回复“是”或“否”。"
+	}
+	return "关闭原因：已成交，还是撤回？回复“已成交”或“撤回”（回复“取消”不关闭）。"
+}
+
+func (a *App) closeAnswer(ctx context.Context, c *conv, t string) (bot.Reply, error) {
+	switch c.sess.Step {
+	case "reason":
+		switch {
+		case inWords(t, []string{"已成交", "成交", "成交了", "1", "已完成", "完成"}):
+			c.st.Reason = "已成交"
+			c.goTo("via")
+			if err := a.save(ctx, c); err != nil {
+				return bot.Reply{}, err
+			}
+			return a.say(c, "恭喜成交！")
+		case inWords(t, []string{"撤回", "2", "撤销", "不要了", "不需要了", "作废"}):
+			return a.doClose(ctx, c, "撤回", nil)
+		}
+		return a.say(c, "没看懂。")
+	case "via":
+		switch {
+		case isYes(t) || inWords(t, []string{"平台", "通过平台", "是平台"}):
+			v := true
+			return a.doClose(ctx, c, c.st.Reason, &v)
+		case isNo(t) || inWords(t, []string{"线下", "其他渠道"}):
+			v := false
+			return a.doClose(ctx, c, c.st.Reason, &v)
+		}
+		return a.say(c, "没看懂。")
+	}
+	return a.say(c, "")
+}
+
+func (a *App) doClose(ctx context.Context, c *conv, reason string, via *bool) (bot.Reply, error) {
+	no := c.st.No
+	kind, _ := store.KindOfNo(no)
+	repo := a.posts(kind)
+	p, err := repo.ByNo(ctx, no)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if err := repo.Close(ctx, p.ID, store.StatusClosed, reason, via); err != nil {
+		return bot.Reply{}, err
+	}
+	p.Status, p.ClosedReason, p.ViaPlatform = store.StatusClosed, reason, via
+	a.closed(ctx, p)
+	if err := a.finish(ctx, c); err != nil {
+		return bot.Reply{}, err
+	}
+	msg := no + "已关闭（" + reason
+	if via != nil && *via {
+		msg += "，经平台对接"
+	}
+	msg += "）。感谢反馈！\n回复“我的发布”查看，或发布新的需求、供应。"
+	return bot.Text(msg), nil
+}
+
+// renew extends a record by 30 days: 续期 D1024.
+func (a *App) renew(ctx context.Context, m *bot.Message, args string) (bot.Reply, error) {
+	p, problem, err := a.ownPost(ctx, m, args, "续期")
+	if err != nil || problem != "" {
+		return bot.Text(problem), err
+	}
+	if p.Status == store.StatusClosed {
+		return bot.Text(p.No + "已关闭，不能续期。请重新发布，例如：" + kindName(p.Kind) + " " + scrub(p.Product)), nil
+	}
+	now := a.now().UTC()
+	base := p.ExpiresAt
+	if base.Before(now) {
+		base = now
+	}
+	until := base.Add(store.DefaultPostLifetime)
+	if limit := now.Add(maxRenewAhead); until.After(limit) {
+		until = limit
+	}
+	if err := a.posts(p.Kind).Renew(ctx, p.ID, until); err != nil {
+		return bot.Reply{}, err
+	}
+	p.Status, p.ExpiresAt = store.StatusOpen, until
+	a.saved(ctx, p)
+	return bot.Text(p.No + "已续期，有效期到" + fmtDate(until, a.now()) + "。\n回复“详情 " + p.No + "”查看。"), nil
+}
+
+// editSaved changes a field of a saved record: 修改 D1024 数量 4000.
+func (a *App) editSaved(ctx context.Context, m *bot.Message, args string) (bot.Reply, error) {
+	p, problem, err := a.ownPost(ctx, m, args, "修改")
+	if err != nil || problem != "" {
+		return bot.Text(problem), err
+	}
+	if p.Status == store.StatusClosed {
+		return bot.Text(p.No + "已关闭，不能修改。"), nil
+	}
+	rest := strings.TrimSpace(args[len(fields(args)[0]):])
+	field, v, ok := splitEdit(rest, fieldNames)
+	if !ok {
+		return bot.Text("请写要改的项目和新内容，例如：修改 " + p.No + " 数量 4000\n可改：产品、品类、规格、数量、产能、起订量、价格、地区、交期、截止日期、认证。"), nil
+	}
+	f := formOf(p)
+	shown, problem := f.set(a.p, field, v, a.now())
+	if problem != "" {
+		return bot.Text(problem), nil
+	}
+	f.toPost(a.p, &p)
+	// Verified says what the enterprise was when the record was last saved.
+	if e, err := a.d.Enterprises.ByOpenID(ctx, m.OpenID); err == nil {
+		p.Verified = e.Verified
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return bot.Reply{}, err
+	}
+	if err := a.posts(p.Kind).Replace(ctx, &p); err != nil {
+		return bot.Reply{}, err
+	}
+	a.saved(ctx, p)
+	return bot.Text(p.No + "已修改：" + fieldLabel(field, p.Kind) + " " + scrub(shown) + "。\n回复“详情 " + p.No + "”查看。"), nil
+}
+
+// myPosts lists the user's records, newest first.
+func (a *App) myPosts(ctx context.Context, m *bot.Message) (bot.Reply, error) {
+	const limit = 10
+	var all []store.Post
+	for _, kind := range []string{store.KindDemand, store.KindOffer} {
+		ps, err := a.posts(kind).ByOpenID(ctx, m.OpenID, limit+1)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		all = append(all, ps...)
+	}
+	if len(all) == 0 {
+		return bot.Text("您还没有发布过信息。试试发送：\n求购 变速箱电磁阀 5000件 重庆璧山\n供应 6层PCB 月产能2万平米 成都"), nil
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].CreatedAt.After(all[j].CreatedAt) })
+	var b strings.Builder
+	b.WriteString("您的发布：\n")
+	now := a.now()
+	for i, p := range all {
+		if i == limit {
+			b.WriteString("（只列出最近10条）\n")
+			break
+		}
+		b.WriteString(itoa(i+1) + ". " + kindName(p.Kind) + " " + a.line(p) + "【" + statusName(p, now) + "】\n")
+	}
+	b.WriteString("回复“详情 编号”查看，“关闭 编号”关闭，“续期 编号”延长30天。")
+	return bot.Text(b.String()), nil
+}
+
+const quitQuestion = "确认注销请回复“确认注销”；回复“取消”保留。"
+
+// startQuit asks before deleting the user's personal data: 注销.
+func (a *App) startQuit(ctx context.Context, m *bot.Message) (bot.Reply, error) {
+	e, err := a.d.Enterprises.ByOpenID(ctx, m.OpenID)
+	registered := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return bot.Reply{}, err
+	}
+	open := 0
+	for _, kind := range []string{store.KindDemand, store.KindOffer} {
+		ps, err := a.posts(kind).ByOpenID(ctx, m.OpenID, 200)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		for _, p := range ps {
+			if p.Status == store.StatusOpen {
+				open++
+			}
+		}
+	}
+	if !registered && open == 0 {
+		return bot.Text("您还没有登记，平台没有保存您的个人信息，无需注销。"), nil
+	}
+	c, err := a.load(ctx, m.OpenID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	c.start(flowQuit, "confirm")
+	c.st = state{}
+	if err := a.save(ctx, c); err != nil {
+		return bot.Reply{}, err
+	}
+	var b strings.Builder
+	b.WriteString("注销将删除您的姓名和手机号")
+	if open > 0 {
+		b.WriteString("，您发布的" + itoa(open) + "条信息会下架")
+	}
+	if registered && len(e.Contacts) <= 1 {
+		b.WriteString("；您是“" + e.Name + "”唯一的联系人，企业登记也会一并删除")
+	}
+	b.WriteString("。此操作不能撤销。\n")
+	return a.say(c, b.String())
+}
+
+func (a *App) quitAnswer(ctx context.Context, c *conv, t string) (bot.Reply, error) {
+	if t != "确认注销" && !isYes(t) {
+		return a.say(c, "没有注销。")
+	}
+	var open []store.Post
+	for _, kind := range []string{store.KindDemand, store.KindOffer} {
+		ps, err := a.posts(kind).ByOpenID(ctx, c.openid, 200)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		for _, p := range ps {
+			if p.Status == store.StatusOpen {
+				open = append(open, p)
+			}
+		}
+	}
+	if _, err := a.d.Enterprises.RemoveContact(ctx, c.openid); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return bot.Reply{}, err
+	}
+	for _, kind := range []string{store.KindDemand, store.KindOffer} {
+		if _, err := a.posts(kind).RemoveByOpenID(ctx, c.openid); err != nil {
+			return bot.Reply{}, err
+		}
+	}
+	for _, p := range open {
+		p.Status, p.OpenID = store.StatusRemoved, ""
+		a.closed(ctx, p)
+	}
+	_ = a.dropDraft(ctx, c.openid)
+	if a.d.KV != nil {
+		_ = a.d.KV.Del(ctx, searchKey(c.openid))
+	}
+	if err := a.finish(ctx, c); err != nil {
+		return bot.Reply{}, err
+	}
+	return bot.Text("已注销：您的姓名和手机号已删除，发布的信息已下架。\n欢迎随时回来，回复“注册”重新登记。"), nil
+}

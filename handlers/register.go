@@ -1,0 +1,574 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"supplybot/bot"
+	"supplybot/handlers/parse"
+	"supplybot/store"
+)
+
+// regForm is an enterprise being registered, or a contact joining one.
+type regForm struct {
+	JoinID    string        `json:"join_id,omitempty"` // joining this enterprise
+	JoinName  string        `json:"join_name,omitempty"`
+	Name      string        `json:"name,omitempty"`
+	Role      string        `json:"role,omitempty"`
+	Region    *store.Region `json:"region,omitempty"`
+	Contact   string        `json:"contact,omitempty"`
+	Mobile    string        `json:"mobile,omitempty"`
+	USCC      string        `json:"uscc,omitempty"`
+	USCCAsked bool          `json:"uscc_asked,omitempty"`
+}
+
+// Steps of registration.
+const (
+	stepName    = "name"
+	stepRole    = "role"
+	stepRegRgn  = "reg-region"
+	stepContact = "contact"
+	stepMobile  = "mobile"
+	stepUSCC    = "uscc"
+	stepConsent = "consent"
+)
+
+const (
+	maxCompany = 50
+	maxPerson  = 20
+	usccSample = "91500227MA5U7G2X4T"
+)
+
+func (r *regForm) joining() bool { return r.JoinID != "" }
+
+func (r *regForm) next() string {
+	switch {
+	case !r.joining() && r.Name == "":
+		return stepName
+	case !r.joining() && r.Role == "":
+		return stepRole
+	case !r.joining() && r.Region == nil:
+		return stepRegRgn
+	case r.Contact == "":
+		return stepContact
+	case r.Mobile == "":
+		return stepMobile
+	case !r.joining() && !r.USCCAsked && r.USCC == "":
+		return stepUSCC
+	}
+	return stepConsent
+}
+
+func (r *regForm) question(step string) string {
+	switch step {
+	case stepName:
+		return "请回复企业全称，例如：重庆青山工业有限公司"
+	case stepRole:
+		return "贵企业属于哪一类？回复数字或文字：\n1 整车\n2 零部件\n3 电子信息\n4 其他"
+	case stepRegRgn:
+		return "企业在哪里？请回复省市区，例如：重庆璧山 / 四川成都龙泉驿"
+	case stepContact:
+		return "联系人怎么称呼？请回复姓名，例如：张伟"
+	case stepMobile:
+		return "请回复联系人的11位手机号，例如：13800001111"
+	case stepUSCC:
+		return "统一社会信用代码（18位，选填，用于认证企业）。请回复代码，没有或不想填请回复“跳过”。"
+	case stepConsent:
+		return r.consentText()
+	}
+	return ""
+}
+
+func (r *regForm) stepHelp(step string) string {
+	common := "\n随时可以：回复“上一步”返回，“取消”放弃，“修改 手机 13900001111”改任一项。"
+	if step == stepConsent {
+		return "登记前需要您同意我们保存这些信息。不同意也可以回复“取消”，不会保存任何内容。" + common
+	}
+	if r.joining() {
+		return "正在加入“" + r.JoinName + "”，只需联系人姓名和手机号。" + common
+	}
+	return "正在登记企业（只需一次）：企业名称、类型、所在地、联系人和手机号，信用代码选填。也可以一句话发完：注册 重庆青山工业有限公司 零部件 重庆璧山 联系人张伟 13800001111" + common
+}
+
+func maskMobile(m string) string {
+	if len(m) != 11 {
+		return m
+	}
+	return m[:3] + "****" + m[7:]
+}
+
+func (r *regForm) consentText() string {
+	var b strings.Builder
+	if r.joining() {
+		b.WriteString("请确认：加入“" + r.JoinName + "”\n")
+	} else {
+		b.WriteString("请确认登记信息：\n企业：" + r.Name + "（" + r.Role + "）\n所在地：" + fmtRegion(*r.Region) + "\n")
+	}
+	b.WriteString("联系人：" + r.Contact + " " + maskMobile(r.Mobile) + "\n")
+	if !r.joining() {
+		u := r.USCC
+		if u == "" {
+			u = "未填（可发“修改 信用代码 …”补充）"
+		}
+		b.WriteString("信用代码：" + u + "\n")
+	}
+	b.WriteString("我们保存以上信息，只用于核实企业身份，以及在您同意时把联系方式告诉对接企业。姓名和手机号不会出现在任何列表或搜索结果里，您可随时回复“注销”删除。\n")
+	b.WriteString("同意请回复“同意”；要改请发“修改 手机 13900001111”；回复“取消”不保存。")
+	return b.String()
+}
+
+var (
+	longDigitsRe = regexp.MustCompile(`\+?\d[\d\-]{9,}\d`)
+	usccLikeRe   = regexp.MustCompile(`(?i)\b[0-9A-Z]{18}\b`)
+	hanRe        = regexp.MustCompile(`^\p{Han}{2,5}$`)
+)
+
+var companySuffixes = []string{"公司", "集团", "厂", "有限", "研究院", "研究所", "中心", "股份", "企业", "商行", "工作室", "合作社", "事务所"}
+
+func isCompany(s string) bool {
+	for _, suf := range companySuffixes {
+		if strings.Contains(s, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// roleOf reads an enterprise role.
+func roleOf(s string, numbers bool) (string, bool) {
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "企业"), "类")
+	switch s {
+	case "整车", "整车厂", "主机厂", "车企", "汽车整车", "整车制造":
+		return store.RoleVehicle, true
+	case "零部件", "汽车零部件", "零配件", "配件", "部件", "汽配":
+		return store.RoleParts, true
+	case "电子信息", "电子", "电子元器件", "集成电路", "芯片", "PCB", "pcb", "通讯", "通信", "通讯终端", "半导体":
+		return store.RoleElectronics, true
+	case "其他", "其它", "别的":
+		return store.RoleOther, true
+	}
+	if numbers {
+		switch s {
+		case "1":
+			return store.RoleVehicle, true
+		case "2":
+			return store.RoleParts, true
+		case "3":
+			return store.RoleElectronics, true
+		case "4":
+			return store.RoleOther, true
+		}
+	}
+	return "", false
+}
+
+// cutLabel strips a label ("联系人", "手机：") from the front of tok.
+func cutLabel(tok string, labels ...string) (string, bool) {
+	for _, l := range labels {
+		if strings.HasPrefix(tok, l) {
+			return strings.TrimSpace(strings.TrimLeft(tok[len(l):], ":：")), true
+		}
+	}
+	return "", false
+}
+
+// extract fills what a message says about the registration: one message
+// with everything, or the answer of one step with more in it. It returns a
+// problem to re-ask about (an invalid mobile or USCC); step is the question
+// being answered, whose field may take an unlabelled answer.
+func (r *regForm) extract(p *parse.Parser, t, step string) (problem string) {
+	// Separate numbers glued to words: 联系人张伟13800001111.
+	t = longDigitsRe.ReplaceAllStringFunc(t, func(s string) string { return " " + s + " " })
+	t = usccLikeRe.ReplaceAllStringFunc(t, func(s string) string { return " " + s + " " })
+	toks := fields(t)
+	var rest []string
+	for i := 0; i < len(toks); i++ {
+		tok := toks[i]
+		label := ""
+		if v, ok := cutLabel(tok, "联系人姓名", "联系人", "姓名"); ok {
+			tok, label = v, "contact"
+		} else if v, ok := cutLabel(tok, "手机号码", "手机号", "手机", "联系电话", "电话"); ok {
+			tok, label = v, "mobile"
+		} else if v, ok := cutLabel(tok, "统一社会信用代码", "社会信用代码", "信用代码", "USCC", "uscc"); ok {
+			tok, label = v, "uscc"
+		} else if v, ok := cutLabel(tok, "企业名称", "公司名称", "企业全称"); ok {
+			tok, label = v, "name"
+		}
+		if tok == "" && label != "" && i+1 < len(toks) {
+			i++
+			tok = toks[i]
+		}
+		if tok == "" {
+			continue
+		}
+		digits := digitsOnly(tok)
+		switch {
+		case label == "uscc" || label == "" && len(tok) == 18 && isAlnum(tok) && len(digits) >= 8:
+			u := strings.ToUpper(tok)
+			if parse.ValidUSCC(u) {
+				r.USCC = u
+			} else {
+				problem = "统一社会信用代码“" + preview(tok, 20) + "”校验不通过，请核对18位代码（例如：" + usccSample + "），或回复“跳过”不填。"
+			}
+		case label == "mobile" || label == "" && len(digits) >= 7 && len(digits)*10 >= len(tok)*8:
+			if mob, ok := mobileOf(tok); ok {
+				r.Mobile = mob
+			} else {
+				problem = "手机号“" + preview(tok, 15) + "”不对，请输入11位手机号，例如：13800001111"
+			}
+		case label == "contact":
+			if v := safeField(tok, maxPerson); validPerson(v) {
+				r.Contact = v
+			}
+		case label == "name":
+			r.Name = safeField(tok, maxCompany)
+		default:
+			if role, ok := roleOf(tok, step == stepRole); ok && !r.joining() {
+				r.Role = role
+				continue
+			}
+			if isCompany(tok) && !r.joining() {
+				r.Name = safeField(tok, maxCompany)
+				continue
+			}
+			if reg, ok := p.ParseRegion(tok); ok && !r.joining() && utf8.RuneCountInString(tok) <= 15 {
+				if reg.City != "" {
+					r.Region = &store.Region{Province: reg.Province, City: reg.City, District: reg.District}
+				} else if step == stepRegRgn || r.Region == nil {
+					problem = "地区请具体到城市，例如：四川绵阳 / 重庆璧山"
+				}
+				continue
+			}
+			rest = append(rest, tok)
+		}
+	}
+	if len(rest) == 0 {
+		return problem
+	}
+	// An unlabelled answer belongs to the question being asked.
+	v := strings.Join(rest, " ")
+	switch step {
+	case stepName:
+		if r.Name == "" {
+			v = safeField(v, maxCompany)
+			if meaningful(v) && utf8.RuneCountInString(v) >= 2 {
+				r.Name = v
+			} else if problem == "" {
+				problem = "企业名称看不懂，请回复企业全称，例如：重庆青山工业有限公司"
+			}
+		}
+	case stepContact:
+		if r.Contact == "" {
+			if v := safeField(v, maxPerson); validPerson(v) {
+				r.Contact = v
+			} else if problem == "" {
+				problem = "请回复联系人姓名（2-20个字，不含数字），例如：张伟"
+			}
+		}
+	default:
+		// "注册 … 张伟 …" and "加入 ABC123 张伟 138…": a short Han word is the contact.
+		if r.Contact == "" && step == "" {
+			for _, w := range rest {
+				if hanRe.MatchString(w) && !isCompany(w) {
+					r.Contact = w
+					break
+				}
+			}
+		}
+	}
+	return problem
+}
+
+func isAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+func validPerson(s string) bool {
+	n := utf8.RuneCountInString(s)
+	return n >= 2 && n <= maxPerson && meaningful(s) && digitsOnly(s) == ""
+}
+
+// register starts registration: 注册, or 注册 with everything in one message.
+func (a *App) register(ctx context.Context, m *bot.Message, rest string) (bot.Reply, error) {
+	if e, err := a.d.Enterprises.ByOpenID(ctx, m.OpenID); err == nil {
+		return bot.Text("您已登记为“" + e.Name + "”的联系人，无需再注册。\n企业邀请码：" + e.InviteCode + "（同事发送“加入 " + e.InviteCode + "”即可加入）。\n" + nextHint), nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return bot.Reply{}, err
+	}
+	c, err := a.load(ctx, m.OpenID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	var pending *postForm
+	if c.sess.Flow == flowPost {
+		pending = c.st.Post
+	}
+	r := &regForm{}
+	problem := ""
+	if rest != "" {
+		problem = r.extract(a.p, rest, "")
+		// One message without a code: the code is optional, the consent
+		// summary says how to add it.
+		r.USCCAsked = true
+	}
+	c.start(flowReg, r.next())
+	c.st = state{Reg: r, Post: pending}
+	if err := a.save(ctx, c); err != nil {
+		return bot.Reply{}, err
+	}
+	if problem != "" {
+		return a.say(c, problem)
+	}
+	if rest == "" {
+		return a.say(c, "欢迎登记企业（只需一次）。也可以一句话发完：注册 重庆青山工业有限公司 零部件 重庆璧山 联系人张伟 13800001111\n第一步：")
+	}
+	return a.say(c, "")
+}
+
+// join starts joining an enterprise with its invite code: 加入 ABC123.
+func (a *App) join(ctx context.Context, m *bot.Message, rest string) (bot.Reply, error) {
+	f := fields(rest)
+	if len(f) == 0 {
+		return bot.Text("请在“加入”后写同事给您的6位邀请码，例如：加入 ABC123"), nil
+	}
+	if e, err := a.d.Enterprises.ByOpenID(ctx, m.OpenID); err == nil {
+		return bot.Text("您已是“" + e.Name + "”的联系人。如需换企业，请先回复“注销”。"), nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return bot.Reply{}, err
+	}
+	code := strings.ToUpper(f[0])
+	e, err := a.d.Enterprises.ByInviteCode(ctx, code)
+	if errors.Is(err, store.ErrNotFound) {
+		return bot.Text("邀请码“" + preview(code, 10) + "”不对，请向同事核对后再发，例如：加入 ABC123\n没有邀请码可回复“注册”登记新企业。"), nil
+	}
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	c, err := a.load(ctx, m.OpenID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	var pending *postForm
+	if c.sess.Flow == flowPost || c.sess.Flow == flowReg {
+		pending = c.st.Post
+	}
+	r := &regForm{JoinID: e.ID, JoinName: e.Name}
+	problem := r.extract(a.p, strings.Join(f[1:], " "), "")
+	c.start(flowJoin, r.next())
+	c.st = state{Reg: r, Post: pending}
+	if err := a.save(ctx, c); err != nil {
+		return bot.Reply{}, err
+	}
+	if problem != "" {
+		return a.say(c, problem)
+	}
+	return a.say(c, "正在加入“"+e.Name+"”。")
+}
+
+// regAnswer takes the answer to a registration question.
+func (a *App) regAnswer(ctx context.Context, c *conv, t string) (bot.Reply, error) {
+	r := c.st.Reg
+	step := c.sess.Step
+	switch step {
+	case stepConsent:
+		switch {
+		case t == "同意" || t == "我同意" || isYes(t):
+			return a.saveRegistration(ctx, c)
+		case t == "不同意" || t == "拒绝" || isNo(t):
+			if err := a.finish(ctx, c); err != nil {
+				return bot.Reply{}, err
+			}
+			return bot.Text("好的，没有保存任何信息。需要时再回复“注册”。\n" + helpText), nil
+		}
+		return a.say(c, "请回复“同意”或“取消”。")
+	case stepUSCC:
+		if inWords(t, []string{"跳过", "无", "没有", "不填", "暂无", "略", "skip"}) {
+			r.USCCAsked = true
+			break
+		}
+		before := r.USCC
+		if problem := r.extract(a.p, t, step); problem != "" {
+			return a.say(c, problem)
+		}
+		if r.USCC == before || r.USCC == "" {
+			if !usccLikeRe.MatchString(t) {
+				return a.say(c, "统一社会信用代码是18位字母和数字，例如："+usccSample+"，或回复“跳过”。")
+			}
+		}
+		r.USCCAsked = true
+	case stepRole:
+		if problem := r.extract(a.p, t, step); problem != "" {
+			return a.say(c, problem)
+		}
+		if r.Role == "" {
+			return a.say(c, "没看懂企业类型。")
+		}
+	case stepRegRgn:
+		if problem := r.extract(a.p, t, step); problem != "" {
+			return a.say(c, problem)
+		}
+		if r.Region == nil {
+			return a.say(c, "没认出这个地区，请写省市区，例如：重庆璧山 / 四川成都。")
+		}
+	case stepMobile:
+		if mob, ok := mobileOf(t); ok {
+			r.Mobile = mob
+			break
+		}
+		before := r.Mobile
+		problem := r.extract(a.p, t, step)
+		if problem == "" && r.Mobile == before {
+			problem = "手机号不对，请输入11位手机号，例如：13800001111"
+		}
+		if problem != "" {
+			return a.say(c, problem)
+		}
+	default:
+		if problem := r.extract(a.p, t, step); problem != "" {
+			return a.say(c, problem)
+		}
+	}
+	next := r.next()
+	if next == step {
+		return a.say(c, "")
+	}
+	c.goTo(next)
+	if err := a.save(ctx, c); err != nil {
+		return bot.Reply{}, err
+	}
+	return a.say(c, "")
+}
+
+// regFieldNames maps the names users type after 修改 to registration fields.
+var regFieldNames = map[string]string{
+	"企业名称": "name", "公司名称": "name", "企业": "name", "公司": "name", "名称": "name", "企业全称": "name",
+	"类型": "role", "企业类型": "role", "角色": "role", "类别": "role",
+	"地区": "region", "所在地": "region", "地址": "region", "地点": "region",
+	"联系人": "contact", "姓名": "contact", "名字": "contact",
+	"手机": "mobile", "手机号": "mobile", "电话": "mobile", "手机号码": "mobile",
+	"信用代码": "uscc", "统一社会信用代码": "uscc", "代码": "uscc", "USCC": "uscc",
+}
+
+// editReg changes one registration field: 修改 手机 13900001111.
+func (a *App) editReg(ctx context.Context, c *conv, rest string) (bot.Reply, error) {
+	r := c.st.Reg
+	field, v, ok := splitEdit(rest, regFieldNames)
+	if !ok || v == "" {
+		return a.say(c, "请写要改的项目和新内容，例如：修改 手机 13900001111 / 修改 联系人 李娜。")
+	}
+	if r.joining() && field != "contact" && field != "mobile" {
+		return a.say(c, "加入企业只需填写联系人和手机号。")
+	}
+	problem := ""
+	switch field {
+	case "name":
+		if v = safeField(v, maxCompany); meaningful(v) {
+			r.Name = v
+		} else {
+			problem = "企业名称看不懂，例如：修改 企业名称 重庆青山工业有限公司"
+		}
+	case "role":
+		if role, ok := roleOf(v, true); ok {
+			r.Role = role
+		} else {
+			problem = "企业类型请写：整车 / 零部件 / 电子信息 / 其他"
+		}
+	case "region":
+		if reg, ok := a.p.ParseRegion(v); ok && reg.City != "" {
+			r.Region = &store.Region{Province: reg.Province, City: reg.City, District: reg.District}
+		} else {
+			problem = "没认出地区，请写到城市，例如：修改 地区 重庆璧山"
+		}
+	case "contact":
+		if v = safeField(v, maxPerson); validPerson(v) {
+			r.Contact = v
+		} else {
+			problem = "请写联系人姓名，例如：修改 联系人 李娜"
+		}
+	case "mobile":
+		if mob, ok := mobileOf(v); ok {
+			r.Mobile = mob
+		} else {
+			problem = "手机号不对，请输入11位手机号，例如：修改 手机 13900001111"
+		}
+	case "uscc":
+		if inWords(v, clearWords) {
+			r.USCC, r.USCCAsked = "", true
+		} else if u := strings.ToUpper(strings.TrimSpace(v)); parse.ValidUSCC(u) {
+			r.USCC, r.USCCAsked = u, true
+		} else {
+			problem = "统一社会信用代码校验不通过，请核对18位代码，例如：" + usccSample
+		}
+	}
+	if problem != "" {
+		return a.say(c, problem)
+	}
+	if next := r.next(); c.sess.Step != stepConsent || next != stepConsent {
+		c.goTo(next)
+	}
+	if err := a.save(ctx, c); err != nil {
+		return bot.Reply{}, err
+	}
+	return a.say(c, "已修改。")
+}
+
+// saveRegistration stores the enterprise (or the new contact) after
+// consent, then goes on with a post the user had started.
+func (a *App) saveRegistration(ctx context.Context, c *conv) (bot.Reply, error) {
+	r := c.st.Reg
+	now := a.now().UTC()
+	contact := store.Contact{OpenID: c.openid, Name: r.Contact, Mobile: r.Mobile}
+	var msg string
+	if r.joining() {
+		err := a.d.Enterprises.AddContact(ctx, r.JoinID, contact)
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			_ = a.finish(ctx, c)
+			return bot.Text("您已经是某家企业的联系人了，回复“注销”可退出后再加入。"), nil
+		case errors.Is(err, store.ErrNotFound):
+			_ = a.finish(ctx, c)
+			return bot.Text("这家企业已不在平台上，请回复“注册”登记。"), nil
+		case err != nil:
+			return bot.Reply{}, err
+		}
+		msg = "已加入“" + r.JoinName + "”！"
+	} else {
+		e := &store.Enterprise{Name: r.Name, Role: r.Role, Region: *r.Region, USCC: r.USCC,
+			Contacts: []store.Contact{contact}, ConsentAt: now}
+		contact.JoinedAt = now
+		e.Contacts[0].JoinedAt = now
+		err := a.d.Enterprises.Create(ctx, e)
+		if errors.Is(err, store.ErrConflict) {
+			_ = a.finish(ctx, c)
+			return bot.Text("您已经登记过企业了。回复“帮助”看看能做什么。"), nil
+		}
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		msg = "登记成功！企业邀请码：" + e.InviteCode + "，同事发送“加入 " + e.InviteCode + "”即可加入本企业。"
+		if r.USCC != "" {
+			msg += "\n工作专班核实后会标为“已认证”。"
+		}
+	}
+	if pending := c.st.Post; pending != nil {
+		c.start(flowPost, pending.next())
+		c.st = state{Post: pending}
+		if err := a.save(ctx, c); err != nil {
+			return bot.Reply{}, err
+		}
+		return a.say(c, msg+"\n\n接着发布您的"+kindName(pending.Kind)+"：")
+	}
+	if err := a.finish(ctx, c); err != nil {
+		return bot.Reply{}, err
+	}
+	return bot.Text(msg + "\n现在可以发布了，例如：\n求购 变速箱电磁阀 5000件 重庆璧山\n供应 6层PCB 月产能2万平米 成都"), nil
+}
