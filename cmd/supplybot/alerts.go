@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"supplybot/handlers/alerts"
+	"supplybot/handlers/parse"
+	"supplybot/store"
+)
+
+// AlertsPart is the matching and alerting service of a Main.
+type AlertsPart struct {
+	// Config, set before Run, overrides the service's defaults (tests set
+	// the clock, the daily cap, the sweep); TemplateID defaults to
+	// wechat.templates.match.
+	Config alerts.Config
+	// Service is running after Run.
+	Service *alerts.Service
+}
+
+// startAlerts loads the matching engine, starts the matching workers and
+// the lifecycle sweeper and adds the service's chat commands to the router.
+// The push workers deliver what it queues in the outbox.
+func (m *Main) startAlerts(ctx context.Context, p *parse.Parser) error {
+	cfg := m.Alerts.Config
+	if cfg.TemplateID == "" {
+		cfg.TemplateID = m.Config.WeChat.Templates.Match
+	}
+	svc := alerts.New(cfg, alerts.Deps{Mongo: m.Mongo, Outbox: m.Outbox, Kick: m.Pusher.Kick, Parser: p, Log: m.Log})
+	if err := svc.Start(ctx); err != nil {
+		return fmt.Errorf("alerts: %w", err)
+	}
+	svc.Register(m.Router)
+	m.Alerts.Service = svc
+	return nil
+}
+
+// stopAlerts drains the matching queue; Close must call it before it stops
+// the push workers and closes the stores.
+func (m *Main) stopAlerts(ctx context.Context) error {
+	if m.Alerts.Service == nil {
+		return nil
+	}
+	if err := m.Alerts.Service.Shutdown(ctx); err != nil {
+		return fmt.Errorf("alerts: %w", err)
+	}
+	return nil
+}
+
+// postEvents hands the conversation's saved and closed records to the
+// alerts service (handlers.Deps.Events). It may be built before the
+// service runs: records saved before are not matched.
+type postEvents struct{ m *Main }
+
+func (e postEvents) PostSaved(ctx context.Context, p store.Post) {
+	if s := e.m.Alerts.Service; s != nil {
+		s.PostSaved(ctx, p)
+	}
+}
+
+func (e postEvents) PostClosed(ctx context.Context, p store.Post) {
+	if s := e.m.Alerts.Service; s != nil {
+		s.PostClosed(ctx, p)
+	}
+}

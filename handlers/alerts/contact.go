@@ -1,0 +1,222 @@
+package alerts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"supplybot/bot"
+	"supplybot/store"
+)
+
+var (
+	contactRe = regexp.MustCompile(`^联系\s*([DdOo]\d{1,9})$`)
+	answerRe  = regexp.MustCompile(`^(同意|拒绝)\s*(\d{1,9})?$`)
+)
+
+var statusWord = map[string]string{
+	store.ContactPending:  "等待对方回复",
+	store.ContactAccepted: "对方已同意",
+	store.ContactDeclined: "对方已婉拒",
+	store.ContactExpired:  "已过期",
+}
+
+// card is an enterprise as the other side sees it before consenting:
+// name, role, place and verification, never a person or a phone.
+func card(e *store.Enterprise) string {
+	parts := []string{}
+	if e.Role != "" {
+		parts = append(parts, e.Role)
+	}
+	if r := regionShort(e.Region); r != "" {
+		parts = append(parts, r)
+	}
+	if e.Verified {
+		parts = append(parts, "已认证")
+	} else {
+		parts = append(parts, "未认证")
+	}
+	return e.Name + "（" + strings.Join(parts, " · ") + "）"
+}
+
+// cmdContact handles "联系 D1024": a registered user asks the owner of a
+// record to exchange contacts.
+func (s *Service) cmdContact(ctx context.Context, m *bot.Message) (bot.Reply, error) {
+	sm := contactRe.FindStringSubmatch(strings.TrimSpace(m.Text))
+	if sm == nil {
+		return bot.Text("请回复 联系 编号，例如 联系 D1024"), nil
+	}
+	no := strings.ToUpper(sm[1])
+	kind, _ := store.KindOfNo(no)
+	ent, err := s.d.Mongo.Enterprises().ByOpenID(ctx, m.OpenID)
+	if errors.Is(err, store.ErrNotFound) {
+		return bot.Text("交换联系方式需要先注册企业。回复 注册 开始，约1分钟。"), nil
+	} else if err != nil {
+		return bot.Reply{}, err
+	}
+	p, err := s.d.Mongo.Posts(kind).ByNo(ctx, no)
+	if errors.Is(err, store.ErrNotFound) {
+		return bot.Text("没有找到 " + no + "，请检查编号。回复 查需求 或 查供应 找找看。"), nil
+	} else if err != nil {
+		return bot.Reply{}, err
+	}
+	now := s.clock()
+	switch {
+	case p.EnterpriseID == ent.ID:
+		return bot.Text(no + " 是贵公司自己发布的，无需联系。回复 我的发布 查看。"), nil
+	case p.Status != store.StatusOpen || !p.ExpiresAt.After(now):
+		return bot.Text(no + " 已关闭或过期，无法联系。回复 查需求 或 查供应 看看其他信息。"), nil
+	case p.OpenID == "":
+		return bot.Text(no + " 的发布人已不在平台，无法联系。"), nil
+	}
+	q := &store.ContactRequest{
+		RequesterOpenID: m.OpenID, RequesterEnterpriseID: ent.ID,
+		OwnerOpenID: p.OpenID, OwnerEnterpriseID: p.EnterpriseID,
+		RecordID: p.ID, RecordNo: p.No, RecordKind: p.Kind, Product: p.Product,
+		CreatedAt: now.UTC(), ExpiresAt: now.Add(s.cfg.ContactTTL).UTC(),
+	}
+	reqs := s.d.Mongo.ContactRequests()
+	if err := reqs.Create(ctx, q); errors.Is(err, store.ErrConflict) {
+		prev, gerr := reqs.Get(ctx, m.OpenID, p.ID)
+		if gerr != nil {
+			return bot.Reply{}, gerr
+		}
+		return bot.Text(fmt.Sprintf("您已请求过联系 %s（%s），同一条信息只能请求一次。回复 查需求 或 查供应 看看其他信息。",
+			no, statusWord[prev.Status])), nil
+	} else if err != nil {
+		return bot.Reply{}, err
+	}
+	at, held := s.deliverAt(now)
+	it := store.OutboxItem{
+		Key: "contact:" + strconv.FormatInt(q.No, 10) + ":ask", Kind: bot.PushCustom, OpenID: p.OpenID,
+		Text: fmt.Sprintf("【联系请求 %d】%s 想就您的%s %s（%s）与您交换联系方式。\n回复 同意 %d 或 拒绝 %d（%s前有效）",
+			q.No, card(&ent), kindWord(p.Kind), p.No, p.Product, q.No, q.No, dateCN(q.ExpiresAt)),
+	}
+	if held {
+		it.NextAt = at.UTC()
+	}
+	if err := s.enqueue(ctx, it); err != nil {
+		return bot.Reply{}, err
+	}
+	s.kick()
+	return bot.Text(fmt.Sprintf("已向 %s 的发布方发送联系请求（编号 %d）。对方同意后，双方会收到彼此的联系人和电话；7天内未回复自动失效。\n回复 我的匹配 看看其他机会。",
+		no, q.No)), nil
+}
+
+// cmdAnswer handles 同意 / 拒绝 [编号] of a record's owner.
+func (s *Service) cmdAnswer(ctx context.Context, m *bot.Message) (bot.Reply, error) {
+	sm := answerRe.FindStringSubmatch(strings.TrimSpace(m.Text))
+	if sm == nil {
+		return bot.Text("请回复 同意 编号 或 拒绝 编号"), nil
+	}
+	accept := sm[1] == "同意"
+	now := s.clock()
+	pending, err := s.d.Mongo.ContactRequests().PendingForOwner(ctx, m.OpenID, now)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if len(pending) == 0 {
+		return bot.Text("您没有待处理的联系请求。回复 帮助 查看可用功能。"), nil
+	}
+	var q *store.ContactRequest
+	switch {
+	case sm[2] != "":
+		n, _ := strconv.ParseInt(sm[2], 10, 64)
+		for i := range pending {
+			if pending[i].No == n {
+				q = &pending[i]
+			}
+		}
+		if q == nil {
+			return bot.Text("没有编号为 " + sm[2] + " 的待处理请求。\n" + s.pendingList(ctx, pending)), nil
+		}
+	case len(pending) == 1:
+		q = &pending[0]
+	default:
+		return bot.Text(s.pendingList(ctx, pending)), nil
+	}
+	status := store.ContactDeclined
+	if accept {
+		status = store.ContactAccepted
+	}
+	if err := s.d.Mongo.ContactRequests().Answer(ctx, q.ID, status, now); errors.Is(err, store.ErrNotFound) {
+		return bot.Text(fmt.Sprintf("请求 %d 已处理或已过期。", q.No)), nil
+	} else if err != nil {
+		return bot.Reply{}, err
+	}
+	if !accept {
+		err := s.enqueue(ctx, store.OutboxItem{
+			Key: "contact:" + strconv.FormatInt(q.No, 10) + ":declined", Kind: bot.PushCustom, OpenID: q.RequesterOpenID,
+			Text: fmt.Sprintf("很抱歉，%s（%s）的发布方暂时不方便交换联系方式。您可以回复 查需求 或 查供应 看看其他机会。", q.RecordNo, q.Product),
+		})
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		s.kick()
+		return bot.Text(fmt.Sprintf("已婉拒请求 %d，对方会收到礼貌的通知。", q.No)), nil
+	}
+	if err := s.exchange(ctx, q); err != nil {
+		return bot.Reply{}, err
+	}
+	s.kick()
+	return bot.Text(fmt.Sprintf("已同意请求 %d。双方的联系人和电话已通过消息发送，请留意查收。", q.No)), nil
+}
+
+// pendingList asks the owner which request they mean.
+func (s *Service) pendingList(ctx context.Context, pending []store.ContactRequest) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "您有 %d 个待处理的联系请求：", len(pending))
+	for i, q := range pending {
+		if i == 10 {
+			b.WriteString("\n…")
+			break
+		}
+		who := "一家企业"
+		if e, err := s.d.Mongo.Enterprises().Get(ctx, q.RequesterEnterpriseID); err == nil {
+			who = card(&e)
+		}
+		fmt.Fprintf(&b, "\n%d. %s 想联系您的 %s", q.No, who, q.RecordNo)
+	}
+	first := pending[0].No
+	fmt.Fprintf(&b, "\n请回复 同意 编号 或 拒绝 编号，例如 同意 %d", first)
+	return b.String()
+}
+
+// exchange sends each side of an accepted request the other's contact.
+func (s *Service) exchange(ctx context.Context, q *store.ContactRequest) error {
+	ents := s.d.Mongo.Enterprises()
+	owner, err := ents.ByOpenID(ctx, q.OwnerOpenID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	requester, err := ents.ByOpenID(ctx, q.RequesterOpenID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	person := func(e *store.Enterprise, openid string) string {
+		c, _ := e.ContactOf(openid)
+		name := c.Name
+		if name == "" {
+			name = "（未留姓名）"
+		}
+		mobile := c.Mobile
+		if mobile == "" {
+			mobile = "（未留手机）"
+		}
+		return fmt.Sprintf("%s\n联系人：%s\n手机：%s", e.Name, name, mobile)
+	}
+	no := strconv.FormatInt(q.No, 10)
+	return errors.Join(
+		s.enqueue(ctx, store.OutboxItem{
+			Key: "contact:" + no + ":accepted:requester", Kind: bot.PushCustom, OpenID: q.RequesterOpenID,
+			Text: fmt.Sprintf("好消息！%s（%s）的发布方同意交换联系方式：\n%s\n请尽快联系，祝合作顺利。", q.RecordNo, q.Product, person(&owner, q.OwnerOpenID)),
+		}),
+		s.enqueue(ctx, store.OutboxItem{
+			Key: "contact:" + no + ":accepted:owner", Kind: bot.PushCustom, OpenID: q.OwnerOpenID,
+			Text: fmt.Sprintf("您已同意交换联系方式（%s %s），对方是：\n%s", q.RecordNo, q.Product, person(&requester, q.RequesterOpenID)),
+		}),
+	)
+}

@@ -1,0 +1,91 @@
+package alerts
+
+import (
+	"strings"
+
+	"supplybot/handlers/match"
+	"supplybot/store"
+)
+
+// toRecord is what the engine sees of a stored record. Keywords carry the
+// synonyms the parser added when the record was posted; a record without
+// keywords (created outside the chat) gets its product's synonym group.
+func (s *Service) toRecord(p *store.Post) match.Record {
+	r := match.Record{
+		ID:             p.ID,
+		No:             p.No,
+		Side:           match.Demand,
+		EnterpriseID:   p.EnterpriseID,
+		Verified:       p.Verified,
+		CategoryCode:   p.CategoryCode,
+		CategoryName:   p.Category,
+		Product:        p.Product,
+		Keywords:       p.Keywords,
+		Spec:           p.Spec,
+		Quantity:       toQty(p.Quantity),
+		Capacity:       toQty(p.Capacity),
+		MOQ:            toQty(p.MOQ),
+		Region:         match.Region{Province: p.Region.Province, City: p.Region.City, District: p.Region.District},
+		LeadTimeDays:   -1,
+		Certifications: p.Certifications,
+		Status:         p.Status,
+		ExpiresAt:      p.ExpiresAt,
+	}
+	if p.Kind == store.KindOffer {
+		r.Side = match.Offer
+	}
+	if p.Deadline != nil {
+		d := *p.Deadline
+		r.Deadline = &d
+	}
+	if p.LeadTimeDays != nil {
+		r.LeadTimeDays = *p.LeadTimeDays
+	}
+	if len(r.Keywords) == 0 && strings.TrimSpace(p.Product) != "" {
+		r.Keywords = s.d.Parser.Synonyms(p.Product)
+	}
+	return r
+}
+
+func toQty(q *store.Quantity) *match.Quantity {
+	if q == nil {
+		return nil
+	}
+	return &match.Quantity{Value: q.Value, Unit: q.Unit}
+}
+
+// lowerKeywords is the record's keywords and product in lower case, for
+// looking up subscriptions.
+func lowerKeywords(p *store.Post) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(w string) {
+		w = strings.ToLower(strings.TrimSpace(w))
+		if w != "" && !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	for _, k := range p.Keywords {
+		add(k)
+	}
+	add(p.Product)
+	return out
+}
+
+// ancestorCodes is the category code and every code above it.
+func ancestorCodes(code string) []string {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return nil
+	}
+	var out []string
+	for {
+		out = append(out, code)
+		i := strings.LastIndexByte(code, '.')
+		if i < 0 {
+			return out
+		}
+		code = code[:i]
+	}
+}

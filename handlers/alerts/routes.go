@@ -1,0 +1,71 @@
+package alerts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"supplybot/bot"
+)
+
+// MenuMyMatches is the custom-menu key of 我的匹配.
+const MenuMyMatches = "MY_MATCHES"
+
+// maxReply keeps a passive reply within WeChat's 2048 bytes.
+const maxReply = 2000
+
+// Register adds the service's commands to r: 订阅 / 我的订阅 / 退订 N /
+// 联系 D1024 / 同意 [N] / 拒绝 [N] / 我的匹配 and the menu key MY_MATCHES.
+// 同意 and 拒绝 always match (a user with nothing to answer is told so), so
+// an active dialog that also takes 同意 must be routed before them. The
+// menu key must come before any catch-all event route.
+func (s *Service) Register(r *bot.Router) {
+	r.Func("alerts:subscribe", textPrefix("订阅"), s.cmdSubscribe)
+	r.Exact(s.cmdMySubscriptions, "我的订阅")
+	r.Func("alerts:unsubscribe", textPrefix("退订"), s.cmdUnsubscribe)
+	r.Regexp(contactRe, s.cmdContact)
+	r.Regexp(answerRe, s.cmdAnswer)
+	r.Exact(s.cmdMyMatches, "我的匹配")
+	r.MenuKey(MenuMyMatches, s.cmdMyMatches)
+}
+
+func textPrefix(p string) func(*bot.Message) bool {
+	return func(m *bot.Message) bool {
+		return (m.Type == bot.TypeText || m.Type == bot.TypeVoice) && strings.HasPrefix(strings.TrimSpace(m.Text), p)
+	}
+}
+
+// cmdMyMatches lists the user's recent alerts with their reasons. Contact
+// details are never part of an alert.
+func (s *Service) cmdMyMatches(ctx context.Context, m *bot.Message) (bot.Reply, error) {
+	items, err := s.d.Mongo.Alerts().Recent(ctx, m.OpenID, 10)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if len(items) == 0 {
+		return bot.Text("暂时还没有匹配。发布求购或供应后，有合适的对象会第一时间通知您。\n也可以回复 订阅 轮毂 重庆 订阅新信息。"), nil
+	}
+	const tail = "\n回复 详情 编号 查看，联系 编号 交换联系方式"
+	var b strings.Builder
+	b.WriteString("您最近的匹配：")
+	for i, a := range items {
+		line := fmt.Sprintf("\n%d. %s %s", i+1, a.RecordNo, clip(a.Product, 14))
+		if a.Summary != "" {
+			line += " · " + a.Summary
+		}
+		if len(a.Reasons) > 0 {
+			line += "\n   " + strings.Join(a.Reasons, "·")
+		}
+		if a.MyNo != "" {
+			line += "（对应您的 " + a.MyNo + "）"
+		} else if a.Kind == kindSubscription {
+			line += "（来自订阅）"
+		}
+		if b.Len()+len(line)+len(tail) > maxReply {
+			break
+		}
+		b.WriteString(line)
+	}
+	b.WriteString(tail)
+	return bot.Text(b.String()), nil
+}

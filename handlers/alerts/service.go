@@ -1,0 +1,299 @@
+// Package alerts carries the results of matching to people: it keeps the
+// matching engine loaded with the open records, matches every saved record
+// against its counterparts after the save, stores the matches, alerts both
+// sides and the subscribers (under a daily cap and quiet hours, through the
+// outbox), brokers the exchange of contacts on consent and runs the record
+// lifecycle (expiry reminders, expiry). It registers its chat commands on a
+// bot.Router: 订阅 / 我的订阅 / 退订 / 联系 / 同意 / 拒绝 / 我的匹配.
+//
+// It imports bot, store and the handlers' match and parse packages, never
+// the package handlers itself (which calls it through PostSaved/PostClosed).
+package alerts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"supplybot/handlers/match"
+	"supplybot/handlers/parse"
+	"supplybot/store"
+)
+
+// Outbox is where alerts, requests and reminders are queued for delivery.
+// Enqueue returns store.ErrConflict when the key was queued before.
+type Outbox interface {
+	Enqueue(ctx context.Context, it store.OutboxItem) error
+	// SetPendingText rewrites an item no worker has taken yet (the digest).
+	SetPendingText(ctx context.Context, key, text string) error
+}
+
+// Config tunes the service. Zero values take the defaults.
+type Config struct {
+	// TemplateID of the match-alert template (wechat.templates.match);
+	// empty sends customer-service text messages.
+	TemplateID string
+	// RecordURL returns the public page of a record for the template's
+	// link; nil (no public site) sends templates without a link.
+	RecordURL func(no string) string
+
+	Threshold float64 // minimum score; default match.DefaultThreshold
+	Limit     int     // counterparts alerted per saved record; default match.DefaultLimit
+
+	DailyCap int // alerts pushed per user and China day; default 20, the rest go to one digest
+	// Quiet hours, China time, as offsets from midnight: alerts produced
+	// from QuietFrom to QuietTo are held until QuietTo. Defaults 22:00 and
+	// 08:00; NoQuietHours turns them off.
+	QuietFrom, QuietTo time.Duration
+	NoQuietHours       bool
+	// DigestAt is when the day's digest goes out (China time, offset from
+	// midnight); default 21:00. Inside quiet hours it waits for QuietTo.
+	DigestAt time.Duration
+
+	Workers int // matching goroutines; default 2
+	Queue   int // saved records waiting for matching; default 256
+
+	SweepEvery   time.Duration // lifecycle sweep interval; default 10 min; <0: no background sweep
+	RemindBefore time.Duration // expiry reminder lead; default 72 h
+	ContactTTL   time.Duration // a contact request expires after; default 7 days
+
+	Now func() time.Time // default time.Now
+}
+
+func (c *Config) defaults() {
+	if c.Threshold <= 0 {
+		c.Threshold = match.DefaultThreshold
+	}
+	if c.Limit <= 0 {
+		c.Limit = match.DefaultLimit
+	}
+	if c.DailyCap <= 0 {
+		c.DailyCap = 20
+	}
+	if c.QuietFrom == 0 && c.QuietTo == 0 {
+		c.QuietFrom, c.QuietTo = 22*time.Hour, 8*time.Hour
+	}
+	if c.QuietFrom == c.QuietTo {
+		c.NoQuietHours = true
+	}
+	if c.DigestAt <= 0 {
+		c.DigestAt = 21 * time.Hour
+	}
+	if c.Workers <= 0 {
+		c.Workers = 2
+	}
+	if c.Queue <= 0 {
+		c.Queue = 256
+	}
+	if c.SweepEvery == 0 {
+		c.SweepEvery = 10 * time.Minute
+	}
+	if c.RemindBefore <= 0 {
+		c.RemindBefore = 72 * time.Hour
+	}
+	if c.ContactTTL <= 0 {
+		c.ContactTTL = 7 * 24 * time.Hour
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}
+
+// Deps are the stores and helpers the service uses.
+type Deps struct {
+	Mongo  *store.Mongo
+	Outbox Outbox
+	Kick   func() // wakes the push workers; may be nil
+	Parser *parse.Parser
+	Log    *slog.Logger
+}
+
+// Service is the matching and alerting service. Start it once, then feed
+// it PostSaved / PostClosed; Shutdown drains it.
+type Service struct {
+	cfg    Config
+	d      Deps
+	engine *match.Engine
+	now    atomic.Pointer[func() time.Time]
+
+	queue    chan store.Post
+	mu       sync.Mutex // guards closed (and the sends on queue)
+	closed   bool
+	workers  sync.WaitGroup
+	stop     chan struct{}
+	sweeper  sync.WaitGroup
+	syncMu   sync.Mutex
+	lastSync time.Time // wall clock of the last engine sync (see syncEngine)
+
+	// bgCtx is the context of the background work: cancelled only when
+	// Shutdown runs out of time, so jobs in flight finish their writes.
+	bgCtx    context.Context
+	bgCancel context.CancelFunc
+}
+
+// New returns an unstarted service.
+func New(cfg Config, d Deps) *Service {
+	cfg.defaults()
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Parser == nil {
+		p, err := parse.New()
+		if err != nil {
+			panic(fmt.Sprintf("alerts: embedded parser data: %v", err)) // the embedded files are part of the binary
+		}
+		d.Parser = p
+	}
+	s := &Service{
+		cfg:    cfg,
+		d:      d,
+		engine: match.NewEngine(match.Options{Threshold: cfg.Threshold, Limit: cfg.Limit}),
+		queue:  make(chan store.Post, cfg.Queue),
+		stop:   make(chan struct{}),
+	}
+	s.SetNow(cfg.Now)
+	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
+	return s
+}
+
+// SetNow replaces the clock (tests).
+func (s *Service) SetNow(now func() time.Time) { s.now.Store(&now) }
+
+func (s *Service) clock() time.Time { return (*s.now.Load())() }
+
+// Engine is the matching engine the service keeps up to date.
+func (s *Service) Engine() *match.Engine { return s.engine }
+
+// Start loads the open records into the engine and starts the matching
+// workers and, unless SweepEvery < 0, the lifecycle sweeper. ctx bounds
+// the loading only.
+func (s *Service) Start(ctx context.Context) error {
+	now := s.clock()
+	s.lastSync = time.Now()
+	for _, kind := range []string{store.KindDemand, store.KindOffer} {
+		open, err := s.d.Mongo.Posts(kind).Open(ctx, now)
+		if err != nil {
+			return fmt.Errorf("load open %ss: %w", kind, err)
+		}
+		for i := range open {
+			s.engine.Upsert(s.toRecord(&open[i]))
+		}
+	}
+	s.d.Log.Info("matching engine loaded", "records", s.engine.Len())
+	for range s.cfg.Workers {
+		s.workers.Add(1)
+		go s.work()
+	}
+	if s.cfg.SweepEvery > 0 {
+		s.sweeper.Add(1)
+		go s.sweepLoop()
+	}
+	return nil
+}
+
+// work matches queued records. It exits when Shutdown closed the queue and
+// the queue is drained.
+func (s *Service) work() {
+	defer s.workers.Done()
+	for p := range s.queue {
+		if err := s.process(s.bgCtx, p); err != nil {
+			s.d.Log.Error("matching a saved record", "no", p.No, "err", err)
+		}
+	}
+}
+
+// sweepLoop runs RunOnce every SweepEvery. It exits when Shutdown starts.
+func (s *Service) sweepLoop() {
+	defer s.sweeper.Done()
+	t := time.NewTicker(s.cfg.SweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			if err := s.RunOnce(s.bgCtx, s.clock()); err != nil {
+				s.d.Log.Error("lifecycle sweep", "err", err)
+			}
+		}
+	}
+}
+
+// Shutdown stops taking records, lets the workers match what is queued and
+// stops the sweeper. When ctx ends first, the work in flight is cancelled
+// and ctx's error returned.
+func (s *Service) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.queue)
+		close(s.stop)
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		s.workers.Wait()
+		s.sweeper.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		s.bgCancel()
+		return nil
+	case <-ctx.Done():
+		s.bgCancel()
+		<-done // the workers return promptly once their store calls are cancelled
+		return ctx.Err()
+	}
+}
+
+// ErrStopped is returned by PostSaved after Shutdown.
+var ErrStopped = errors.New("alerts: service stopped")
+
+// PostSaved takes a record that was created, edited or renewed. The engine
+// is updated at once; matching, storing the matches and the alerts happen
+// on a worker, so the caller's reply does not wait. Only when the queue is
+// full does it wait, until ctx ends (the record then stays in the engine
+// and is found by its counterparts' matching, but is not matched itself).
+func (s *Service) PostSaved(ctx context.Context, p store.Post) {
+	s.engine.Upsert(s.toRecord(&p))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		s.d.Log.Warn("record saved after the alerts service stopped; not matched", "no", p.No)
+		return
+	}
+	select {
+	case s.queue <- p:
+		return
+	default:
+	}
+	s.d.Log.Warn("matching queue full; waiting", "no", p.No)
+	select {
+	case s.queue <- p:
+	case <-ctx.Done():
+		s.d.Log.Error("matching queue full; record not matched", "no", p.No, "err", ctx.Err())
+	}
+}
+
+// PostClosed takes a record that was closed or removed: it stops matching.
+func (s *Service) PostClosed(_ context.Context, p store.Post) {
+	s.engine.Remove(p.ID)
+}
+
+// MatchNow runs the matching of a saved record synchronously (tests and
+// benchmarks; PostSaved is the asynchronous path).
+func (s *Service) MatchNow(ctx context.Context, p store.Post) error {
+	s.engine.Upsert(s.toRecord(&p))
+	return s.process(ctx, p)
+}
+
+func (s *Service) kick() {
+	if s.d.Kick != nil {
+		s.d.Kick()
+	}
+}

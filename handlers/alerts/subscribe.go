@@ -1,0 +1,245 @@
+package alerts
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"supplybot/bot"
+	"supplybot/store"
+)
+
+// maxSubscriptions a user may hold.
+const maxSubscriptions = 10
+
+const subscribeHelp = "订阅后，有符合条件的新求购或供应时会通知您。例如：\n订阅 轮毂 重庆\n订阅 品类 PCB\n订阅 求购 线束 成都\n回复 我的订阅 查看已订阅的内容。"
+
+// splitArgs splits a command's arguments on spaces and Chinese punctuation.
+func splitArgs(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\u3000' || r == '，' || r == ',' || r == '、' || r == '；' || r == ';'
+	})
+}
+
+// parseSubscription reads "轮毂 重庆", "品类 PCB", "求购 线束 成都". The
+// reply is the user's mistake, for an invalid input.
+func (s *Service) parseSubscription(openid, args string) (store.Subscription, string) {
+	sub := store.Subscription{OpenID: openid}
+	toks := splitArgs(args)
+	if len(toks) > 0 {
+		switch toks[0] {
+		case "求购", "需求", "采购":
+			sub.Kind, toks = store.KindDemand, toks[1:]
+		case "供应", "供货":
+			sub.Kind, toks = store.KindOffer, toks[1:]
+		}
+	}
+	if len(toks) > 0 && (toks[0] == "品类" || toks[0] == "类别") {
+		if len(toks) < 2 {
+			return sub, "请在“品类”后写上品类名，例如：订阅 品类 PCB"
+		}
+		c, ok := s.d.Parser.ParseCategory(toks[1])
+		if !ok {
+			return sub, fmt.Sprintf("没有找到品类“%s”。可以换个说法，例如：订阅 品类 PCB，或直接 订阅 %s", clip(toks[1], 10), clip(toks[1], 10))
+		}
+		sub.CategoryCode, sub.CategoryName, toks = c.Code, c.Name, toks[2:]
+	}
+	seen := map[string]bool{}
+	for _, t := range toks {
+		if _, isProduct := s.d.Parser.ParseCategory(t); !isProduct && sub.Region.Province == "" {
+			if r, ok := s.d.Parser.ParseRegion(t); ok {
+				sub.Region = store.Region{Province: r.Province, City: r.City, District: r.District}
+				continue
+			}
+		}
+		w := strings.ToLower(t)
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		sub.Words = append(sub.Words, t)
+		for _, syn := range s.d.Parser.Synonyms(t) {
+			sub.Keywords = append(sub.Keywords, strings.ToLower(syn))
+		}
+	}
+	if len(sub.Words) == 0 && sub.CategoryCode == "" {
+		return sub, "请写上产品或品类，例如：订阅 轮毂 重庆，或 订阅 品类 PCB"
+	}
+	if len(sub.Words) > 3 {
+		return sub, "一条订阅最多写3个产品词，例如：订阅 轮毂 重庆"
+	}
+	sub.Keywords = dedupe(sub.Keywords)
+	words := append([]string(nil), sub.Keywords...)
+	sort.Strings(words)
+	h := sha1.Sum([]byte(strings.Join([]string{openid, sub.Kind, strings.Join(words, ","), sub.CategoryCode,
+		sub.Region.Province, sub.Region.City, sub.Region.District}, "|")))
+	sub.ID = hex.EncodeToString(h[:12])
+	return sub, ""
+}
+
+func dedupe(ws []string) []string {
+	seen := map[string]bool{}
+	out := ws[:0]
+	for _, w := range ws {
+		if w != "" && !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// describe is how a subscription is shown: "求购 线束 · 成都".
+func describe(sub *store.Subscription) string {
+	var parts []string
+	head := strings.Join(sub.Words, " ")
+	if sub.CategoryName != "" {
+		head = strings.TrimSpace("品类" + sub.CategoryName + " " + head)
+	}
+	if sub.Kind != "" {
+		head = kindWord(sub.Kind) + " " + head
+	}
+	parts = append(parts, head)
+	if r := regionShort(sub.Region); r != "" {
+		parts = append(parts, r)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (s *Service) cmdSubscribe(ctx context.Context, m *bot.Message) (bot.Reply, error) {
+	args := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(m.Text), "订阅"))
+	if args == "" {
+		return bot.Text(subscribeHelp), nil
+	}
+	sub, problem := s.parseSubscription(m.OpenID, args)
+	if problem != "" {
+		return bot.Text(problem), nil
+	}
+	subs := s.d.Mongo.Subscriptions()
+	have, err := subs.ByOpenID(ctx, m.OpenID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if len(have) >= maxSubscriptions {
+		return bot.Text(fmt.Sprintf("您已有 %d 条订阅，达到上限。回复 我的订阅 查看，退订 编号 删掉不需要的。", len(have))), nil
+	}
+	if ent, err := s.d.Mongo.Enterprises().ByOpenID(ctx, m.OpenID); err == nil {
+		sub.EnterpriseID = ent.ID
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return bot.Reply{}, err
+	}
+	sub.CreatedAt = s.clock().UTC()
+	if err := subs.Create(ctx, sub); errors.Is(err, store.ErrConflict) {
+		return bot.Text("您已经订阅过“" + describe(&sub) + "”。回复 我的订阅 查看全部。"), nil
+	} else if err != nil {
+		return bot.Reply{}, err
+	}
+	return bot.Text(fmt.Sprintf("已订阅：%s。有符合的新信息时会通知您（每天最多推送%d条，其余汇总）。\n回复 我的订阅 查看，退订 编号 取消。",
+		describe(&sub), s.cfg.DailyCap)), nil
+}
+
+func (s *Service) cmdMySubscriptions(ctx context.Context, m *bot.Message) (bot.Reply, error) {
+	have, err := s.d.Mongo.Subscriptions().ByOpenID(ctx, m.OpenID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if len(have) == 0 {
+		return bot.Text("您还没有订阅。例如回复：订阅 轮毂 重庆，或 订阅 品类 PCB"), nil
+	}
+	return bot.Text(listSubscriptions(have) + "\n回复 退订 编号 取消，例如 退订 1"), nil
+}
+
+func listSubscriptions(have []store.Subscription) string {
+	var b strings.Builder
+	b.WriteString("您的订阅：")
+	for i := range have {
+		fmt.Fprintf(&b, "\n%d. %s", i+1, describe(&have[i]))
+	}
+	return b.String()
+}
+
+func (s *Service) cmdUnsubscribe(ctx context.Context, m *bot.Message) (bot.Reply, error) {
+	arg := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(m.Text), "退订"))
+	subs := s.d.Mongo.Subscriptions()
+	have, err := subs.ByOpenID(ctx, m.OpenID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if len(have) == 0 {
+		return bot.Text("您还没有订阅。例如回复：订阅 轮毂 重庆"), nil
+	}
+	n, err := strconv.Atoi(arg)
+	if err != nil || n < 1 || n > len(have) {
+		return bot.Text(listSubscriptions(have) + fmt.Sprintf("\n请回复 退订 编号（1–%d），例如 退订 1", len(have))), nil
+	}
+	sub := have[n-1]
+	if err := subs.Delete(ctx, m.OpenID, sub.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return bot.Reply{}, err
+	}
+	return bot.Text("已退订：" + describe(&sub) + "。回复 我的订阅 查看其余订阅。"), nil
+}
+
+// fits reports whether record p fits subscription sub exactly.
+func (s *Service) fits(sub *store.Subscription, p *store.Post) bool {
+	if sub.Kind != "" && sub.Kind != p.Kind {
+		return false
+	}
+	if c := sub.CategoryCode; c != "" && p.CategoryCode != c && !strings.HasPrefix(p.CategoryCode, c+".") {
+		return false
+	}
+	if r := sub.Region; r.Province != "" && r.Province != p.Region.Province ||
+		r.City != "" && r.City != p.Region.City || r.District != "" && r.District != p.Region.District {
+		return false
+	}
+	kws := map[string]bool{}
+	for _, k := range lowerKeywords(p) {
+		kws[k] = true
+	}
+	product := strings.ToLower(p.Product)
+	for _, w := range sub.Words {
+		found := false
+		for _, syn := range s.d.Parser.Synonyms(w) {
+			syn = strings.ToLower(syn)
+			if kws[syn] || strings.Contains(product, syn) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// notifySubscribers alerts the subscribers that p fits, except its own
+// enterprise and whoever heard of p already (told).
+func (s *Service) notifySubscribers(ctx context.Context, now time.Time, p *store.Post, told map[string]bool) error {
+	subs, err := s.d.Mongo.Subscriptions().Candidates(ctx, lowerKeywords(p), ancestorCodes(p.CategoryCode))
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for i := range subs {
+		sub := &subs[i]
+		if told[sub.OpenID] || sub.EnterpriseID != "" && sub.EnterpriseID == p.EnterpriseID || !s.fits(sub, p) {
+			continue
+		}
+		// The subscriber may have joined an enterprise since subscribing.
+		if ent, err := s.d.Mongo.Enterprises().ByOpenID(ctx, sub.OpenID); err == nil && ent.ID == p.EnterpriseID {
+			continue
+		}
+		told[sub.OpenID] = true
+		errs = append(errs, s.alert(ctx, now, alertSpec{
+			Key: "sub:" + p.ID + ":" + sub.OpenID, OpenID: sub.OpenID, Kind: kindSubscription,
+			SubDesc: describe(sub), About: p,
+		}))
+	}
+	return errors.Join(errs...)
+}

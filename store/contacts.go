@@ -1,0 +1,153 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+func init() {
+	indexes = append(indexes,
+		index{"contact_requests", mongo.IndexModel{Keys: bson.D{{Key: "requester_openid", Value: 1}, {Key: "record_id", Value: 1}}, Options: options.Index().SetUnique(true)}},
+		index{"contact_requests", mongo.IndexModel{Keys: bson.D{{Key: "no", Value: 1}}, Options: options.Index().SetUnique(true)}},
+		index{"contact_requests", mongo.IndexModel{Keys: bson.D{{Key: "owner_openid", Value: 1}, {Key: "status", Value: 1}}}},
+		index{"contact_requests", mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "expires_at", Value: 1}}}},
+	)
+}
+
+// Contact request statuses.
+const (
+	ContactPending  = "pending"
+	ContactAccepted = "accepted"
+	ContactDeclined = "declined"
+	ContactExpired  = "expired"
+)
+
+// ContactRequest is one ask to exchange contacts about a record, logged
+// with its outcome. A user asks about a record once: the id is derived
+// from the requester and the record (and a unique index says the same).
+// It expires at ExpiresAt (an explicit field: FerretDB has no TTL index).
+type ContactRequest struct {
+	ID                    string     `bson:"_id"`
+	No                    int64      `bson:"no"` // what the owner types: 同意 3
+	RequesterOpenID       string     `bson:"requester_openid"`
+	RequesterEnterpriseID string     `bson:"requester_enterprise_id"`
+	OwnerOpenID           string     `bson:"owner_openid"`
+	OwnerEnterpriseID     string     `bson:"owner_enterprise_id"`
+	RecordID              string     `bson:"record_id"`
+	RecordNo              string     `bson:"record_no"`
+	RecordKind            string     `bson:"record_kind"`
+	Product               string     `bson:"product"`
+	Status                string     `bson:"status"`
+	CreatedAt             time.Time  `bson:"created_at"`
+	ExpiresAt             time.Time  `bson:"expires_at"`
+	AnsweredAt            *time.Time `bson:"answered_at,omitempty"`
+}
+
+// ContactRequestID is the id of requester's request about a record.
+func ContactRequestID(requesterOpenID, recordID string) string {
+	return requesterOpenID + ":" + recordID
+}
+
+// ContactRequests is the repository of the collection "contact_requests".
+type ContactRequests struct{ c *mongo.Collection }
+
+// ContactRequests returns the repository.
+func (m *Mongo) ContactRequests() *ContactRequests {
+	return &ContactRequests{c: m.collection("contact_requests")}
+}
+
+// Create stores q as pending with the next number. It returns ErrConflict
+// when the requester asked about the record before (whatever came of it).
+// Numbers are claimed by the unique index on no (FerretDB's $inc is not
+// atomic under concurrency): a number taken meanwhile is retried.
+func (r *ContactRequests) Create(ctx context.Context, q *ContactRequest) error {
+	q.ID = ContactRequestID(q.RequesterOpenID, q.RecordID)
+	q.Status = ContactPending
+	for range 20 {
+		if n, err := r.c.CountDocuments(ctx, bson.M{"_id": q.ID}, options.Count().SetLimit(1)); err != nil {
+			return translate(err)
+		} else if n > 0 {
+			return ErrConflict
+		}
+		var last ContactRequest
+		err := r.c.FindOne(ctx, bson.M{}, options.FindOne().SetSort(bson.D{{Key: "no", Value: -1}})).Decode(&last)
+		if err = translate(err); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		q.No = last.No + 1
+		_, err = r.c.InsertOne(ctx, q)
+		if err = translate(err); !errors.Is(err, ErrConflict) {
+			return err
+		}
+		// Either the number or the request itself was taken meanwhile: look again.
+	}
+	return fmt.Errorf("contact request number: too much contention")
+}
+
+// Get returns requester's request about the record, or ErrNotFound.
+func (r *ContactRequests) Get(ctx context.Context, requesterOpenID, recordID string) (ContactRequest, error) {
+	var q ContactRequest
+	err := r.c.FindOne(ctx, bson.M{"_id": ContactRequestID(requesterOpenID, recordID)}).Decode(&q)
+	return q, translate(err)
+}
+
+// PendingForOwner lists the requests waiting for the owner's answer that
+// have not expired at now, by number.
+func (r *ContactRequests) PendingForOwner(ctx context.Context, ownerOpenID string, now time.Time) ([]ContactRequest, error) {
+	return r.find(ctx, bson.M{"owner_openid": ownerOpenID, "status": ContactPending, "expires_at": bson.M{"$gt": now}},
+		options.Find().SetSort(bson.D{{Key: "no", Value: 1}}))
+}
+
+// HasPending reports whether the owner has a request to answer.
+func (r *ContactRequests) HasPending(ctx context.Context, ownerOpenID string, now time.Time) (bool, error) {
+	n, err := r.c.CountDocuments(ctx, bson.M{"owner_openid": ownerOpenID, "status": ContactPending, "expires_at": bson.M{"$gt": now}},
+		options.Count().SetLimit(1))
+	return n > 0, translate(err)
+}
+
+// Answer records the owner's answer (accepted or declined) of a pending,
+// unexpired request. ErrNotFound when it was answered or expired already.
+func (r *ContactRequests) Answer(ctx context.Context, id, status string, now time.Time) error {
+	res, err := r.c.UpdateOne(ctx, bson.M{"_id": id, "status": ContactPending, "expires_at": bson.M{"$gt": now}},
+		bson.M{"$set": bson.M{"status": status, "answered_at": now}})
+	if err != nil {
+		return translate(err)
+	}
+	if res.MatchedCount == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// ExpireDue marks pending requests past their expiry expired and returns them.
+func (r *ContactRequests) ExpireDue(ctx context.Context, now time.Time) ([]ContactRequest, error) {
+	due, err := r.find(ctx, bson.M{"status": ContactPending, "expires_at": bson.M{"$lte": now}}, nil)
+	if err != nil || len(due) == 0 {
+		return nil, err
+	}
+	ids := make([]string, len(due))
+	for i, q := range due {
+		ids[i] = q.ID
+	}
+	_, err = r.c.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "status": ContactPending},
+		bson.M{"$set": bson.M{"status": ContactExpired, "answered_at": now}})
+	return due, translate(err)
+}
+
+func (r *ContactRequests) find(ctx context.Context, filter bson.M, opts *options.FindOptions) ([]ContactRequest, error) {
+	cur, err := r.c.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, translate(err)
+	}
+	var out []ContactRequest
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, translate(err)
+	}
+	return out, nil
+}

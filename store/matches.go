@@ -1,0 +1,211 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+func init() {
+	indexes = append(indexes,
+		index{"matches", mongo.IndexModel{Keys: bson.D{{Key: "demand_id", Value: 1}, {Key: "offer_id", Value: 1}}, Options: options.Index().SetUnique(true)}},
+		index{"matches", mongo.IndexModel{Keys: bson.D{{Key: "offer_id", Value: 1}}}},
+		index{"alerts", mongo.IndexModel{Keys: bson.D{{Key: "openid", Value: 1}, {Key: "created_at", Value: -1}}}},
+		index{"alerts", mongo.IndexModel{Keys: bson.D{{Key: "openid", Value: 1}, {Key: "day", Value: 1}, {Key: "delivery", Value: 1}}}},
+		index{"alert_counts", mongo.IndexModel{Keys: bson.D{{Key: "openid", Value: 1}, {Key: "day", Value: 1}}}},
+	)
+	for _, coll := range []string{"demands", "offers"} {
+		indexes = append(indexes, index{coll, mongo.IndexModel{Keys: bson.D{{Key: "updated_at", Value: 1}}}})
+	}
+}
+
+// Match is a demand–offer pair that scored above the threshold. Its id is
+// derived from the pair, so saving a pair again updates it in place.
+type Match struct {
+	ID           string    `bson:"_id"`
+	DemandID     string    `bson:"demand_id"`
+	DemandNo     string    `bson:"demand_no"`
+	DemandOpenID string    `bson:"demand_openid"`
+	OfferID      string    `bson:"offer_id"`
+	OfferNo      string    `bson:"offer_no"`
+	OfferOpenID  string    `bson:"offer_openid"`
+	Score        float64   `bson:"score"`
+	Reasons      []string  `bson:"reasons"`
+	CreatedAt    time.Time `bson:"created_at"`
+	UpdatedAt    time.Time `bson:"updated_at"`
+}
+
+// MatchID is the id of the pair.
+func MatchID(demandID, offerID string) string { return demandID + ":" + offerID }
+
+// Matches is the repository of the collection "matches".
+type Matches struct{ c *mongo.Collection }
+
+// Matches returns the repository.
+func (m *Mongo) Matches() *Matches { return &Matches{c: m.collection("matches")} }
+
+// Upsert stores the pair, or updates score and reasons of a pair stored
+// before. created tells which: only a new pair is news to its two sides.
+func (r *Matches) Upsert(ctx context.Context, mt Match, now time.Time) (created bool, err error) {
+	mt.ID = MatchID(mt.DemandID, mt.OfferID)
+	mt.CreatedAt, mt.UpdatedAt = now, now
+	if mt.Reasons == nil {
+		mt.Reasons = []string{}
+	}
+	_, err = r.c.InsertOne(ctx, mt)
+	if err == nil {
+		return true, nil
+	}
+	if err = translate(err); !errors.Is(err, ErrConflict) {
+		return false, err
+	}
+	_, err = r.c.UpdateOne(ctx, bson.M{"_id": mt.ID}, bson.M{"$set": bson.M{
+		"score": mt.Score, "reasons": mt.Reasons, "updated_at": now}})
+	return false, translate(err)
+}
+
+// Get returns the pair, or ErrNotFound.
+func (r *Matches) Get(ctx context.Context, demandID, offerID string) (Match, error) {
+	var mt Match
+	err := r.c.FindOne(ctx, bson.M{"_id": MatchID(demandID, offerID)}).Decode(&mt)
+	return mt, translate(err)
+}
+
+// Count counts the stored pairs, for tests and statistics.
+func (r *Matches) Count(ctx context.Context) (int64, error) {
+	n, err := r.c.CountDocuments(ctx, bson.M{})
+	return n, translate(err)
+}
+
+// Alert deliveries.
+const (
+	DeliveryPush   = "push"   // its own push in the outbox
+	DeliveryDigest = "digest" // over the daily cap: in the day's digest
+)
+
+// Alert is one entry of a user's inbox (我的匹配): a record the user was told
+// about because it matches one of theirs or one of their subscriptions. Key
+// is the logical key of the alert (and of its push), so a user is told about
+// the same thing once. It never holds contact details.
+type Alert struct {
+	Key        string    `bson:"_id"`
+	OpenID     string    `bson:"openid"`
+	Kind       string    `bson:"kind"`  // match | subscription
+	MyNo       string    `bson:"my_no"` // the user's own record the match is for
+	RecordID   string    `bson:"record_id"`
+	RecordNo   string    `bson:"record_no"`
+	RecordKind string    `bson:"record_kind"`
+	Product    string    `bson:"product"`
+	Summary    string    `bson:"summary"` // quantity and place, as shown
+	Reasons    []string  `bson:"reasons"`
+	Score      float64   `bson:"score"`
+	Delivery   string    `bson:"delivery"`
+	Day        string    `bson:"day"` // delivery day, yyyymmdd China time
+	DeliverAt  time.Time `bson:"deliver_at"`
+	CreatedAt  time.Time `bson:"created_at"`
+}
+
+// Alerts is the users' inbox of alerts (collection "alerts") and their
+// daily alert slots (collection "alert_counts", one document per push).
+type Alerts struct{ c, counts *mongo.Collection }
+
+// Alerts returns the repository.
+func (m *Mongo) Alerts() *Alerts {
+	return &Alerts{c: m.collection("alerts"), counts: m.collection("alert_counts")}
+}
+
+// Add stores a; ErrConflict when an alert with its key exists.
+func (r *Alerts) Add(ctx context.Context, a Alert) error {
+	if a.Reasons == nil {
+		a.Reasons = []string{}
+	}
+	_, err := r.c.InsertOne(ctx, a)
+	return translate(err)
+}
+
+// Exists reports whether the alert with key was stored.
+func (r *Alerts) Exists(ctx context.Context, key string) (bool, error) {
+	n, err := r.c.CountDocuments(ctx, bson.M{"_id": key}, options.Count().SetLimit(1))
+	return n > 0, translate(err)
+}
+
+// Recent lists the user's alerts, newest first.
+func (r *Alerts) Recent(ctx context.Context, openid string, limit int) ([]Alert, error) {
+	return r.find(ctx, bson.M{"openid": openid}, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
+}
+
+// Digest lists the user's alerts of a day that went to the digest, oldest first.
+func (r *Alerts) Digest(ctx context.Context, openid, day string) ([]Alert, error) {
+	return r.find(ctx, bson.M{"openid": openid, "day": day, "delivery": DeliveryDigest}, options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}))
+}
+
+func (r *Alerts) find(ctx context.Context, filter bson.M, opts *options.FindOptions) ([]Alert, error) {
+	cur, err := r.c.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, translate(err)
+	}
+	var out []Alert
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, translate(err)
+	}
+	return out, nil
+}
+
+// TakeSlot claims the next of the user's numbered alert slots of day and
+// returns its number, 1 to limit; limit+1 means every slot is taken (the
+// daily cap is reached) and nothing was stored. A slot is a document with a
+// unique id, so concurrent alerts never share one: FerretDB's
+// findAndModify $inc is not atomic under concurrency (increments are lost),
+// an insert against the unique _id is.
+func (r *Alerts) TakeSlot(ctx context.Context, openid, day string, limit int) (int, error) {
+	taken, err := r.counts.CountDocuments(ctx, bson.M{"openid": openid, "day": day})
+	if err != nil {
+		return 0, translate(err)
+	}
+	for n := int(taken) + 1; n <= limit; n++ {
+		_, err := r.counts.InsertOne(ctx, bson.M{"_id": openid + ":" + day + ":" + strconv.Itoa(n), "openid": openid, "day": day})
+		if err == nil {
+			return n, nil
+		}
+		if err = translate(err); !errors.Is(err, ErrConflict) {
+			return 0, err
+		}
+	}
+	return limit + 1, nil
+}
+
+// SetPendingText replaces the text of an item that no worker has taken yet
+// (the daily digest grows until it is sent). ErrNotFound when the item is
+// no longer pending.
+func (o *Outbox) SetPendingText(ctx context.Context, key, text string) error {
+	res, err := o.c.UpdateOne(ctx, bson.M{"_id": key, "status": OutboxPending}, bson.M{"$set": bson.M{"text": text}})
+	if err != nil {
+		return translate(err)
+	}
+	if res.MatchedCount == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// ChangedSince lists the records of the kind changed at or after since (any
+// status), so that an instance can follow changes made by another.
+func (r *Posts) ChangedSince(ctx context.Context, since time.Time) ([]Post, error) {
+	return r.find(ctx, bson.M{"updated_at": bson.M{"$gte": since}}, nil)
+}
+
+// FulfilledStats counts the closed records of the kind and how many of them
+// their owners said were fulfilled through the platform.
+func (r *Posts) FulfilledStats(ctx context.Context) (closed, viaPlatform int64, err error) {
+	closed, err = r.c.CountDocuments(ctx, bson.M{"status": StatusClosed})
+	if err != nil {
+		return 0, 0, translate(err)
+	}
+	viaPlatform, err = r.c.CountDocuments(ctx, bson.M{"status": StatusClosed, "via_platform": true})
+	return closed, viaPlatform, translate(err)
+}
