@@ -16,6 +16,7 @@ import (
 	"supplybot/bot"
 	"supplybot/bot/sim"
 	"supplybot/handlers"
+	"supplybot/handlers/parse"
 	"supplybot/store"
 )
 
@@ -37,6 +38,7 @@ type Main struct {
 	Pusher        *bot.Pusher
 	Router        *bot.Router
 	Outbox        *store.Outbox
+	Alerts        AlertsPart // matching, alerts, subscriptions, contacts (alerts.go)
 
 	// SharedSim, when set before Run, is used instead of a new simulator
 	// (several Mains in one process talking to one simulated WeChat).
@@ -89,9 +91,20 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Outbox = m.Mongo.Outbox()
 	m.Pusher = bot.NewPusher(bot.PusherConfig{Workers: cfg.Push.Workers}, outboxAdapter{m.Outbox}, m.Client, m.Redis, m.Metrics, m.Log)
 
+	parser, err := parse.New()
+	if err != nil {
+		return fmt.Errorf("parser data: %w", err)
+	}
 	m.Router = bot.NewRouter(m.Log)
-	app := handlers.New(handlers.Deps{Sessions: bot.NewSessions(m.Redis, cfg.Session.TTL), Log: m.Log})
+	app := handlers.New(handlers.Deps{
+		Sessions: bot.NewSessions(m.Redis, cfg.Session.TTL), KV: m.Redis,
+		Enterprises: m.Mongo.Enterprises(), Demands: m.Mongo.Demands(), Offers: m.Mongo.Offers(),
+		Parser: parser, Events: postEvents{m}, Log: m.Log,
+	})
 	app.Register(m.Router)
+	if err := m.startAlerts(ctx, parser); err != nil {
+		return err
+	}
 
 	m.Gateway = bot.NewGateway(bot.GatewayConfig{
 		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey,
@@ -309,6 +322,10 @@ func (m *Main) Close(ctx context.Context) error {
 			if err := m.Gateway.Wait(ctx); err != nil {
 				errs = append(errs, fmt.Errorf("late replies: %w", err))
 			}
+		}
+		// Matching may still queue alerts: stop it before the push workers.
+		if err := m.stopAlerts(ctx); err != nil {
+			errs = append(errs, err)
 		}
 		if m.stopPusher != nil {
 			m.stopPusher()

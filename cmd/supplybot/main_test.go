@@ -37,6 +37,12 @@ func mustRun(t *testing.T, cfg Config, shared *sim.Server) *Main {
 	t.Helper()
 	m := NewMain(cfg, nil)
 	m.SharedSim = shared
+	return start(t, m)
+}
+
+// start runs m and closes it (dropping its database) at cleanup.
+func start(t *testing.T, m *Main) *Main {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := m.Run(ctx); err != nil {
@@ -49,7 +55,9 @@ func mustRun(t *testing.T, cfg Config, shared *sim.Server) *Main {
 		if m.Mongo != nil {
 			_ = m.Mongo.DropDatabase(ctx)
 		}
-		m.Close(ctx)
+		if err := m.Close(ctx); err != nil {
+			t.Errorf("close: %v", err)
+		}
 	})
 	return m
 }
