@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -15,6 +16,7 @@ import (
 )
 
 func init() {
+	indexes = append(indexes, index{"post_numbers", mongo.IndexModel{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "seq", Value: -1}}}})
 	for _, coll := range []string{"demands", "offers"} {
 		indexes = append(indexes,
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "no", Value: 1}}, Options: options.Index().SetUnique(true)}},
@@ -29,9 +31,9 @@ func init() {
 
 // Posts is the repository of demands or offers (one collection each).
 type Posts struct {
-	kind     string
-	c        *mongo.Collection
-	counters *mongo.Collection
+	kind    string
+	c       *mongo.Collection
+	numbers *mongo.Collection // claimed record numbers
 }
 
 // Demands returns the demands repository.
@@ -44,23 +46,42 @@ func (m *Mongo) Offers() *Posts { return m.posts(KindOffer) }
 func (m *Mongo) Posts(kind string) *Posts { return m.posts(kind) }
 
 func (m *Mongo) posts(kind string) *Posts {
-	return &Posts{kind: kind, c: m.collection(collectionOf(kind)), counters: m.collection("counters")}
+	return &Posts{kind: kind, c: m.collection(collectionOf(kind)), numbers: m.collection("post_numbers")}
 }
 
 // firstNo is the first record number of each kind (D1001, O1001).
 const firstNo = 1000
 
-// nextNo takes the next number of the kind from the counters collection.
+type numberClaim struct {
+	No   string `bson:"_id"`
+	Kind string `bson:"kind"`
+	Seq  int64  `bson:"seq"`
+}
+
+// nextNo claims the next number of the kind. A number is taken by
+// inserting it as a unique _id, which both MongoDB and FerretDB enforce;
+// an $inc counter is not safe on FerretDB, whose findAndModify is a query
+// followed by an update. Concurrent callers that collide move on to the
+// next number.
 func (r *Posts) nextNo(ctx context.Context) (string, error) {
-	var doc struct {
-		Seq int64 `bson:"seq"`
-	}
-	err := r.counters.FindOneAndUpdate(ctx, bson.M{"_id": r.kind}, bson.M{"$inc": bson.M{"seq": 1}},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&doc)
-	if err != nil {
+	var last numberClaim
+	err := r.numbers.FindOne(ctx, bson.M{"kind": r.kind}, options.FindOne().SetSort(bson.D{{Key: "seq", Value: -1}})).Decode(&last)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return "", translate(err)
 	}
-	return NoPrefix(r.kind) + strconv.FormatInt(firstNo+doc.Seq, 10), nil
+	seq := max(last.Seq, firstNo) + 1
+	for range 1000 {
+		no := NoPrefix(r.kind) + strconv.FormatInt(seq, 10)
+		_, err := r.numbers.InsertOne(ctx, numberClaim{No: no, Kind: r.kind, Seq: seq})
+		if err == nil {
+			return no, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return "", translate(err)
+		}
+		seq++
+	}
+	return "", fmt.Errorf("%w: no free record number", ErrConflict)
 }
 
 // Create stores p as open with a new id and number; CreatedAt and

@@ -104,3 +104,32 @@ func TestPostsNumberingSearchAndLifecycle(t *testing.T) {
 		t.Fatalf("open after renewal: got %d, want 1", len(open))
 	}
 }
+
+// FerretDB runs findAndModify as a query then an update, so an $inc
+// counter handed the same number to concurrent posts.
+func TestPostNumbersUniqueUnderConcurrency(t *testing.T) {
+	m := storetest.Mongo(t)
+	ctx := context.Background()
+	const n = 16
+	errs := make(chan error, n)
+	nos := make(chan string, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			p := &store.Post{Product: "并发"}
+			err := m.Offers().Create(ctx, p)
+			errs <- err
+			nos <- p.No
+		}()
+	}
+	seen := map[string]bool{}
+	for i := 0; i < n; i++ {
+		if err := <-errs; err != nil {
+			t.Errorf("create %d: %v", i, err)
+		}
+		no := <-nos
+		if seen[no] {
+			t.Errorf("number %s handed out twice", no)
+		}
+		seen[no] = true
+	}
+}
