@@ -89,7 +89,7 @@ func (m *Main) Run(ctx context.Context) error {
 	})
 
 	m.Outbox = m.Mongo.Outbox()
-	m.Pusher = bot.NewPusher(bot.PusherConfig{Workers: cfg.Push.Workers}, outboxAdapter{m.Outbox}, m.Client, m.Redis, m.Metrics, m.Log)
+	m.Pusher = bot.NewPusher(bot.PusherConfig{Workers: cfg.Push.Workers, OnGiveUp: m.onGiveUp}, outboxAdapter{m.Outbox}, m.Client, m.Redis, m.Metrics, m.Log)
 
 	parser, err := parse.New()
 	if err != nil {
@@ -261,6 +261,39 @@ func (m *Main) observe(msg *bot.Message) {
 	if n > 0 {
 		m.Pusher.Kick()
 	}
+}
+
+// onGiveUp is told when the push workers give a push up or hold it. A
+// daily quota (45009) stops that API until tomorrow: the task force is told
+// once a day per API, through the outbox (a notice that itself needs the
+// exhausted API waits for the next day like everything else).
+func (m *Main) onGiveUp(ctx context.Context, p bot.Push, code int) {
+	if code != bot.CodeDailyQuota {
+		return // the outbox item records the code and reason; the pusher logged it
+	}
+	day := time.Now().In(chinaTZ).Format("20060102")
+	for _, admin := range m.Config.Admin.OpenIDs {
+		err := m.Outbox.Enqueue(ctx, store.OutboxItem{
+			Key: "quota:" + p.Kind + ":" + day + ":" + admin, Kind: bot.PushCustom, OpenID: admin,
+			Text: "【系统提醒】微信" + kindName(p.Kind) + "接口今日额度已用完（45009），相关推送将于明天自动补发。",
+		})
+		if err != nil && !errors.Is(err, store.ErrConflict) {
+			m.Log.ErrorContext(ctx, "queue quota notice", "admin", admin, "err", err)
+		}
+	}
+	m.Log.ErrorContext(ctx, "WeChat daily quota exhausted; API paused until tomorrow", "kind", p.Kind, "admins_told", len(m.Config.Admin.OpenIDs))
+}
+
+var chinaTZ = time.FixedZone("CST", 8*3600)
+
+func kindName(kind string) string {
+	switch kind {
+	case bot.PushTemplate:
+		return "模板消息"
+	case bot.PushMass:
+		return "群发"
+	}
+	return "客服消息"
 }
 
 // simSend posts a signed push to the gateway in-process, for the simulator page.

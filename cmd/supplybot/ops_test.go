@@ -242,3 +242,37 @@ func TestSimulatorOnlyWithSimulatedAPI(t *testing.T) {
 		t.Fatalf("healthz: %d", s)
 	}
 }
+
+func TestDailyQuotaTellsTheAdminsOnce(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Admin.OpenIDs = []string{"admin-1"}
+	m := mustRun(t, cfg, nil)
+	m.Sim.Follow("admin-1")
+	m.Sim.Follow("quota-user")
+	m.Sim.InjectError("template", bot.CodeDailyQuota, 2)
+	ctx := context.Background()
+	for _, key := range []string{"q1", "q2"} {
+		if err := m.Outbox.Enqueue(ctx, store.OutboxItem{Key: key, Kind: bot.PushTemplate, OpenID: "quota-user", TemplateID: "tpl",
+			Fields: map[string]string{"first": "匹配提醒"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m.Pusher.Kick()
+	eventually(t, "the admin's quota notice", func() bool { return len(pushes(t, m, "admin-1")) == 1 })
+	if p := pushes(t, m, "admin-1")[0]; p.Type != "custom" || !strings.Contains(p.Text, "45009") || !strings.Contains(p.Text, "模板消息") {
+		t.Fatalf("notice: got %+v", p)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(pushes(t, m, "admin-1")); n != 1 {
+		t.Fatalf("admin notices: got %d, want 1 a day", n)
+	}
+	if n := len(pushes(t, m, "quota-user")); n != 0 {
+		t.Fatalf("template pushes while the quota is out: got %d, want 0", n)
+	}
+	for _, key := range []string{"q1", "q2"} {
+		it, _ := m.Outbox.Get(ctx, key)
+		if it.Status != store.OutboxPending || it.NextAt.Before(time.Now().Add(time.Minute)) {
+			t.Errorf("%s: got %s next at %s, want pending until tomorrow", key, it.Status, it.NextAt)
+		}
+	}
+}
