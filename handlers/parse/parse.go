@@ -405,7 +405,7 @@ func (p *Parser) extractProduct(rest string, intentEnd int, post *Post) {
 	}
 	post.Spec = strings.Join(dedup(specs), " ")
 
-	node, hits := p.bestCategory(post.Product)
+	node, _ := p.bestCategory(post.Product)
 	if node == nil && post.Spec != "" {
 		node, _ = p.bestCategory(post.Spec)
 	}
@@ -426,7 +426,7 @@ func (p *Parser) extractProduct(rest string, intentEnd int, post *Post) {
 	if post.Product != "" {
 		kw = append(kw, post.Product)
 	}
-	for _, h := range hits {
+	for _, h := range p.containedTerms(post.Product) {
 		w := post.Product[h.start:h.end]
 		kw = append(kw, w)
 		if h.info.group >= 0 {

@@ -340,6 +340,33 @@ func (p *Parser) findTerms(s string) []termHit {
 	return hits
 }
 
+// containedTerms returns every dictionary term inside s, including the
+// shorter terms within a longer one (变速箱 in the alias 变速箱电磁阀), so a
+// search or a match on the shorter word finds the record.
+func (p *Parser) containedTerms(s string) []termHit {
+	up := asciiUpper(s)
+	var starts []int
+	for i := range up {
+		starts = append(starts, i)
+	}
+	starts = append(starts, len(up))
+	var hits []termHit
+	for a := 0; a < len(starts)-1; a++ {
+		for b := a + 1; b < len(starts) && b-a <= p.terms.maxLen; b++ {
+			v, ok := p.terms.get(up[starts[a]:starts[b]])
+			if !ok {
+				continue
+			}
+			ti := v.(*termInfo)
+			if ti.ascii && !asciiBoundary(up, starts[a], starts[b]) {
+				continue
+			}
+			hits = append(hits, termHit{starts[a], starts[b], ti})
+		}
+	}
+	return hits
+}
+
 func (p *Parser) bestCategory(s string) (*catNode, []termHit) {
 	hits := p.findTerms(s)
 	var best *catNode

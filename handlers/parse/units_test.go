@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -672,4 +673,28 @@ func ExampleParser_Parse() {
 	// Output:
 	// demand 变速箱电磁阀 auto.powertrain.solenoid_valve 5000 件
 	// 重庆市 重庆市 璧山区 2026-12-31 23:59:59 [IATF 16949]
+}
+
+// A shorter term inside a longer alias is a keyword too: "查供应 变速箱"
+// must find a 变速箱电磁阀 offer (the alias hid 变速箱 before).
+func TestKeywordsIncludeContainedTerms(t *testing.T) {
+	p := mustParser(t)
+	cases := []struct {
+		text string
+		want []string
+	}{
+		{"供应 变速箱电磁阀", []string{"变速箱电磁阀", "变速箱", "变速器", "电磁阀"}},
+		{"求购 汽车座椅骨架", []string{"座椅", "座椅骨架"}},
+		{"供应 IGBT模块", []string{"IGBT"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.text, func(t *testing.T) {
+			kw := p.Parse(tc.text, corpusNow).Keywords
+			for _, w := range tc.want {
+				if !slices.Contains(kw, w) {
+					t.Errorf("keywords %v lack %q", kw, w)
+				}
+			}
+		})
+	}
 }
