@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"strconv"
 	"time"
 
@@ -39,6 +42,7 @@ type OutboxItem struct {
 	LastError  string            `bson:"last_error,omitempty"`
 	CreatedAt  time.Time         `bson:"created_at"`
 	SentAt     time.Time         `bson:"sent_at,omitempty"`
+	Nonce      string            `bson:"nonce,omitempty"` // which Enqueue call reserved Key
 }
 
 func init() {
@@ -55,17 +59,100 @@ type Outbox struct{ c *mongo.Collection }
 func (m *Mongo) Outbox() *Outbox { return &Outbox{c: m.collection("outbox")} }
 
 // Enqueue stores it as pending. It returns ErrConflict when the key exists
-// already (the message was enqueued before and is not stored twice).
+// already (the message was enqueued before and is not stored twice), also
+// after the earlier item was sent and archived.
+//
+// The item is written first in the state "enqueuing", which no lease
+// takes; then its key is reserved in outbox_keys; then it turns pending.
+// A crash after the first write leaves an enqueuing item, which Lease
+// finishes once it is older than enqueueGrace, so nothing is lost; and
+// because the key is reserved before the item can be sent, a repeat
+// enqueue racing an archive is refused before it could send twice.
 func (o *Outbox) Enqueue(ctx context.Context, it OutboxItem) error {
-	it.Status = OutboxPending
 	if it.CreatedAt.IsZero() {
 		it.CreatedAt = time.Now().UTC()
 	}
 	if it.NextAt.IsZero() {
 		it.NextAt = it.CreatedAt
 	}
-	_, err := o.c.InsertOne(ctx, it)
+	it.Status = outboxEnqueuing
+	it.Nonce = newNonce()
+	if _, err := o.c.InsertOne(ctx, it); err != nil {
+		return translate(err)
+	}
+	return o.reserve(context.WithoutCancel(ctx), it)
+}
+
+// outboxEnqueuing marks an item whose key is not reserved yet.
+const outboxEnqueuing = "enqueuing"
+
+// enqueueGrace is how old an enqueuing item must be before Lease takes it
+// for one whose Enqueue died; a live Enqueue finishes in milliseconds.
+const enqueueGrace = time.Minute
+
+// reserve claims it.Key in outbox_keys for the item with it.Nonce and
+// makes the item pending. When another item holds the key, this one is a
+// duplicate: it is removed and reserve returns ErrConflict.
+func (o *Outbox) reserve(ctx context.Context, it OutboxItem) error {
+	_, err := o.keys().InsertOne(ctx, bson.M{"_id": it.Key, "nonce": it.Nonce, "at": it.CreatedAt})
+	if mongo.IsDuplicateKeyError(err) {
+		var k struct {
+			Nonce string `bson:"nonce"`
+		}
+		if err := o.keys().FindOne(ctx, bson.M{"_id": it.Key}).Decode(&k); err != nil {
+			return translate(err)
+		}
+		if k.Nonce != it.Nonce {
+			_, _ = o.c.DeleteOne(ctx, bson.M{"_id": it.Key, "nonce": it.Nonce, "status": outboxEnqueuing})
+			return ErrConflict
+		}
+		err = nil // reserved by an earlier try for this very item
+	}
+	if err != nil {
+		return translate(err)
+	}
+	_, err = o.c.UpdateOne(ctx, bson.M{"_id": it.Key, "nonce": it.Nonce, "status": outboxEnqueuing},
+		bson.M{"$set": bson.M{"status": OutboxPending}})
 	return translate(err)
+}
+
+func newNonce() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// The live outbox holds only items not finished yet: FerretDB filters
+// anything but a lone _id by scanning the collection, so every lease would
+// otherwise read every push ever sent. Sent and failed items move to
+// outbox_done; outbox_keys keeps each key reserved so a repeat enqueue is
+// still refused after the move.
+func (o *Outbox) keys() *mongo.Collection { return o.c.Database().Collection("outbox_keys") }
+func (o *Outbox) done() *mongo.Collection { return o.c.Database().Collection("outbox_done") }
+
+// archive moves a finished item to outbox_done and drops its lease claims.
+// A crash midway leaves it in the live outbox as sent or failed, which no
+// lease takes, or in both collections; either way nothing is sent again.
+func (o *Outbox) archive(ctx context.Context, key string) {
+	ctx = context.WithoutCancel(ctx)
+	var it OutboxItem
+	if err := o.c.FindOne(ctx, bson.M{"_id": key}).Decode(&it); err != nil {
+		return
+	}
+	if it.Status != OutboxSent && it.Status != OutboxFailed {
+		return
+	}
+	// Items enqueued before outbox_keys existed have no reservation yet.
+	if _, err := o.keys().InsertOne(ctx, bson.M{"_id": key, "nonce": it.Nonce, "at": it.CreatedAt}); err != nil && !mongo.IsDuplicateKeyError(err) {
+		return
+	}
+	if _, err := o.done().InsertOne(ctx, it); err != nil && !mongo.IsDuplicateKeyError(err) {
+		return
+	}
+	_, _ = o.c.DeleteOne(ctx, bson.M{"_id": key})
+	for a := 0; a <= it.Attempts; a++ {
+		_, _ = o.claims().DeleteOne(ctx, bson.M{"_id": claimID(key, a)})
+	}
 }
 
 // Lease hands up to n due items to owner for lease. An item is due when it
@@ -81,6 +168,7 @@ func (o *Outbox) Enqueue(ctx context.Context, it OutboxItem) error {
 // _id lets exactly one worker win a given attempt, on MongoDB and FerretDB
 // alike. The winner then updates the item, guarded by the attempt it saw.
 func (o *Outbox) Lease(ctx context.Context, owner string, n int, lease time.Duration, now time.Time) ([]OutboxItem, error) {
+	o.recoverEnqueuing(ctx, now)
 	filter := bson.M{"$or": bson.A{
 		bson.M{"status": OutboxPending, "next_at": bson.M{"$lte": now}},
 		bson.M{"status": OutboxLeased, "lease_until": bson.M{"$lte": now}},
@@ -123,6 +211,23 @@ func (o *Outbox) Lease(ctx context.Context, owner string, n int, lease time.Dura
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// recoverEnqueuing finishes the Enqueue calls that died between writing
+// an item and reserving its key. Errors are left for the next lease.
+func (o *Outbox) recoverEnqueuing(ctx context.Context, now time.Time) {
+	cur, err := o.c.Find(ctx, bson.M{"status": outboxEnqueuing, "created_at": bson.M{"$lte": now.Add(-enqueueGrace)}},
+		options.Find().SetLimit(100))
+	if err != nil {
+		return
+	}
+	var stale []OutboxItem
+	if err := cur.All(ctx, &stale); err != nil {
+		return
+	}
+	for _, it := range stale {
+		_ = o.reserve(ctx, it)
+	}
 }
 
 func (o *Outbox) claims() *mongo.Collection { return o.c.Database().Collection("outbox_claims") }
@@ -170,6 +275,9 @@ func (o *Outbox) finish(ctx context.Context, key, owner string, set bson.M) erro
 	if res.MatchedCount == 0 {
 		return ErrNotFound
 	}
+	if st := set["status"]; st == OutboxSent || st == OutboxFailed {
+		o.archive(ctx, key)
+	}
 	return nil
 }
 
@@ -177,6 +285,9 @@ func (o *Outbox) finish(ctx context.Context, key, owner string, set bson.M) erro
 func (o *Outbox) Get(ctx context.Context, key string) (OutboxItem, error) {
 	var it OutboxItem
 	err := o.c.FindOne(ctx, bson.M{"_id": key}).Decode(&it)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		err = o.done().FindOne(ctx, bson.M{"_id": key}).Decode(&it)
+	}
 	return it, translate(err)
 }
 
@@ -184,11 +295,13 @@ func (o *Outbox) Get(ctx context.Context, key string) (OutboxItem, error) {
 func (o *Outbox) CountByStatus(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
 	for _, s := range []string{OutboxPending, OutboxLeased, OutboxSent, OutboxFailed, OutboxHeld} {
-		n, err := o.c.CountDocuments(ctx, bson.M{"status": s})
-		if err != nil {
-			return nil, translate(err)
+		for _, c := range []*mongo.Collection{o.c, o.done()} {
+			n, err := c.CountDocuments(ctx, bson.M{"status": s})
+			if err != nil {
+				return nil, translate(err)
+			}
+			out[s] += n
 		}
-		out[s] = n
 	}
 	return out, nil
 }
