@@ -39,8 +39,6 @@ type harness struct {
 // answers "echo:<text>" after delay.
 func newHarness(t *testing.T, cfg GatewayConfig, delay time.Duration) *harness {
 	t.Helper()
-	old := util.DefaultHTTPClient
-	t.Cleanup(func() { util.DefaultHTTPClient = old })
 	h := &harness{kv: newMemKV(), sim: sim.New(sim.Options{AppID: testAppID, AppSecret: testSecret})}
 	h.client = NewClient(ClientConfig{AppID: testAppID, AppSecret: testSecret, Token: testToken, EncodingAESKey: testAESKey,
 		Transport: h.sim.RoundTripper(), KV: h.kv})

@@ -109,21 +109,25 @@ func randomID() string {
 
 // redactSecret keeps the app secret out of errors (the SDK puts the URL in them).
 func redactSecret(err error, secret string) error {
-	if secret == "" {
-		return err
+	if err == nil {
+		return nil
 	}
 	return &redactedError{err: err, secret: secret}
 }
 
+// redactedError hides the access token, and the app secret when set, in
+// the text of err.
 type redactedError struct {
 	err    error
 	secret string
 }
 
 func (e *redactedError) Error() string {
-	s := e.err.Error()
-	for _, v := range []string{e.secret, url.QueryEscape(e.secret)} {
-		s = strings.ReplaceAll(s, v, "xxxxx")
+	s := tokenInURL.ReplaceAllString(e.err.Error(), "access_token=xxxxx")
+	if e.secret != "" {
+		for _, v := range []string{e.secret, url.QueryEscape(e.secret)} {
+			s = strings.ReplaceAll(s, v, "xxxxx")
+		}
 	}
 	return s
 }

@@ -101,6 +101,29 @@ func TestSecretNotInTokenErrors(t *testing.T) {
 	}
 }
 
+// TestAccessTokenNotInSendErrors: a failed send's error, which the pusher
+// logs and stores in the outbox, does not quote the access token.
+func TestAccessTokenNotInSendErrors(t *testing.T) {
+	h := newHarness(t, GatewayConfig{}, 0)
+	h.sim.Follow("u")
+	tok, err := h.client.tokens.GetAccessTokenContext(context.Background())
+	if err != nil || tok == "" {
+		t.Fatalf("token: %q %v", tok, err)
+	}
+	NewClient(ClientConfig{AppID: testAppID, AppSecret: testSecret, Token: testToken, KV: h.kv,
+		Transport: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("boom") })})
+	for name, send := range map[string]func() error{
+		"custom":   func() error { return h.client.SendText(context.Background(), "u", "x") },
+		"template": func() error { return h.client.SendTemplate(context.Background(), TemplateMessage{OpenID: "u", TemplateID: "t"}) },
+		"mass":     func() error { return h.client.MassSend(context.Background(), nil, "x", "m1") },
+	} {
+		err := send()
+		if err == nil || !strings.Contains(err.Error(), "boom") || strings.Contains(err.Error(), tok) {
+			t.Errorf("%s: got %v, want the transport error without the token %s", name, err, tok)
+		}
+	}
+}
+
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

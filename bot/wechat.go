@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-redis/redis/v8"
@@ -80,6 +82,18 @@ func asAPIError(api string, err error) error {
 	return err
 }
 
+var tokenInURL = regexp.MustCompile(`access_token=[^&\s"]*`)
+
+// redactToken keeps the access token out of err's text: Go's HTTP errors
+// and some of the SDK's quote the whole URL, and these errors are logged
+// and stored in the outbox.
+func redactToken(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &redactedError{err: err}
+}
+
 func isTokenError(code int) bool {
 	return code == CodeInvalidToken || code == CodeTokenNotLatest || code == CodeTokenExpired
 }
@@ -104,14 +118,19 @@ type Client struct {
 	tokens  *tokenSource
 	metrics *Metrics
 	log     *slog.Logger
+	timeout time.Duration // per call
 }
 
-// NewClient builds the SDK's official account on our token source and sets
-// the SDK's process-wide HTTP client (it has no per-account one) to one
-// with a timeout.
+// NewClient builds the SDK's official account on our token source. The
+// SDK sends through one process-wide HTTP client (it has no per-account
+// one); NewClient points it, once, at a client with a timeout whose
+// transport each NewClient may swap atomically, so building a client never
+// races with the sends of another. The last client built picks the
+// transport, which only tests running several simulators in one process
+// notice.
 func NewClient(cfg ClientConfig) *Client {
 	if cfg.Timeout == 0 {
-		cfg.Timeout = 10 * time.Second
+		cfg.Timeout = 5 * time.Second
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
@@ -120,20 +139,45 @@ func NewClient(cfg ClientConfig) *Client {
 	if tr == nil {
 		tr = http.DefaultTransport
 	}
-	util.DefaultHTTPClient = &http.Client{Timeout: cfg.Timeout, Transport: tr}
-	sdkCache := cache.NewRedis(context.Background(), &cache.RedisOpts{Host: "unused"})
+	sdkHTTP.once.Do(func() {
+		// A backstop for the SDK's calls that take no context (menu);
+		// call bounds each send by Timeout through its context.
+		util.DefaultHTTPClient = &http.Client{Transport: &sdkHTTP.tr, Timeout: 2 * cfg.Timeout}
+	})
+	sdkHTTP.tr.rt.Store(&tr)
+	// The SDK's cache on our own go-redis pool; cache.NewRedis would open
+	// a second, idle one.
+	var sdkCache cache.Cache = cache.NewMemory()
 	if cfg.Redis != nil {
-		sdkCache.SetConn(cfg.Redis)
+		rc := &cache.Redis{}
+		rc.SetConn(cfg.Redis)
+		rc.SetRedisCtx(context.Background())
+		sdkCache = rc
 	}
 	oa := officialaccount.NewOfficialAccount(&oaconfig.Config{
 		AppID: cfg.AppID, AppSecret: cfg.AppSecret, Token: cfg.Token, EncodingAESKey: cfg.EncodingAESKey,
 		Cache: sdkCache,
 	})
-	c := &Client{oa: oa, metrics: cfg.Metrics, log: cfg.Log}
+	c := &Client{oa: oa, metrics: cfg.Metrics, log: cfg.Log, timeout: cfg.Timeout}
 	c.tokens = &tokenSource{kv: cfg.KV, appID: cfg.AppID, appSecret: cfg.AppSecret, wait: 5 * time.Second,
 		onFetch: func(err error) { c.count("token", err) }}
 	oa.SetAccessTokenHandle(c.tokens)
 	return c
+}
+
+// sdkHTTP is the SDK's process-wide HTTP client, set up once.
+var sdkHTTP struct {
+	once sync.Once
+	tr   swapTransport
+}
+
+// swapTransport forwards to the transport last stored in it.
+type swapTransport struct {
+	rt atomic.Pointer[http.RoundTripper]
+}
+
+func (s *swapTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return (*s.rt.Load()).RoundTrip(r)
 }
 
 func (c *Client) count(api string, err error) {
@@ -153,14 +197,16 @@ func (c *Client) count(api string, err error) {
 
 // call runs one API call; on a token error it drops the token that failed
 // (if it is still the cached one), and runs the call once more.
-func (c *Client) call(ctx context.Context, api string, fn func(token string) error) error {
+func (c *Client) call(ctx context.Context, api string, fn func(ctx context.Context, token string) error) error {
 	for attempt := 0; ; attempt++ {
 		tok, err := c.tokens.GetAccessTokenContext(ctx)
 		if err != nil {
 			c.count(api, err)
 			return err
 		}
-		err = asAPIError(api, fn(tok))
+		cctx, cancel := context.WithTimeout(ctx, c.timeout)
+		err = asAPIError(api, redactToken(fn(cctx, tok)))
+		cancel()
 		c.count(api, err)
 		if code := ErrorCode(err); attempt == 0 && isTokenError(code) {
 			c.log.WarnContext(ctx, "access token rejected; refreshing", "api", api, "errcode", code)
@@ -175,8 +221,9 @@ func (c *Client) call(ctx context.Context, api string, fn func(token string) err
 
 // SendText sends a customer-service text message.
 func (c *Client) SendText(ctx context.Context, openid, text string) error {
-	return c.call(ctx, "custom", func(string) error {
-		return message.NewMessageManager(c.oa.GetContext()).Send(message.NewCustomerTextMessage(openid, text))
+	msg := message.NewCustomerTextMessage(openid, text)
+	return c.call(ctx, "custom", func(ctx context.Context, tok string) error {
+		return postAPI(ctx, "custom", "/cgi-bin/message/custom/send", tok, msg)
 	})
 }
 
@@ -194,12 +241,29 @@ func (c *Client) SendTemplate(ctx context.Context, t TemplateMessage) error {
 	for k, v := range t.Fields {
 		data[k] = &message.TemplateDataItem{Value: v}
 	}
-	return c.call(ctx, "template", func(string) error {
-		_, err := message.NewTemplate(c.oa.GetContext()).Send(&message.TemplateMessage{
-			ToUser: t.OpenID, TemplateID: t.TemplateID, URL: t.URL, Data: data, ClientMsgID: t.ClientMsgID,
-		})
-		return err
+	msg := &message.TemplateMessage{ToUser: t.OpenID, TemplateID: t.TemplateID, URL: t.URL, Data: data, ClientMsgID: t.ClientMsgID}
+	return c.call(ctx, "template", func(ctx context.Context, tok string) error {
+		return postAPI(ctx, "template", "/cgi-bin/message/template/send", tok, msg)
 	})
+}
+
+// postAPI posts req as JSON to the API at path with the token call hands
+// it. The SDK's own Send methods fetch a token of their own and take no
+// context, so a token error could not be matched to the token that failed
+// and a send could not be cut short at shutdown.
+func postAPI(ctx context.Context, api, path, tok string, req any) error {
+	body, err := util.PostJSONContext(ctx, apiBase+path+"?access_token="+tok, req)
+	if err != nil {
+		return err
+	}
+	var res util.CommonError
+	if err := json.Unmarshal(body, &res); err != nil {
+		return fmt.Errorf("%s: bad answer: %w", api, err)
+	}
+	if res.ErrCode != 0 {
+		return &APIError{API: api, Code: int(res.ErrCode), Msg: res.ErrMsg}
+	}
+	return nil
 }
 
 // MassSend sends a text to 2–10,000 followers (or to all when openids is
@@ -215,19 +279,8 @@ func (c *Client) MassSend(ctx context.Context, openids []string, text, clientMsg
 	} else {
 		req["touser"] = openids
 	}
-	return c.call(ctx, api, func(tok string) error {
-		body, err := util.PostJSONContext(ctx, apiBase+path+"?access_token="+tok, req)
-		if err != nil {
-			return err
-		}
-		var res util.CommonError
-		if err := json.Unmarshal(body, &res); err != nil {
-			return fmt.Errorf("mass send: bad answer: %w", err)
-		}
-		if res.ErrCode != 0 {
-			return &APIError{API: api, Code: int(res.ErrCode), Msg: res.ErrMsg}
-		}
-		return nil
+	return c.call(ctx, api, func(ctx context.Context, tok string) error {
+		return postAPI(ctx, api, path, tok, req)
 	})
 }
 
@@ -245,7 +298,7 @@ func (c *Client) CreateMenu(ctx context.Context, buttons []MenuButton) error {
 	for _, b := range buttons {
 		bs = append(bs, toSDKButton(b))
 	}
-	return c.call(ctx, "menu_create", func(string) error {
+	return c.call(ctx, "menu_create", func(context.Context, string) error {
 		return menu.NewMenu(c.oa.GetContext()).SetMenu(bs)
 	})
 }
