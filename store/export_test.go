@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // EnqueueDiesBeforeReserve does the first write of Enqueue and stops, as a
 // process killed between the two writes would.
@@ -18,3 +21,14 @@ func (o *Outbox) LiveOutboxLen(ctx context.Context) (int64, error) {
 
 // EnqueueGrace is enqueueGrace, for tests.
 const EnqueueGrace = enqueueGrace
+
+// ClaimOnly does the first write of a Lease of key by owner and stops, as
+// a worker killed between claiming and updating the item would.
+func (o *Outbox) ClaimOnly(ctx context.Context, key, owner string, now time.Time) error {
+	var it OutboxItem
+	if err := o.c.FindOne(ctx, map[string]any{"_id": key}).Decode(&it); err != nil {
+		return translate(err)
+	}
+	_, err := o.claims().InsertOne(ctx, map[string]any{"_id": claimID(key, it.Attempts+1), "owner": owner, "at": now})
+	return translate(err)
+}

@@ -188,17 +188,19 @@ func (o *Outbox) Lease(ctx context.Context, owner string, n int, lease time.Dura
 			break
 		}
 		attempt := c.Attempts + 1
-		_, err := o.claims().InsertOne(ctx, bson.M{"_id": claimID(c.Key, attempt), "owner": owner, "at": now})
-		if mongo.IsDuplicateKeyError(err) {
-			continue // another worker leased this very attempt
-		}
+		won, err := o.claim(ctx, claimID(c.Key, attempt), owner, lease, now)
 		if err != nil {
-			return out, translate(err)
+			return out, err
+		}
+		if !won {
+			continue // another worker leased this very attempt
 		}
 		guard := bson.M{"_id": c.Key, "attempts": c.Attempts, "status": c.Status}
 		set := bson.M{"status": OutboxLeased, "lease_owner": owner, "lease_until": now.Add(lease), "attempts": attempt}
 		res, err := o.c.UpdateOne(ctx, guard, bson.M{"$set": set})
 		if err != nil {
+			// Give the attempt back, or the item waits for the claim to go stale.
+			_, _ = o.claims().DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": claimID(c.Key, attempt), "owner": owner})
 			return out, translate(err)
 		}
 		if res.MatchedCount == 0 {
@@ -228,6 +230,32 @@ func (o *Outbox) recoverEnqueuing(ctx context.Context, now time.Time) {
 	for _, it := range stale {
 		_ = o.reserve(ctx, it)
 	}
+}
+
+// claim inserts the lease claim id for owner and reports whether it won.
+// A claim older than a lease whose item never moved to that attempt was
+// left by a worker that died between the claim and the item's update
+// (SIGKILL, a lost connection); it would block the item for good, so it is
+// taken over. Its owner, should it wake, fails the attempts guard of the
+// update and never sends.
+func (o *Outbox) claim(ctx context.Context, id, owner string, lease time.Duration, now time.Time) (bool, error) {
+	for range 2 {
+		_, err := o.claims().InsertOne(ctx, bson.M{"_id": id, "owner": owner, "at": now})
+		if err == nil {
+			return true, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return false, translate(err)
+		}
+		res, err := o.claims().DeleteOne(ctx, bson.M{"_id": id, "at": bson.M{"$lte": now.Add(-lease)}})
+		if err != nil {
+			return false, translate(err)
+		}
+		if res.DeletedCount == 0 {
+			return false, nil // a live claim: another worker has it
+		}
+	}
+	return false, nil
 }
 
 func (o *Outbox) claims() *mongo.Collection { return o.c.Database().Collection("outbox_claims") }

@@ -203,3 +203,30 @@ func TestOutboxEnqueueCrash(t *testing.T) {
 		t.Fatalf("repeat enqueue after recovery: %v, want ErrConflict", err)
 	}
 }
+
+// TestLeaseAfterWorkerDiedMidClaim: a worker killed between claiming a
+// lease and updating the item leaves its claim behind; once that claim is
+// older than a lease, another worker takes the item, and only one does.
+func TestLeaseAfterWorkerDiedMidClaim(t *testing.T) {
+	obs := openOutboxes(t, 1)
+	o := obs[0]
+	ctx := context.Background()
+	now := time.Now().UTC().Add(time.Second)
+	if err := o.Enqueue(ctx, store.OutboxItem{Key: "k1", Kind: "custom", OpenID: "u", Text: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.ClaimOnly(ctx, "k1", "dead", now); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := o.Lease(ctx, "w", 10, time.Minute, now.Add(30*time.Second)); len(got) != 0 {
+		t.Fatalf("leased while the dead worker's claim is younger than a lease: %+v", got)
+	}
+	later := now.Add(2 * time.Minute)
+	got, err := o.Lease(ctx, "w", 10, time.Minute, later)
+	if err != nil || len(got) != 1 || got[0].Key != "k1" || got[0].Attempts != 1 {
+		t.Fatalf("lease after the claim went stale: %+v %v, want k1 at attempt 1", got, err)
+	}
+	if again, _ := o.Lease(ctx, "w2", 10, time.Minute, later); len(again) != 0 {
+		t.Fatalf("leased twice: %+v", again)
+	}
+}
