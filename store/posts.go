@@ -25,6 +25,7 @@ func init() {
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "expires_at", Value: 1}}}},
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "keywords", Value: 1}, {Key: "status", Value: 1}}}},
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "category_code", Value: 1}, {Key: "status", Value: 1}}}},
+			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "match_owed", Value: 1}, {Key: "updated_at", Value: 1}}}},
 		)
 	}
 }
@@ -48,6 +49,19 @@ func (m *Mongo) Posts(kind string) *Posts { return m.posts(kind) }
 func (m *Mongo) posts(kind string) *Posts {
 	return &Posts{kind: kind, c: m.collection(collectionOf(kind)), numbers: m.collection("post_numbers")}
 }
+
+// postRow is a record as stored: the record and whether its matching is
+// owed. Every save of an open record (create, edit, renewal) writes
+// match_owed in the same write, so a process killed before the matching
+// ran leaves the debt in the database; MatchSettled clears it.
+type postRow struct {
+	Post      `bson:",inline"`
+	MatchOwed bool `bson:"match_owed"`
+}
+
+// savedAt is the time a save writes as updated_at, to the millisecond the
+// database keeps, so the saved record carries the version stored.
+func savedAt() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 
 // firstNo is the first record number of each kind (D1001, O1001).
 const firstNo = 1000
@@ -84,14 +98,14 @@ func (r *Posts) nextNo(ctx context.Context) (string, error) {
 	return "", fmt.Errorf("%w: no free record number", ErrConflict)
 }
 
-// Create stores p as open with a new id and number; CreatedAt and
-// ExpiresAt default to now and now + 30 days.
+// Create stores p as open with a new id and number, its matching owed;
+// CreatedAt and ExpiresAt default to now and now + 30 days.
 func (r *Posts) Create(ctx context.Context, p *Post) error {
 	no, err := r.nextNo(ctx)
 	if err != nil {
 		return fmt.Errorf("number: %w", err)
 	}
-	now := time.Now().UTC()
+	now := savedAt()
 	p.ID, p.No, p.Kind = NewID(), no, r.kind
 	if p.Status == "" {
 		p.Status = StatusOpen
@@ -109,7 +123,7 @@ func (r *Posts) Create(ctx context.Context, p *Post) error {
 	if p.Keywords == nil {
 		p.Keywords = []string{}
 	}
-	_, err = r.c.InsertOne(ctx, p)
+	_, err = r.c.InsertOne(ctx, postRow{Post: *p, MatchOwed: p.Status == StatusOpen})
 	return translate(err)
 }
 
@@ -127,10 +141,11 @@ func (r *Posts) Get(ctx context.Context, id string) (Post, error) {
 	return p, translate(err)
 }
 
-// Replace stores an edited record (same id), bumping UpdatedAt.
+// Replace stores an edited record (same id), bumping UpdatedAt; an open
+// record's matching is owed again.
 func (r *Posts) Replace(ctx context.Context, p *Post) error {
-	p.UpdatedAt = time.Now().UTC()
-	res, err := r.c.ReplaceOne(ctx, bson.M{"_id": p.ID}, p)
+	p.UpdatedAt = savedAt()
+	res, err := r.c.ReplaceOne(ctx, bson.M{"_id": p.ID}, postRow{Post: *p, MatchOwed: p.Status == StatusOpen})
 	if err != nil {
 		return translate(err)
 	}
@@ -142,17 +157,17 @@ func (r *Posts) Replace(ctx context.Context, p *Post) error {
 
 // Close sets a record's status (closed, removed) with the reason.
 func (r *Posts) Close(ctx context.Context, id, status, reason string, viaPlatform *bool) error {
-	set := bson.M{"status": status, "closed_reason": reason, "updated_at": time.Now().UTC()}
+	set := bson.M{"status": status, "closed_reason": reason, "updated_at": time.Now().UTC(), "match_owed": false}
 	if viaPlatform != nil {
 		set["via_platform"] = *viaPlatform
 	}
 	return r.updateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
 }
 
-// Renew reopens a record until expiresAt.
+// Renew reopens a record until expiresAt; its matching is owed again.
 func (r *Posts) Renew(ctx context.Context, id string, expiresAt time.Time) error {
 	return r.updateOne(ctx, bson.M{"_id": id}, bson.M{
-		"$set":   bson.M{"status": StatusOpen, "expires_at": expiresAt, "updated_at": time.Now().UTC()},
+		"$set":   bson.M{"status": StatusOpen, "expires_at": expiresAt, "updated_at": savedAt(), "match_owed": true},
 		"$unset": bson.M{"reminded_at": ""},
 	})
 }
@@ -166,6 +181,25 @@ func (r *Posts) updateOne(ctx context.Context, filter, update bson.M) error {
 		return ErrNotFound
 	}
 	return nil
+}
+
+// MatchOwed lists up to limit records whose matching is owed and that
+// were saved before before, oldest first: saves whose matching was lost to
+// a crash or failed. The filter is an equality on a boolean and a range on
+// updated_at, which FerretDB can serve (it scans; MongoDB uses the index).
+func (r *Posts) MatchOwed(ctx context.Context, before time.Time, limit int) ([]Post, error) {
+	return r.find(ctx, bson.M{"match_owed": true, "updated_at": bson.M{"$lt": before}},
+		options.Find().SetSort(bson.D{{Key: "updated_at", Value: 1}}).SetLimit(int64(limit)))
+}
+
+// MatchSettled clears the matching debt of the record saved at version
+// (its UpdatedAt). A later save owes its own matching and is left owing.
+// It leaves updated_at alone: settling is no change other instances need
+// to learn. A record gone or saved again since is no error.
+func (r *Posts) MatchSettled(ctx context.Context, id string, version time.Time) error {
+	_, err := r.c.UpdateOne(ctx, bson.M{"_id": id, "updated_at": version, "match_owed": true},
+		bson.M{"$set": bson.M{"match_owed": false}})
+	return translate(err)
 }
 
 // ByOpenID lists the user's records, newest first (at most limit).
@@ -200,7 +234,7 @@ func (r *Posts) ExpireDue(ctx context.Context, now time.Time) ([]Post, error) {
 		ids[i] = p.ID
 	}
 	_, err = r.c.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "status": StatusOpen},
-		bson.M{"$set": bson.M{"status": StatusExpired, "updated_at": now}})
+		bson.M{"$set": bson.M{"status": StatusExpired, "updated_at": now, "match_owed": false}})
 	return due, translate(err)
 }
 
@@ -208,7 +242,7 @@ func (r *Posts) ExpireDue(ctx context.Context, now time.Time) ([]Post, error) {
 // (the user deregistered).
 func (r *Posts) RemoveByOpenID(ctx context.Context, openid string) (int64, error) {
 	res, err := r.c.UpdateMany(ctx, bson.M{"openid": openid}, bson.M{"$set": bson.M{
-		"status": StatusRemoved, "openid": "", "updated_at": time.Now().UTC()}})
+		"status": StatusRemoved, "openid": "", "updated_at": time.Now().UTC(), "match_owed": false}})
 	if err != nil {
 		return 0, translate(err)
 	}

@@ -1,0 +1,118 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"supplybot/store"
+	"supplybot/store/storetest"
+)
+
+// owedIDs lists the ids of the demands whose matching is owed, saved before
+// a moment from now.
+func owedIDs(t *testing.T, d *store.Posts) map[string]bool {
+	t.Helper()
+	owed, err := d.MatchOwed(context.Background(), time.Now().Add(time.Second), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, p := range owed {
+		ids[p.ID] = true
+	}
+	return ids
+}
+
+// Every save of an open record owes its matching, in the same write; only
+// settling the version saved clears it, and a later save owes again.
+func TestPostsMatchOwed(t *testing.T) {
+	m := storetest.Mongo(t)
+	ctx := context.Background()
+	d := m.Demands()
+	a := &store.Post{Product: "轮毂", OpenID: "u"}
+	if err := d.Create(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if got := owedIDs(t, d); !got[a.ID] {
+		t.Fatalf("after create: owed %v, want %s", got, a.ID)
+	}
+	if owed, err := d.MatchOwed(ctx, a.UpdatedAt, 100); err != nil || len(owed) != 0 {
+		t.Fatalf("saved before its own save time: got %d, %v; want none", len(owed), err)
+	}
+	got, err := d.Get(ctx, a.ID)
+	if err != nil || !got.UpdatedAt.Equal(a.UpdatedAt) {
+		t.Fatalf("stored version: got %v, %v; want %v", got.UpdatedAt, err, a.UpdatedAt)
+	}
+
+	// A stale version does not settle the record.
+	if err := d.MatchSettled(ctx, a.ID, a.UpdatedAt.Add(-time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if got := owedIDs(t, d); !got[a.ID] {
+		t.Fatalf("settled with a stale version: owed %v, want %s still", got, a.ID)
+	}
+	if err := d.MatchSettled(ctx, a.ID, a.UpdatedAt); err != nil {
+		t.Fatal(err)
+	}
+	if got := owedIDs(t, d); got[a.ID] {
+		t.Fatalf("settled: %s still owed", a.ID)
+	}
+	if got, _ := d.Get(ctx, a.ID); !got.UpdatedAt.Equal(a.UpdatedAt) {
+		t.Errorf("settling changed updated_at: got %v, want %v", got.UpdatedAt, a.UpdatedAt)
+	}
+
+	// An edit owes again; settling the version before it leaves the edit owing.
+	before := a.UpdatedAt
+	time.Sleep(2 * time.Millisecond)
+	a.Spec = "18寸"
+	if err := d.Replace(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.MatchSettled(ctx, a.ID, before); err != nil {
+		t.Fatal(err)
+	}
+	if got := owedIDs(t, d); !got[a.ID] {
+		t.Fatalf("after edit: owed %v, want %s", got, a.ID)
+	}
+	if err := d.MatchSettled(ctx, a.ID, a.UpdatedAt); err != nil {
+		t.Fatal(err)
+	}
+
+	// Closing pays nothing and owes nothing; renewing owes again.
+	if err := d.Close(ctx, a.ID, store.StatusClosed, "撤回", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := owedIDs(t, d); got[a.ID] {
+		t.Fatalf("closed: %s owed", a.ID)
+	}
+	if err := d.Renew(ctx, a.ID, time.Now().Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := owedIDs(t, d); !got[a.ID] {
+		t.Fatalf("renewed: owed %v, want %s", got, a.ID)
+	}
+}
+
+// MatchOwed returns the oldest first, at most limit.
+func TestPostsMatchOwedBounded(t *testing.T) {
+	m := storetest.Mongo(t)
+	ctx := context.Background()
+	d := m.Offers()
+	var ids []string
+	for _, name := range []string{"轮毂", "线束", "电容"} {
+		p := &store.Post{Product: name, OpenID: "u"}
+		if err := d.Create(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+		time.Sleep(2 * time.Millisecond)
+	}
+	owed, err := d.MatchOwed(ctx, time.Now().Add(time.Second), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(owed) != 2 || owed[0].ID != ids[0] || owed[1].ID != ids[1] {
+		t.Fatalf("got %d records, want the oldest two %v", len(owed), ids[:2])
+	}
+}
