@@ -32,6 +32,12 @@ const (
 // with its outcome. A user asks about a record once: the id is derived
 // from the requester and the record (and a unique index says the same).
 // It expires at ExpiresAt (an explicit field: FerretDB has no TTL index).
+//
+// A status change and the pushes it owes are two writes (there are no
+// transactions), so the request also records that the pushes were queued:
+// AskedAt once the owner's request is in the outbox, ToldAt once the pushes
+// of the answer are. A request without them owes its pushes, and whoever
+// finds it so queues them again under the same outbox keys.
 type ContactRequest struct {
 	ID                    string     `bson:"_id"`
 	No                    int64      `bson:"no"` // what the owner types: 同意 3
@@ -47,6 +53,25 @@ type ContactRequest struct {
 	CreatedAt             time.Time  `bson:"created_at"`
 	ExpiresAt             time.Time  `bson:"expires_at"`
 	AnsweredAt            *time.Time `bson:"answered_at,omitempty"`
+	AskedAt               *time.Time `bson:"asked_at,omitempty"` // the owner's request was queued
+	ToldAt                *time.Time `bson:"told_at,omitempty"`  // the pushes of the answer were queued
+}
+
+// Answered reports whether the owner accepted or declined q.
+func (q *ContactRequest) Answered() bool {
+	return q.Status == ContactAccepted || q.Status == ContactDeclined
+}
+
+// Owes reports whether pushes of q's current state may not be queued yet:
+// the owner's request while it is pending, or the answer's once answered.
+func (q *ContactRequest) Owes() bool {
+	switch {
+	case q.Status == ContactPending:
+		return q.AskedAt == nil
+	case q.Answered():
+		return q.ToldAt == nil
+	}
+	return false
 }
 
 // ContactRequestID is the id of requester's request about a record.
@@ -95,6 +120,52 @@ func (r *ContactRequests) Get(ctx context.Context, requesterOpenID, recordID str
 	var q ContactRequest
 	err := r.c.FindOne(ctx, bson.M{"_id": ContactRequestID(requesterOpenID, recordID)}).Decode(&q)
 	return q, translate(err)
+}
+
+// ByID returns the request with the id, or ErrNotFound.
+func (r *ContactRequests) ByID(ctx context.Context, id string) (ContactRequest, error) {
+	var q ContactRequest
+	err := r.c.FindOne(ctx, bson.M{"_id": id}).Decode(&q)
+	return q, translate(err)
+}
+
+// ByNo returns the owner's request with the number, or ErrNotFound.
+func (r *ContactRequests) ByNo(ctx context.Context, ownerOpenID string, no int64) (ContactRequest, error) {
+	var q ContactRequest
+	err := r.c.FindOne(ctx, bson.M{"no": no, "owner_openid": ownerOpenID}).Decode(&q)
+	return q, translate(err)
+}
+
+// MarkAsked records that the owner's request of id was queued.
+func (r *ContactRequests) MarkAsked(ctx context.Context, id string, now time.Time) error {
+	return r.mark(ctx, id, "asked_at", now)
+}
+
+// MarkTold records that the pushes of the answer of id were queued.
+func (r *ContactRequests) MarkTold(ctx context.Context, id string, now time.Time) error {
+	return r.mark(ctx, id, "told_at", now)
+}
+
+func (r *ContactRequests) mark(ctx context.Context, id, field string, now time.Time) error {
+	_, err := r.c.UpdateOne(ctx, bson.M{"_id": id, field: bson.M{"$exists": false}}, bson.M{"$set": bson.M{field: now}})
+	return translate(err)
+}
+
+// UntoldForOwner lists the owner's answered requests whose pushes may not
+// be queued yet, by number.
+func (r *ContactRequests) UntoldForOwner(ctx context.Context, ownerOpenID string) ([]ContactRequest, error) {
+	return r.find(ctx, bson.M{"owner_openid": ownerOpenID, "status": bson.M{"$in": bson.A{ContactAccepted, ContactDeclined}},
+		"told_at": bson.M{"$exists": false}}, options.Find().SetSort(bson.D{{Key: "no", Value: 1}}))
+}
+
+// Owing lists up to limit requests that owe pushes (see Owes) since before:
+// pending and unexpired at now but not asked, created before; or answered
+// before but not told.
+func (r *ContactRequests) Owing(ctx context.Context, before, now time.Time, limit int) ([]ContactRequest, error) {
+	return r.find(ctx, bson.M{"$or": bson.A{
+		bson.M{"status": ContactPending, "asked_at": bson.M{"$exists": false}, "created_at": bson.M{"$lte": before}, "expires_at": bson.M{"$gt": now}},
+		bson.M{"status": bson.M{"$in": bson.A{ContactAccepted, ContactDeclined}}, "told_at": bson.M{"$exists": false}, "answered_at": bson.M{"$lte": before}},
+	}}, options.Find().SetSort(bson.D{{Key: "no", Value: 1}}).SetLimit(int64(limit)))
 }
 
 // PendingForOwner lists the requests waiting for the owner's answer that

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"supplybot/bot"
 	"supplybot/store"
@@ -79,42 +81,72 @@ func (s *Service) cmdContact(ctx context.Context, m *bot.Message) (bot.Reply, er
 		CreatedAt: now.UTC(), ExpiresAt: now.Add(s.cfg.ContactTTL).UTC(),
 	}
 	reqs := s.d.Mongo.ContactRequests()
-	if err := reqs.Create(ctx, q); errors.Is(err, store.ErrConflict) {
+	err = reqs.Create(ctx, q)
+	if errors.Is(err, store.ErrConflict) {
 		prev, gerr := reqs.Get(ctx, m.OpenID, p.ID)
 		if gerr != nil {
 			return bot.Reply{}, gerr
 		}
-		return bot.Text(fmt.Sprintf("您已请求过联系 %s（%s），同一条信息只能请求一次。回复 查需求 或 查供应 看看其他信息。",
-			no, statusWord[prev.Status])), nil
-	} else if err != nil {
+		if prev.Status != store.ContactPending || prev.AskedAt != nil {
+			// An answer whose pushes were lost is finished here too.
+			if err := s.finishContact(ctx, &prev, now); err != nil {
+				return bot.Reply{}, err
+			}
+			return bot.Text(fmt.Sprintf("您已请求过联系 %s（%s），同一条信息只能请求一次。回复 查需求 或 查供应 看看其他信息。",
+				no, statusWord[prev.Status])), nil
+		}
+		// The first try stopped before the owner was asked: ask now.
+		q, err = &prev, nil
+	}
+	if err != nil {
 		return bot.Reply{}, err
 	}
-	at, held := s.deliverAt(now)
-	it := store.OutboxItem{
-		Key: "contact:" + strconv.FormatInt(q.No, 10) + ":ask", Kind: bot.PushCustom, OpenID: p.OpenID,
-		Text: fmt.Sprintf("【联系请求 %d】%s 想就您的%s %s（%s）与您交换联系方式。\n回复 同意 %d 或 拒绝 %d（%s前有效）",
-			q.No, card(&ent), kindWord(p.Kind), p.No, p.Product, q.No, q.No, dateCN(q.ExpiresAt)),
-	}
-	if held {
-		it.NextAt = at.UTC()
-	}
-	if err := s.enqueue(ctx, it); err != nil {
+	if err := s.finishContact(ctx, q, now); err != nil {
 		return bot.Reply{}, err
 	}
-	s.kick()
 	return bot.Text(fmt.Sprintf("已向 %s 的发布方发送联系请求（编号 %d）。对方同意后，双方会收到彼此的联系人和电话；7天内未回复自动失效。\n回复 我的匹配 看看其他机会。",
 		no, q.No)), nil
 }
 
-// cmdAnswer handles 同意 / 拒绝 [编号] of a record's owner.
+// cmdAnswer handles 同意 / 拒绝 [编号] of a record's owner. Answers whose
+// pushes were lost (the process died after the status changed) are
+// finished first: saying it again is how an owner retries.
 func (s *Service) cmdAnswer(ctx context.Context, m *bot.Message) (bot.Reply, error) {
 	sm := answerRe.FindStringSubmatch(strings.TrimSpace(m.Text))
 	if sm == nil {
 		return bot.Text("请回复 同意 编号 或 拒绝 编号"), nil
 	}
-	accept := sm[1] == "同意"
+	status := store.ContactDeclined
+	if sm[1] == "同意" {
+		status = store.ContactAccepted
+	}
 	now := s.clock()
-	pending, err := s.d.Mongo.ContactRequests().PendingForOwner(ctx, m.OpenID, now)
+	reqs := s.d.Mongo.ContactRequests()
+	untold, err := reqs.UntoldForOwner(ctx, m.OpenID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	var finished []int64 // untold answers like this one, now told
+	for i := range untold {
+		q := &untold[i]
+		if err := s.finishContact(ctx, q, now); err != nil {
+			return bot.Reply{}, err
+		}
+		if q.Status == status {
+			finished = append(finished, q.No)
+		}
+	}
+	if sm[2] != "" {
+		n, _ := strconv.ParseInt(sm[2], 10, 64)
+		if slices.Contains(finished, n) {
+			return answered(status, n), nil
+		}
+		finished = nil
+	}
+	if len(finished) > 0 {
+		return answered(status, finished...), nil
+	}
+	pending, err := reqs.PendingForOwner(ctx, m.OpenID, now)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -138,31 +170,115 @@ func (s *Service) cmdAnswer(ctx context.Context, m *bot.Message) (bot.Reply, err
 	default:
 		return bot.Text(s.pendingList(ctx, pending)), nil
 	}
-	status := store.ContactDeclined
-	if accept {
-		status = store.ContactAccepted
-	}
-	if err := s.d.Mongo.ContactRequests().Answer(ctx, q.ID, status, now); errors.Is(err, store.ErrNotFound) {
-		return bot.Text(fmt.Sprintf("请求 %d 已处理或已过期。", q.No)), nil
+	if err := reqs.Answer(ctx, q.ID, status, now); errors.Is(err, store.ErrNotFound) {
+		// Answered meanwhile (the same answer sent twice at once) or expired.
+		cur, gerr := reqs.ByID(ctx, q.ID)
+		if gerr != nil || cur.Status != status {
+			return bot.Text(fmt.Sprintf("请求 %d 已处理或已过期。", q.No)), nil
+		}
+		*q = cur
 	} else if err != nil {
 		return bot.Reply{}, err
+	} else {
+		q.Status, q.AnsweredAt = status, &now
 	}
-	if !accept {
-		err := s.enqueue(ctx, store.OutboxItem{
-			Key: "contact:" + strconv.FormatInt(q.No, 10) + ":declined", Kind: bot.PushCustom, OpenID: q.RequesterOpenID,
-			Text: fmt.Sprintf("很抱歉，%s（%s）的发布方暂时不方便交换联系方式。您可以回复 查需求 或 查供应 看看其他机会。", q.RecordNo, q.Product),
-		})
-		if err != nil {
-			return bot.Reply{}, err
-		}
-		s.kick()
-		return bot.Text(fmt.Sprintf("已婉拒请求 %d，对方会收到礼貌的通知。", q.No)), nil
-	}
-	if err := s.exchange(ctx, q); err != nil {
+	if err := s.finishContact(ctx, q, now); err != nil {
 		return bot.Reply{}, err
 	}
+	return answered(status, q.No), nil
+}
+
+// answered confirms the owner's answer of the requests numbered nos.
+func answered(status string, nos ...int64) bot.Reply {
+	list := make([]string, len(nos))
+	for i, n := range nos {
+		list[i] = strconv.FormatInt(n, 10)
+	}
+	if status == store.ContactDeclined {
+		return bot.Text(fmt.Sprintf("已婉拒请求 %s，对方会收到礼貌的通知。", strings.Join(list, "、")))
+	}
+	return bot.Text(fmt.Sprintf("已同意请求 %s。双方的联系人和电话已通过消息发送，请留意查收。", strings.Join(list, "、")))
+}
+
+// finishContact queues the pushes q's state owes (see store.ContactRequest)
+// and records that they are queued. Their outbox keys are derived from the
+// request, so running it again, or concurrently, sends nothing twice.
+func (s *Service) finishContact(ctx context.Context, q *store.ContactRequest, now time.Time) error {
+	if !q.Owes() {
+		return nil
+	}
+	reqs := s.d.Mongo.ContactRequests()
+	switch q.Status {
+	case store.ContactPending:
+		if err := s.ask(ctx, q, now); err != nil {
+			return err
+		}
+		if err := reqs.MarkAsked(ctx, q.ID, now.UTC()); err != nil {
+			return err
+		}
+		q.AskedAt = &now
+	case store.ContactAccepted, store.ContactDeclined:
+		var err error
+		if q.Status == store.ContactAccepted {
+			err = s.exchange(ctx, q)
+		} else {
+			err = s.enqueue(ctx, store.OutboxItem{
+				Key: "contact:" + strconv.FormatInt(q.No, 10) + ":declined", Kind: bot.PushCustom, OpenID: q.RequesterOpenID,
+				Text: fmt.Sprintf("很抱歉，%s（%s）的发布方暂时不方便交换联系方式。您可以回复 查需求 或 查供应 看看其他机会。", q.RecordNo, q.Product),
+			})
+		}
+		if err != nil {
+			return err
+		}
+		if err := reqs.MarkTold(ctx, q.ID, now.UTC()); err != nil {
+			return err
+		}
+		q.ToldAt = &now
+	}
 	s.kick()
-	return bot.Text(fmt.Sprintf("已同意请求 %d。双方的联系人和电话已通过消息发送，请留意查收。", q.No)), nil
+	return nil
+}
+
+// ask queues the owner's request of q, with the requester's enterprise card.
+func (s *Service) ask(ctx context.Context, q *store.ContactRequest, now time.Time) error {
+	who := "一家企业" // the requester left the platform since
+	if ent, err := s.d.Mongo.Enterprises().Get(ctx, q.RequesterEnterpriseID); err == nil {
+		who = card(&ent)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("requester of contact request %d: %w", q.No, err)
+	}
+	it := store.OutboxItem{
+		Key: "contact:" + strconv.FormatInt(q.No, 10) + ":ask", Kind: bot.PushCustom, OpenID: q.OwnerOpenID,
+		Text: fmt.Sprintf("【联系请求 %d】%s 想就您的%s %s（%s）与您交换联系方式。\n回复 同意 %d 或 拒绝 %d（%s前有效）",
+			q.No, who, kindWord(q.RecordKind), q.RecordNo, q.Product, q.No, q.No, dateCN(q.ExpiresAt)),
+	}
+	if at, held := s.deliverAt(now); held {
+		it.NextAt = at.UTC()
+	}
+	return s.enqueue(ctx, it)
+}
+
+// contactGrace is how old a request owing pushes must be before
+// finishContacts takes it for one whose command died; a live command
+// finishes in milliseconds.
+const contactGrace = time.Minute
+
+// finishContacts queues the pushes owed by requests whose command died
+// between a status change and its pushes (see finishContact). The
+// lifecycle sweep runs it, so a request is finished even when nobody
+// says it again.
+func (s *Service) finishContacts(ctx context.Context, now time.Time) error {
+	owing, err := s.d.Mongo.ContactRequests().Owing(ctx, now.Add(-contactGrace), now, 100)
+	if err != nil {
+		return fmt.Errorf("contact requests owing pushes: %w", err)
+	}
+	var errs []error
+	for i := range owing {
+		if err := s.finishContact(ctx, &owing[i], now); err != nil {
+			errs = append(errs, fmt.Errorf("contact request %d: %w", owing[i].No, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // pendingList asks the owner which request they mean.
