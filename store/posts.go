@@ -202,6 +202,15 @@ func (r *Posts) MatchSettled(ctx context.Context, id string, version time.Time) 
 	return translate(err)
 }
 
+// OweMatching records again that the matching of the record saved at
+// version is owed (it failed on an instance that learned the record from
+// another); a later save owes its own and is left alone.
+func (r *Posts) OweMatching(ctx context.Context, id string, version time.Time) error {
+	_, err := r.c.UpdateOne(ctx, bson.M{"_id": id, "updated_at": version, "status": StatusOpen},
+		bson.M{"$set": bson.M{"match_owed": true}})
+	return translate(err)
+}
+
 // ByOpenID lists the user's records, newest first (at most limit).
 func (r *Posts) ByOpenID(ctx context.Context, openid string, limit int) ([]Post, error) {
 	return r.find(ctx, bson.M{"openid": openid, "status": bson.M{"$ne": StatusRemoved}},
