@@ -55,9 +55,19 @@ type Config struct {
 	DigestAt time.Duration
 
 	Workers int // matching goroutines; default 2
-	Queue   int // saved records waiting for matching; default 256
+	Queue   int // saved records waiting for matching; default 256; a record that finds it full is matched by the catch-up
 
-	SweepEvery   time.Duration // lifecycle sweep interval; default 10 min; <0: no background sweep
+	// SyncEvery is how often the catch-up runs: records saved or changed
+	// on other instances are learned and matched, and records whose
+	// matching is owed (lost to a crash, or failed) are matched again.
+	// Default 15 s; <0: only with the lifecycle sweep.
+	SyncEvery time.Duration
+	// MatchGrace is how old a save owing its matching must be before the
+	// catch-up matches it, so that the live matching of a fresh save is not
+	// doubled. Default 30 s; <0: none.
+	MatchGrace time.Duration
+
+	SweepEvery   time.Duration // lifecycle sweep interval; default 10 min; <0: no background work at all (tests call RunOnce)
 	RemindBefore time.Duration // expiry reminder lead; default 72 h
 	ContactTTL   time.Duration // a contact request expires after; default 7 days
 
@@ -91,6 +101,15 @@ func (c *Config) defaults() {
 	}
 	if c.SweepEvery == 0 {
 		c.SweepEvery = 10 * time.Minute
+	}
+	if c.SyncEvery == 0 {
+		c.SyncEvery = 15 * time.Second
+	}
+	if c.MatchGrace == 0 {
+		c.MatchGrace = 30 * time.Second
+	}
+	if c.MatchGrace < 0 {
+		c.MatchGrace = 0
 	}
 	if c.RemindBefore <= 0 {
 		c.RemindBefore = 72 * time.Hour
@@ -126,8 +145,15 @@ type Service struct {
 	workers  sync.WaitGroup
 	stop     chan struct{}
 	sweeper  sync.WaitGroup
-	syncMu   sync.Mutex
-	lastSync time.Time // wall clock of the last engine sync (see syncEngine)
+	syncMu   sync.Mutex // serialises the catch-ups (see catchUp)
+	lastSync time.Time  // wall clock of the last engine sync (see syncEngine)
+
+	// The versions the engine holds (see admit). A record's version is its
+	// updated_at; gone holds the records taken out of the engine and when,
+	// so that a read from before the removal cannot put them back.
+	verMu    sync.Mutex
+	versions map[string]time.Time
+	gone     map[string]time.Time
 
 	// bgCtx is the context of the background work: cancelled only when
 	// Shutdown runs out of time, so jobs in flight finish their writes.
@@ -154,6 +180,9 @@ func New(cfg Config, d Deps) *Service {
 		engine: match.NewEngine(match.Options{Threshold: cfg.Threshold, Limit: cfg.Limit}),
 		queue:  make(chan store.Post, cfg.Queue),
 		stop:   make(chan struct{}),
+
+		versions: map[string]time.Time{},
+		gone:     map[string]time.Time{},
 	}
 	s.SetNow(cfg.Now)
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
@@ -169,8 +198,10 @@ func (s *Service) clock() time.Time { return (*s.now.Load())() }
 func (s *Service) Engine() *match.Engine { return s.engine }
 
 // Start loads the open records into the engine and starts the matching
-// workers and, unless SweepEvery < 0, the lifecycle sweeper. ctx bounds
-// the loading only.
+// workers and, unless SweepEvery < 0, the background loop, which at once
+// and then every SyncEvery catches up (records of other instances, matching
+// owed by saves a crash or an error left unmatched) and every SweepEvery
+// runs the lifecycle sweep. ctx bounds the loading only.
 func (s *Service) Start(ctx context.Context) error {
 	now := s.clock()
 	s.lastSync = time.Now()
@@ -180,7 +211,7 @@ func (s *Service) Start(ctx context.Context) error {
 			return fmt.Errorf("load open %ss: %w", kind, err)
 		}
 		for i := range open {
-			s.engine.Upsert(s.toRecord(&open[i]))
+			s.admit(&open[i], false)
 		}
 	}
 	s.d.Log.Info("matching engine loaded", "records", s.engine.Len())
@@ -190,7 +221,7 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	if s.cfg.SweepEvery > 0 {
 		s.sweeper.Add(1)
-		go s.sweepLoop()
+		go s.background()
 	}
 	return nil
 }
@@ -200,26 +231,42 @@ func (s *Service) Start(ctx context.Context) error {
 func (s *Service) work() {
 	defer s.workers.Done()
 	for p := range s.queue {
-		if err := s.process(s.bgCtx, p); err != nil {
-			s.d.Log.Error("matching a saved record", "no", p.No, "err", err)
+		if err := s.settle(s.bgCtx, p); err != nil {
+			s.d.Log.Error("matching a saved record; the catch-up retries it", "no", p.No, "err", err)
 		}
 	}
 }
 
-// sweepLoop runs RunOnce every SweepEvery. It exits when Shutdown starts.
-func (s *Service) sweepLoop() {
+// background catches up at once and every SyncEvery, and runs RunOnce
+// every SweepEvery. It exits when Shutdown starts.
+func (s *Service) background() {
 	defer s.sweeper.Done()
-	t := time.NewTicker(s.cfg.SweepEvery)
-	defer t.Stop()
+	var syncC <-chan time.Time
+	if s.cfg.SyncEvery > 0 {
+		t := time.NewTicker(s.cfg.SyncEvery)
+		defer t.Stop()
+		syncC = t.C
+	}
+	sweep := time.NewTicker(s.cfg.SweepEvery)
+	defer sweep.Stop()
+	s.logCatchUp(s.catchUp(s.bgCtx))
 	for {
 		select {
 		case <-s.stop:
 			return
-		case <-t.C:
+		case <-syncC:
+			s.logCatchUp(s.catchUp(s.bgCtx))
+		case <-sweep.C:
 			if err := s.RunOnce(s.bgCtx, s.clock()); err != nil {
 				s.d.Log.Error("lifecycle sweep", "err", err)
 			}
 		}
+	}
+}
+
+func (s *Service) logCatchUp(err error) {
+	if err != nil {
+		s.d.Log.Error("matching catch-up", "err", err)
 	}
 }
 
@@ -256,40 +303,98 @@ var ErrStopped = errors.New("alerts: service stopped")
 
 // PostSaved takes a record that was created, edited or renewed. The engine
 // is updated at once; matching, storing the matches and the alerts happen
-// on a worker, so the caller's reply does not wait. Only when the queue is
-// full does it wait, until ctx ends (the record then stays in the engine
-// and is found by its counterparts' matching, but is not matched itself).
-func (s *Service) PostSaved(ctx context.Context, p store.Post) {
-	s.engine.Upsert(s.toRecord(&p))
+// on a worker, so the caller's reply does not wait. The save recorded that
+// the record's matching is owed, so when the queue is full (or the service
+// stopped) the record is left to the catch-up instead of waiting.
+func (s *Service) PostSaved(_ context.Context, p store.Post) {
+	s.take(&p)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		s.d.Log.Warn("record saved after the alerts service stopped; not matched", "no", p.No)
+		s.d.Log.Warn("record saved after the alerts service stopped; matched after the restart", "no", p.No)
 		return
 	}
 	select {
 	case s.queue <- p:
-		return
 	default:
-	}
-	s.d.Log.Warn("matching queue full; waiting", "no", p.No)
-	select {
-	case s.queue <- p:
-	case <-ctx.Done():
-		s.d.Log.Error("matching queue full; record not matched", "no", p.No, "err", ctx.Err())
+		s.d.Log.Warn("matching queue full; the catch-up matches the record", "no", p.No)
 	}
 }
 
 // PostClosed takes a record that was closed or removed: it stops matching.
 func (s *Service) PostClosed(_ context.Context, p store.Post) {
-	s.engine.Remove(p.ID)
+	s.drop(p.ID)
 }
 
-// MatchNow runs the matching of a saved record synchronously (tests and
-// benchmarks; PostSaved is the asynchronous path).
+// MatchNow runs the matching of a saved record synchronously, as a worker
+// would (tests and benchmarks; PostSaved is the asynchronous path).
 func (s *Service) MatchNow(ctx context.Context, p store.Post) error {
-	s.engine.Upsert(s.toRecord(&p))
-	return s.process(ctx, p)
+	s.take(&p)
+	return s.settle(ctx, p)
+}
+
+// settle matches p and, once its matches and alerts are all stored,
+// clears the matching debt p's save recorded. On an error the debt stays
+// and the catch-up matches p again (every write of the matching is keyed,
+// so nothing is stored or sent twice).
+func (s *Service) settle(ctx context.Context, p store.Post) error {
+	if err := s.process(ctx, p); err != nil {
+		return err
+	}
+	if err := s.d.Mongo.Posts(p.Kind).MatchSettled(ctx, p.ID, p.UpdatedAt); err != nil {
+		return fmt.Errorf("settle %s: %w", p.No, err)
+	}
+	return nil
+}
+
+// take puts a record saved by this instance into the engine.
+func (s *Service) take(p *store.Post) {
+	s.verMu.Lock()
+	defer s.verMu.Unlock()
+	// A renewal hands over the record as read before the save: keep the
+	// newest version known, so a read older than the save stays stale.
+	v := p.UpdatedAt
+	if at, ok := s.versions[p.ID]; ok && at.After(v) {
+		v = at
+	}
+	if at, ok := s.gone[p.ID]; ok && at.After(v) {
+		v = at
+	}
+	delete(s.gone, p.ID)
+	s.engine.Upsert(s.toRecord(p))
+	s.versions[p.ID] = v
+}
+
+// admit brings the engine to a version of a record read from the store
+// and tells whether it did: a version older than the one held, or than
+// the record's removal, is stale and ignored; the version held already is
+// applied again only when force is set.
+func (s *Service) admit(p *store.Post, force bool) bool {
+	s.verMu.Lock()
+	defer s.verMu.Unlock()
+	if at, ok := s.gone[p.ID]; ok && !p.UpdatedAt.After(at) {
+		return false
+	}
+	if at, ok := s.versions[p.ID]; ok && (p.UpdatedAt.Before(at) || !force && p.UpdatedAt.Equal(at)) {
+		return false
+	}
+	s.engine.Upsert(s.toRecord(p)) // removes what is no longer open
+	if p.Status == store.StatusOpen {
+		s.versions[p.ID] = p.UpdatedAt
+	} else {
+		delete(s.versions, p.ID)
+		s.gone[p.ID] = p.UpdatedAt
+	}
+	return true
+}
+
+// drop takes a record out of the engine (closed or expired here).
+func (s *Service) drop(id string) {
+	s.verMu.Lock()
+	defer s.verMu.Unlock()
+	s.engine.Remove(id)
+	delete(s.versions, id)
+	s.gone[id] = time.Now().UTC() // updated_at is written with the wall clock
 }
 
 func (s *Service) kick() {

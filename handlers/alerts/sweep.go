@@ -15,8 +15,8 @@ import (
 // expiring within RemindBefore whether they still need them (once per
 // expiry date), expires records past their date and takes them out of the
 // engine, expires unanswered contact requests (telling the requester), and
-// brings the engine up to date with records changed by other instances.
-// The background sweeper calls it every SweepEvery; tests call it directly.
+// catches up (see catchUp). The background loop calls it every SweepEvery;
+// tests call it directly.
 func (s *Service) RunOnce(ctx context.Context, now time.Time) error {
 	var errs []error
 	for _, kind := range []string{store.KindDemand, store.KindOffer} {
@@ -26,11 +26,11 @@ func (s *Service) RunOnce(ctx context.Context, now time.Time) error {
 			errs = append(errs, fmt.Errorf("expire %ss: %w", kind, err))
 		}
 		for _, p := range expired {
-			s.engine.Remove(p.ID)
+			s.drop(p.ID)
 		}
 	}
 	s.engine.Prune(now)
-	errs = append(errs, s.expireRequests(ctx, now), s.syncEngine(ctx))
+	errs = append(errs, s.expireRequests(ctx, now), s.catchUp(ctx))
 	s.kick()
 	return errors.Join(errs...)
 }
@@ -87,22 +87,89 @@ func (s *Service) expireRequests(ctx context.Context, now time.Time) error {
 // between instances and writes in flight.
 const syncOverlap = time.Minute
 
-// syncEngine applies the records changed since the last sweep (by any
-// instance) to the engine. updated_at is written with the wall clock, so
-// this uses the wall clock too.
-func (s *Service) syncEngine(ctx context.Context) error {
+// owedBatch bounds the records one catch-up matches for owed matching.
+const owedBatch = 100
+
+// catchUp brings the engine up to date with the records other instances
+// saved and matches them (syncEngine), then matches the records whose
+// matching is owed (matchOwed). Catch-ups run one at a time.
+func (s *Service) catchUp(ctx context.Context) error {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
+	s.forgetGone(time.Now().Add(-syncOverlap))
+	return errors.Join(s.syncEngine(ctx), s.matchOwed(ctx))
+}
+
+// syncEngine applies the records changed since the last sync (by any
+// instance) to the engine, and matches every open one the engine did not
+// hold at that version: a demand saved here and an offer saved on another
+// instance meet only this way, since each instance's live matching ran
+// against an engine without the other. Both instances may store the pair
+// and alert its sides; the writes are keyed, so nobody hears of it twice.
+// updated_at is written with the wall clock, so this uses the wall clock
+// too. s.syncMu must be held.
+func (s *Service) syncEngine(ctx context.Context) error {
 	started := time.Now()
+	var errs []error
 	for _, kind := range []string{store.KindDemand, store.KindOffer} {
-		changed, err := s.d.Mongo.Posts(kind).ChangedSince(ctx, s.lastSync.Add(-syncOverlap))
+		posts := s.d.Mongo.Posts(kind)
+		changed, err := posts.ChangedSince(ctx, s.lastSync.Add(-syncOverlap))
 		if err != nil {
-			return fmt.Errorf("sync engine: %w", err)
+			return errors.Join(append(errs, fmt.Errorf("sync engine: %w", err))...)
 		}
 		for i := range changed {
-			s.engine.Upsert(s.toRecord(&changed[i])) // removes what is no longer open
+			p := &changed[i]
+			if !s.admit(p, false) || p.Status != store.StatusOpen {
+				continue
+			}
+			if err := s.settle(ctx, *p); err != nil {
+				errs = append(errs, fmt.Errorf("matching %s learned from another instance: %w", p.No, err))
+				// Its own instance may have settled it already: owe it
+				// again, for matchOwed to retry.
+				if err := posts.OweMatching(ctx, p.ID, p.UpdatedAt); err != nil {
+					errs = append(errs, fmt.Errorf("owe matching of %s: %w", p.No, err))
+				}
+			}
 		}
 	}
 	s.lastSync = started
-	return nil
+	return errors.Join(errs...)
+}
+
+// matchOwed matches the records whose save owes their matching and is
+// older than MatchGrace: the process that saved one was killed before its
+// matching ran, or the matching failed. At most owedBatch of each kind a
+// time, oldest first. s.syncMu must be held.
+func (s *Service) matchOwed(ctx context.Context) error {
+	before := time.Now().Add(-s.cfg.MatchGrace)
+	var errs []error
+	for _, kind := range []string{store.KindDemand, store.KindOffer} {
+		owed, err := s.d.Mongo.Posts(kind).MatchOwed(ctx, before, owedBatch)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("owed matching: %w", err))
+			continue
+		}
+		for i := range owed {
+			p := &owed[i]
+			if !s.admit(p, true) {
+				continue // stale: saved or closed here since
+			}
+			if err := s.settle(ctx, *p); err != nil {
+				errs = append(errs, fmt.Errorf("owed matching of %s: %w", p.No, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// forgetGone forgets the removals made before t: every read that could
+// predate them has been applied, as catch-ups run one at a time.
+func (s *Service) forgetGone(t time.Time) {
+	s.verMu.Lock()
+	defer s.verMu.Unlock()
+	for id, at := range s.gone {
+		if at.Before(t) {
+			delete(s.gone, id)
+		}
+	}
 }
