@@ -116,3 +116,40 @@ func TestPostsMatchOwedBounded(t *testing.T) {
 		t.Fatalf("got %d records, want the oldest two %v", len(owed), ids[:2])
 	}
 }
+
+// OweMatching puts the version given back in debt, never a later save or
+// a record no longer open.
+func TestPostsOweMatching(t *testing.T) {
+	m := storetest.Mongo(t)
+	ctx := context.Background()
+	d := m.Demands()
+	a := &store.Post{Product: "轮毂", OpenID: "u"}
+	if err := d.Create(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.MatchSettled(ctx, a.ID, a.UpdatedAt); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.OweMatching(ctx, a.ID, a.UpdatedAt.Add(-time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if got := owedIDs(t, d); got[a.ID] {
+		t.Fatalf("owed by a stale version")
+	}
+	if err := d.OweMatching(ctx, a.ID, a.UpdatedAt); err != nil {
+		t.Fatal(err)
+	}
+	if got := owedIDs(t, d); !got[a.ID] {
+		t.Fatalf("owed again: got %v, want %s", got, a.ID)
+	}
+	if err := d.Close(ctx, a.ID, store.StatusClosed, "撤回", nil); err != nil {
+		t.Fatal(err)
+	}
+	closed, _ := d.Get(ctx, a.ID)
+	if err := d.OweMatching(ctx, a.ID, closed.UpdatedAt); err != nil {
+		t.Fatal(err)
+	}
+	if got := owedIDs(t, d); got[a.ID] {
+		t.Fatalf("a closed record owes its matching")
+	}
+}
