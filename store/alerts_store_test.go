@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -36,11 +37,11 @@ func TestAlertsInboxAndDailyCounter(t *testing.T) {
 	ctx := context.Background()
 	a := m.Alerts()
 	for i := 1; i <= 3; i++ {
-		if n, err := a.TakeSlot(ctx, "u1", "20261224", 2); err != nil || n != i {
+		if n, err := a.TakeSlot(ctx, "u1", "20261224", 2, "k"+strconv.Itoa(i)); err != nil || n != i {
 			t.Fatalf("slot %d: got %d, %v", i, n, err)
 		}
 	}
-	if n, _ := a.TakeSlot(ctx, "u1", "20261225", 2); n != 1 {
+	if n, _ := a.TakeSlot(ctx, "u1", "20261225", 2, "k4"); n != 1 {
 		t.Fatalf("next day: got %d, want 1", n)
 	}
 	al := store.Alert{Key: "match:d:o:u1", OpenID: "u1", Delivery: store.DeliveryDigest, Day: "20261224", CreatedAt: time.Now()}
@@ -187,9 +188,9 @@ func TestTakeSlotConcurrent(t *testing.T) {
 	const n = 8
 	got := make(chan int64, n)
 	errs := make(chan error, n)
-	for range n {
+	for i := range n {
 		go func() {
-			v, err := m.Alerts().TakeSlot(ctx, "race", "20261224", n)
+			v, err := m.Alerts().TakeSlot(ctx, "race", "20261224", n, "k"+strconv.Itoa(i))
 			got <- int64(v)
 			errs <- err
 		}()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"supplybot/bot"
@@ -103,44 +104,100 @@ type alertSpec struct {
 }
 
 // alert delivers a to its user once: a push while the user is under the
-// daily cap (held until the end of quiet hours), otherwise an entry in the
-// day's digest. Either way the alert lands in the user's inbox (我的匹配).
+// daily cap (held until the end of quiet hours), otherwise an entry in a
+// digest of the day. Either way the alert lands in the user's inbox
+// (我的匹配).
 //
-// The outbox key makes a repeat harmless (nothing is sent twice); a crash
-// between taking the slot and the inbox write can use up one slot twice.
+// Storing the inbox entry first claims the alert: when the same pair is
+// processed twice at once (two workers, or the demand and the offer saved
+// together), one caller stores it and goes on to take a slot and queue the
+// push; the other stops there. A claim left unfinished by a worker that
+// died (Pending, older than alertGrace) or gave up on an error (Released)
+// is finished by the next caller; the slot it took is found again and the
+// first delivery decided holds, so even a claimant that was only slow does
+// not get the alert delivered two ways.
 func (s *Service) alert(ctx context.Context, now time.Time, a alertSpec) error {
 	if a.OpenID == "" {
 		return nil // the owner left; nobody to tell
 	}
 	inbox := s.d.Mongo.Alerts()
-	if seen, err := inbox.Exists(ctx, a.Key); err != nil || seen {
-		return err
-	}
-	at, held := s.deliverAt(now)
-	day := chinaDay(at)
-	n, err := inbox.TakeSlot(ctx, a.OpenID, day, s.cfg.DailyCap)
-	if err != nil {
-		return fmt.Errorf("daily cap: %w", err)
-	}
+	at, _ := s.deliverAt(now)
 	entry := store.Alert{
 		Key: a.Key, OpenID: a.OpenID, Kind: a.Kind, MyNo: a.MyNo,
 		RecordID: a.About.ID, RecordNo: a.About.No, RecordKind: a.About.Kind, Product: a.About.Product,
 		Summary: summary(a.About), Reasons: a.Reasons, Score: a.Score,
-		Delivery: store.DeliveryPush, Day: day, DeliverAt: at.UTC(), CreatedAt: now.UTC(),
+		Pending: true, Day: chinaDay(at), DeliverAt: at.UTC(), CreatedAt: now.UTC(),
 	}
-	if n > s.cfg.DailyCap {
-		entry.Delivery = store.DeliveryDigest
-	} else if err := s.enqueue(ctx, s.alertItem(a, at, held)); err != nil {
-		return err
-	}
-	if err := inbox.Add(ctx, entry); err != nil && !errors.Is(err, store.ErrConflict) {
+	resumed := false
+	if err := inbox.Add(ctx, entry); errors.Is(err, store.ErrConflict) {
+		prev, err := inbox.Get(ctx, a.Key)
+		if err != nil {
+			return fmt.Errorf("inbox: %w", err)
+		}
+		switch {
+		case !prev.Pending:
+			return nil // told already
+		case prev.Released:
+			if took, err := inbox.Reclaim(ctx, a.Key); err != nil || !took {
+				return err
+			}
+		case now.Sub(prev.CreatedAt) < alertGrace:
+			return nil // being told
+		}
+		entry, resumed = prev, true
+	} else if err != nil {
 		return fmt.Errorf("inbox: %w", err)
 	}
-	if entry.Delivery == store.DeliveryDigest {
-		return s.updateDigest(ctx, now, a.OpenID, day)
+	if err := s.deliverAlert(ctx, now, a, entry, resumed); err != nil {
+		// Left to the retry (the record still owes its matching).
+		if rerr := inbox.Release(context.WithoutCancel(ctx), a.Key); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("release: %w", rerr))
+		}
+		return err
 	}
 	return nil
 }
+
+// deliverAlert takes the daily slot of the claimed alert entry, decides
+// its delivery and queues its push or digest.
+func (s *Service) deliverAlert(ctx context.Context, now time.Time, a alertSpec, entry store.Alert, resumed bool) error {
+	inbox := s.d.Mongo.Alerts()
+	at, held := s.deliverAt(now)
+	n, err := 0, store.ErrNotFound
+	if resumed {
+		n, err = inbox.SlotOf(ctx, a.Key)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		n, err = inbox.TakeSlot(ctx, a.OpenID, entry.Day, s.cfg.DailyCap, a.Key)
+	}
+	if err != nil {
+		return fmt.Errorf("daily cap: %w", err)
+	}
+	delivery := store.DeliveryPush
+	if n > s.cfg.DailyCap {
+		delivery = store.DeliveryDigest
+	}
+	if delivery, err = inbox.Decide(ctx, a.Key, delivery); err != nil {
+		return fmt.Errorf("inbox: %w", err)
+	}
+	if delivery == store.DeliveryPush {
+		err = s.enqueue(ctx, s.alertItem(a, at, held))
+	} else {
+		err = s.digest(ctx, now, entry)
+	}
+	if err != nil {
+		return err
+	}
+	if err := inbox.Settle(ctx, a.Key); err != nil {
+		return fmt.Errorf("inbox: %w", err)
+	}
+	return nil
+}
+
+// alertGrace is how old an unfinished alert claim must be before another
+// caller takes it for one whose worker died; a live alert finishes in
+// milliseconds.
+const alertGrace = time.Minute
 
 // enqueue queues it; a key queued before is not an error (nothing is sent twice).
 func (s *Service) enqueue(ctx context.Context, it store.OutboxItem) error {
@@ -168,23 +225,86 @@ func (s *Service) alertItem(a alertSpec, at time.Time, held bool) store.OutboxIt
 	return it
 }
 
-// updateDigest (re)writes the user's digest of the day, due at DigestAt.
-func (s *Service) updateDigest(ctx context.Context, now time.Time, openid, day string) error {
-	items, err := s.d.Mongo.Alerts().Digest(ctx, openid, day)
-	if err != nil || len(items) == 0 {
-		return err
+// Digest timing. A digest is rewritten only while it is due more than
+// digestSeal from now: a worker leasing it reads the text before it marks
+// it taken, so a later rewrite could miss the send. What comes after that
+// goes to a follow-up digest, due digestFollowUp later (out of quiet
+// hours), so that alerts over the cap arriving after the day's digest went
+// out still reach the user, batched.
+const (
+	digestSeal     = time.Minute
+	digestFollowUp = time.Hour
+)
+
+// digest puts the alert, which went over its day's cap, in the user's
+// latest digest of that day that has not gone out, and (re)writes that
+// digest's text, due at DigestAt. Once it went out (or is about to), the
+// alert starts the next digest. The user's digest writers take turns
+// (store.Alerts.LockDigest), so none writes over a newer text.
+func (s *Service) digest(ctx context.Context, now time.Time, a store.Alert) error {
+	inbox := s.d.Mongo.Alerts()
+	unlock, err := inbox.LockDigest(ctx, a.OpenID, a.Day)
+	if err != nil {
+		return fmt.Errorf("digest lock: %w", err)
 	}
-	text := digestText(items)
+	defer unlock()
+	part := a.DigestPart
+	if part == 0 {
+		if part, err = inbox.LastDigestPart(ctx, a.OpenID, a.Day); err != nil {
+			return fmt.Errorf("digest: %w", err)
+		}
+		part = max(part, 1)
+	}
+	for {
+		if err := inbox.SetDigestPart(ctx, a.Key, part); err != nil {
+			return fmt.Errorf("digest: %w", err)
+		}
+		items, err := inbox.DigestPart(ctx, a.OpenID, a.Day, part)
+		if err != nil {
+			return fmt.Errorf("digest: %w", err)
+		}
+		text := digestText(items)
+		key := digestKey(a.OpenID, a.Day, part)
+		due := s.digestAt(a.Day, now)
+		if part > 1 {
+			due, _ = s.deliverAt(now.Add(digestFollowUp))
+		}
+		err = s.d.Outbox.Enqueue(ctx, store.OutboxItem{Key: key, Kind: bot.PushCustom, OpenID: a.OpenID, Text: text, NextAt: due.UTC()})
+		if errors.Is(err, store.ErrConflict) {
+			err = s.rewriteDigest(ctx, key, text, now.Add(digestSeal))
+			if errors.Is(err, store.ErrNotFound) {
+				part++ // gone out, or about to: the next digest takes it
+				continue
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("digest %s: %w", key, err)
+		}
+		return nil
+	}
+}
+
+// digestKey is the outbox key of the user's part-th digest of day.
+func digestKey(openid, day string, part int) string {
 	key := "digest:" + openid + ":" + day
-	err = s.d.Outbox.Enqueue(ctx, store.OutboxItem{Key: key, Kind: bot.PushCustom, OpenID: openid, Text: text, NextAt: s.digestAt(day, now).UTC()})
-	if !errors.Is(err, store.ErrConflict) {
-		return err
+	if part > 1 {
+		key += ":" + strconv.Itoa(part)
 	}
-	if err := s.d.Outbox.SetPendingText(ctx, key, text); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("digest: %w", err)
+	return key
+}
+
+// rewriteDigest replaces the text of a digest that is due after dueAfter;
+// store.ErrNotFound when it is not (it went out, or is about to).
+func (s *Service) rewriteDigest(ctx context.Context, key, text string, dueAfter time.Time) error {
+	// *store.Outbox has it; the Outbox interface is to take it in place of
+	// SetPendingText, which a lease can race.
+	type sealed interface {
+		SetPendingTextBefore(ctx context.Context, key, text string, dueAfter time.Time) error
 	}
-	// ErrNotFound: the digest went out already; the rest stay in 我的匹配.
-	return nil
+	if o, ok := s.d.Outbox.(sealed); ok {
+		return o.SetPendingTextBefore(ctx, key, text, dueAfter)
+	}
+	return s.d.Outbox.SetPendingText(ctx, key, text)
 }
 
 // China time: quiet hours, days and dates are the user's.
