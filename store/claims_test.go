@@ -207,12 +207,19 @@ func TestContactRequestsOwing(t *testing.T) {
 	if _, err := r.ByNo(ctx, "someone else", q2.No); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("another owner's number: got %v", err)
 	}
-	// An expired request owes nothing more here (the sweep tells its requester).
+	// A request past its expiry is not asked any more; once expired, it
+	// owes its requester the notice.
 	q3 := &store.ContactRequest{RequesterOpenID: "d", OwnerOpenID: "b", RecordID: "r1", CreatedAt: now, ExpiresAt: now.Add(time.Second)}
 	if err := r.Create(ctx, q3); err != nil {
 		t.Fatal(err)
 	}
 	if owing, _ := r.Owing(ctx, now, now.Add(time.Hour), 10); len(owing) != 0 {
-		t.Fatalf("owing with an expired ask: got %+v", owing)
+		t.Fatalf("owing with a request past its expiry: got %+v", owing)
+	}
+	if _, err := r.ExpireDue(ctx, now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if owing, _ := r.Owing(ctx, now.Add(time.Minute), now.Add(time.Hour), 10); len(owing) != 1 || owing[0].ID != q3.ID {
+		t.Fatalf("owing after the expiry: got %+v, want the notice of %d", owing, q3.No)
 	}
 }

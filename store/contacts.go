@@ -36,7 +36,7 @@ const (
 // A status change and the pushes it owes are two writes (there are no
 // transactions), so the request also records that the pushes were queued:
 // AskedAt once the owner's request is in the outbox, ToldAt once the pushes
-// of the answer are. A request without them owes its pushes, and whoever
+// of the answer (or the expiry notice) are. A request without them owes its pushes, and whoever
 // finds it so queues them again under the same outbox keys.
 type ContactRequest struct {
 	ID                    string     `bson:"_id"`
@@ -54,24 +54,17 @@ type ContactRequest struct {
 	ExpiresAt             time.Time  `bson:"expires_at"`
 	AnsweredAt            *time.Time `bson:"answered_at,omitempty"`
 	AskedAt               *time.Time `bson:"asked_at,omitempty"` // the owner's request was queued
-	ToldAt                *time.Time `bson:"told_at,omitempty"`  // the pushes of the answer were queued
-}
-
-// Answered reports whether the owner accepted or declined q.
-func (q *ContactRequest) Answered() bool {
-	return q.Status == ContactAccepted || q.Status == ContactDeclined
+	ToldAt                *time.Time `bson:"told_at,omitempty"`  // the pushes of the answer or expiry were queued
 }
 
 // Owes reports whether pushes of q's current state may not be queued yet:
-// the owner's request while it is pending, or the answer's once answered.
+// the owner's request while it is pending; the answer's, or the expiry
+// notice, once it is answered or expired.
 func (q *ContactRequest) Owes() bool {
-	switch {
-	case q.Status == ContactPending:
+	if q.Status == ContactPending {
 		return q.AskedAt == nil
-	case q.Answered():
-		return q.ToldAt == nil
 	}
-	return false
+	return q.ToldAt == nil
 }
 
 // ContactRequestID is the id of requester's request about a record.
@@ -141,7 +134,7 @@ func (r *ContactRequests) MarkAsked(ctx context.Context, id string, now time.Tim
 	return r.mark(ctx, id, "asked_at", now)
 }
 
-// MarkTold records that the pushes of the answer of id were queued.
+// MarkTold records that the pushes of the answer (or expiry) of id were queued.
 func (r *ContactRequests) MarkTold(ctx context.Context, id string, now time.Time) error {
 	return r.mark(ctx, id, "told_at", now)
 }
@@ -160,11 +153,11 @@ func (r *ContactRequests) UntoldForOwner(ctx context.Context, ownerOpenID string
 
 // Owing lists up to limit requests that owe pushes (see Owes) since before:
 // pending and unexpired at now but not asked, created before; or answered
-// before but not told.
+// or expired before but not told.
 func (r *ContactRequests) Owing(ctx context.Context, before, now time.Time, limit int) ([]ContactRequest, error) {
 	return r.find(ctx, bson.M{"$or": bson.A{
 		bson.M{"status": ContactPending, "asked_at": bson.M{"$exists": false}, "created_at": bson.M{"$lte": before}, "expires_at": bson.M{"$gt": now}},
-		bson.M{"status": bson.M{"$in": bson.A{ContactAccepted, ContactDeclined}}, "told_at": bson.M{"$exists": false}, "answered_at": bson.M{"$lte": before}},
+		bson.M{"status": bson.M{"$in": bson.A{ContactAccepted, ContactDeclined, ContactExpired}}, "told_at": bson.M{"$exists": false}, "answered_at": bson.M{"$lte": before}},
 	}}, options.Find().SetSort(bson.D{{Key: "no", Value: 1}}).SetLimit(int64(limit)))
 }
 

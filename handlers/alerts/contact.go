@@ -201,7 +201,8 @@ func answered(status string, nos ...int64) bot.Reply {
 }
 
 // finishContact queues the pushes q's state owes (see store.ContactRequest)
-// and records that they are queued. Their outbox keys are derived from the
+// — the owner's request, the answer's messages or the expiry notice — and
+// records that they are queued. Their outbox keys are derived from the
 // request, so running it again, or concurrently, sends nothing twice.
 func (s *Service) finishContact(ctx context.Context, q *store.ContactRequest, now time.Time) error {
 	if !q.Owes() {
@@ -217,14 +218,20 @@ func (s *Service) finishContact(ctx context.Context, q *store.ContactRequest, no
 			return err
 		}
 		q.AskedAt = &now
-	case store.ContactAccepted, store.ContactDeclined:
+	default:
 		var err error
-		if q.Status == store.ContactAccepted {
+		switch q.Status {
+		case store.ContactAccepted:
 			err = s.exchange(ctx, q)
-		} else {
+		case store.ContactDeclined:
 			err = s.enqueue(ctx, store.OutboxItem{
 				Key: "contact:" + strconv.FormatInt(q.No, 10) + ":declined", Kind: bot.PushCustom, OpenID: q.RequesterOpenID,
 				Text: fmt.Sprintf("很抱歉，%s（%s）的发布方暂时不方便交换联系方式。您可以回复 查需求 或 查供应 看看其他机会。", q.RecordNo, q.Product),
+			})
+		case store.ContactExpired:
+			err = s.enqueue(ctx, store.OutboxItem{
+				Key: "contact:" + strconv.FormatInt(q.No, 10) + ":expired", Kind: bot.PushCustom, OpenID: q.RequesterOpenID,
+				Text: fmt.Sprintf("您对 %s（%s）的联系请求7天内未获回复，已失效。回复 查需求 或 查供应 寻找其他机会。", q.RecordNo, q.Product),
 			})
 		}
 		if err != nil {

@@ -294,3 +294,30 @@ func TestContactSweepFinishesWhatACrashLeft(t *testing.T) {
 	q, _ := e.mongo.ContactRequests().Get(context.Background(), "third", d2.ID)
 	contains(t, "同意 the late ask", e.send("buyer", "同意 "+itoa(q.No)), "已同意请求 "+itoa(q.No))
 }
+
+// The sweep expires a request and then tells its requester; when it dies
+// in between, finishContacts tells them.
+func TestContactExpiryNoticeFinished(t *testing.T) {
+	e, _ := newFaultEnv(t, alerts.Config{})
+	buyer, _ := e.buyerSeller()
+	d := e.post(store.KindDemand, buyer, demandText)
+	e.send("seller", "联系 "+d.No)
+	e.setNow(e.clock().Add(7*24*time.Hour + time.Minute))
+	if _, err := e.mongo.ContactRequests().ExpireDue(context.Background(), e.clock()); err != nil {
+		t.Fatal(err)
+	}
+	e.setNow(e.clock().Add(5 * time.Minute))
+	for range 2 {
+		if err := alerts.FinishContacts(e.svc, context.Background(), e.clock()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := e.out.to("seller")
+	if len(got) != 1 || !strings.Contains(got[0].Text, "已失效") || !strings.Contains(got[0].Text, d.No) {
+		t.Fatalf("requester after expiry: got %+v, want one notice", got)
+	}
+	contains(t, "ask again", e.send("seller", "联系 "+d.No), "已请求过", "已过期")
+	if n := len(e.out.to("seller")); n != 1 {
+		t.Fatalf("requester pushes: got %d, want 1", n)
+	}
+}
