@@ -202,7 +202,7 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	key := m.DedupeKey()
 	deadline, cancel := context.WithDeadline(ctx, start.Add(g.cfg.Deadline))
 	defer cancel()
-	first, err := g.flights.begin(ctx, key)
+	first, err := g.flights.begin(deadline, key)
 	if err != nil {
 		// Without the dedupe store we cannot tell a retry from a new push;
 		// answering is better than dropping the user's message.

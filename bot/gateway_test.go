@@ -265,6 +265,36 @@ func TestDeadlineFallbackSendsFollowUp(t *testing.T) {
 	}
 }
 
+// TestDeadlineHoldsWhenRedisHangs: a dedupe store that never answers does
+// not hold the answer past the deadline; WeChat gets success and the reply
+// follows as a customer-service message.
+func TestDeadlineHoldsWhenRedisHangs(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Deadline: 100 * time.Millisecond}, 0)
+	h.kv.hang.Store(true)
+	type answer struct {
+		status int
+		reply  string
+	}
+	got := make(chan answer, 1)
+	go func() {
+		s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+		status, text, _ := s.Post(h.srv.URL+"/wechat", TextXML("hang-user", "帮助", 78))
+		got <- answer{status, text}
+	}()
+	select {
+	case a := <-got:
+		if a.status != 200 {
+			t.Fatalf("got status %d, want 200", a.status)
+		}
+	case <-time.After(4 * time.Second):
+		t.Fatal("no answer while the dedupe store hangs; WeChat would give up at 5 s")
+	}
+	h.kv.hang.Store(false)
+	if err := h.gw.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestRetryDuringSlowHandlerAnswersPassively(t *testing.T) {
 	// The handler (220 ms) outlasts the first delivery's deadline (150 ms)
 	// and ends within the retry's.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,6 +17,10 @@ type memKV struct {
 	m    map[string]string
 	exp  map[string]time.Time
 	fail error // when set, every call fails with it
+	// hang, when set, makes SetNX of dedupe marks (dd:…) wait for its
+	// context to end, as a Redis that accepts the connection and never
+	// answers would.
+	hang atomic.Bool
 }
 
 func newMemKV() *memKV { return &memKV{m: map[string]string{}, exp: map[string]time.Time{}} }
@@ -57,7 +63,11 @@ func (k *memKV) Set(_ context.Context, key, v string, ttl time.Duration) error {
 	return nil
 }
 
-func (k *memKV) SetNX(_ context.Context, key, v string, ttl time.Duration) (bool, error) {
+func (k *memKV) SetNX(ctx context.Context, key, v string, ttl time.Duration) (bool, error) {
+	if k.hang.Load() && strings.HasPrefix(key, "dd:") {
+		<-ctx.Done()
+		return false, ctx.Err()
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.fail != nil {

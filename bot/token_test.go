@@ -113,9 +113,11 @@ func TestAccessTokenNotInSendErrors(t *testing.T) {
 	NewClient(ClientConfig{AppID: testAppID, AppSecret: testSecret, Token: testToken, KV: h.kv,
 		Transport: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("boom") })})
 	for name, send := range map[string]func() error{
-		"custom":   func() error { return h.client.SendText(context.Background(), "u", "x") },
-		"template": func() error { return h.client.SendTemplate(context.Background(), TemplateMessage{OpenID: "u", TemplateID: "t"}) },
-		"mass":     func() error { return h.client.MassSend(context.Background(), nil, "x", "m1") },
+		"custom": func() error { return h.client.SendText(context.Background(), "u", "x") },
+		"template": func() error {
+			return h.client.SendTemplate(context.Background(), TemplateMessage{OpenID: "u", TemplateID: "t"})
+		},
+		"mass": func() error { return h.client.MassSend(context.Background(), nil, "x", "m1") },
 	} {
 		err := send()
 		if err == nil || !strings.Contains(err.Error(), "boom") || strings.Contains(err.Error(), tok) {
