@@ -62,7 +62,7 @@ func TestAlertsInboxAndDailyCounter(t *testing.T) {
 	if err := o.Enqueue(ctx, store.OutboxItem{Key: "digest:u1:20261224", Kind: "custom", OpenID: "u1", Text: "v1"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := o.SetPendingText(ctx, "digest:u1:20261224", "v2"); err != nil {
+	if err := o.SetPendingTextBefore(ctx, "digest:u1:20261224", "v2", time.Now().Add(-time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	if it, _ := o.Get(ctx, "digest:u1:20261224"); it.Text != "v2" {
@@ -71,7 +71,7 @@ func TestAlertsInboxAndDailyCounter(t *testing.T) {
 	if _, err := o.Lease(ctx, "w", 1, time.Minute, time.Now().Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if err := o.SetPendingText(ctx, "digest:u1:20261224", "v3"); !errors.Is(err, store.ErrNotFound) {
+	if err := o.SetPendingTextBefore(ctx, "digest:u1:20261224", "v3", time.Now().Add(-time.Minute)); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("rewrite a leased item: got %v, want ErrNotFound", err)
 	}
 }

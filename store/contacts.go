@@ -199,9 +199,15 @@ func (r *ContactRequests) ExpireDue(ctx context.Context, now time.Time) ([]Conta
 	for i, q := range due {
 		ids[i] = q.ID
 	}
+	// Stamped to the millisecond the database keeps, so the requests this
+	// call expired can be read back: one answered meanwhile is not among them.
+	at := now.UTC().Truncate(time.Millisecond)
 	_, err = r.c.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "status": ContactPending},
-		bson.M{"$set": bson.M{"status": ContactExpired, "answered_at": now}})
-	return due, translate(err)
+		bson.M{"$set": bson.M{"status": ContactExpired, "answered_at": at}})
+	if err != nil {
+		return nil, translate(err)
+	}
+	return r.find(ctx, bson.M{"_id": bson.M{"$in": ids}, "status": ContactExpired, "answered_at": at}, nil)
 }
 
 func (r *ContactRequests) find(ctx context.Context, filter bson.M, opts *options.FindOptions) ([]ContactRequest, error) {

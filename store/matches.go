@@ -308,21 +308,6 @@ func (r *Alerts) SlotsTaken(ctx context.Context, openid, day string) (int, error
 	return int(n), translate(err)
 }
 
-// SetPendingText replaces the text of an item that no worker has taken yet
-// (the daily digest grows until it is sent). ErrNotFound when the item is
-// no longer pending. A worker that read the item just before may still send
-// the old text: SetPendingTextBefore does not race it.
-func (o *Outbox) SetPendingText(ctx context.Context, key, text string) error {
-	res, err := o.c.UpdateOne(ctx, bson.M{"_id": key, "status": OutboxPending}, bson.M{"$set": bson.M{"text": text}})
-	if err != nil {
-		return translate(err)
-	}
-	if res.MatchedCount == 0 {
-		return ErrNotFound
-	}
-	return nil
-}
-
 // SetPendingTextBefore replaces the text of a pending item that is due
 // after dueAfter, and so cannot be leased before then; ErrNotFound when it
 // is not. With dueAfter a margin past now, no worker is reading the item

@@ -296,15 +296,7 @@ func digestKey(openid, day string, part int) string {
 // rewriteDigest replaces the text of a digest that is due after dueAfter;
 // store.ErrNotFound when it is not (it went out, or is about to).
 func (s *Service) rewriteDigest(ctx context.Context, key, text string, dueAfter time.Time) error {
-	// *store.Outbox has it; the Outbox interface is to take it in place of
-	// SetPendingText, which a lease can race.
-	type sealed interface {
-		SetPendingTextBefore(ctx context.Context, key, text string, dueAfter time.Time) error
-	}
-	if o, ok := s.d.Outbox.(sealed); ok {
-		return o.SetPendingTextBefore(ctx, key, text, dueAfter)
-	}
-	return s.d.Outbox.SetPendingText(ctx, key, text)
+	return s.d.Outbox.SetPendingTextBefore(ctx, key, text, dueAfter)
 }
 
 // China time: quiet hours, days and dates are the user's.

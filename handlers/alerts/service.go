@@ -28,8 +28,9 @@ import (
 // Enqueue returns store.ErrConflict when the key was queued before.
 type Outbox interface {
 	Enqueue(ctx context.Context, it store.OutboxItem) error
-	// SetPendingText rewrites an item no worker has taken yet (the digest).
-	SetPendingText(ctx context.Context, key, text string) error
+	// SetPendingTextBefore rewrites a pending item due after dueAfter,
+	// which no worker can be reading (the digest); ErrNotFound otherwise.
+	SetPendingTextBefore(ctx context.Context, key, text string, dueAfter time.Time) error
 }
 
 // Config tunes the service. Zero values take the defaults.

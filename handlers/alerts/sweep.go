@@ -30,7 +30,7 @@ func (s *Service) RunOnce(ctx context.Context, now time.Time) error {
 		}
 	}
 	s.engine.Prune(now)
-	errs = append(errs, s.expireRequests(ctx, now), s.catchUp(ctx))
+	errs = append(errs, s.expireRequests(ctx, now), s.finishContacts(ctx, now), s.catchUp(ctx))
 	s.kick()
 	return errors.Join(errs...)
 }
@@ -74,11 +74,9 @@ func (s *Service) expireRequests(ctx context.Context, now time.Time) error {
 		return fmt.Errorf("expire contact requests: %w", err)
 	}
 	var errs []error
-	for _, q := range expired {
-		errs = append(errs, s.enqueue(ctx, store.OutboxItem{
-			Key: "contact:" + strconv.FormatInt(q.No, 10) + ":expired", Kind: bot.PushCustom, OpenID: q.RequesterOpenID,
-			Text: fmt.Sprintf("您对 %s（%s）的联系请求7天内未获回复，已失效。回复 查需求 或 查供应 寻找其他机会。", q.RecordNo, q.Product),
-		}))
+	for i := range expired {
+		// finishContact tells the requester and records that it did.
+		errs = append(errs, s.finishContact(ctx, &expired[i], now))
 	}
 	return errors.Join(errs...)
 }
