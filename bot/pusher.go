@@ -30,7 +30,8 @@ type Push struct {
 	URL        string
 	Fields     map[string]string
 	OpenIDs    []string // mass send to a list; nil with Kind mass = all followers
-	Attempts   int      // including the current one
+	Attempts   int      // leases, including the current one
+	Failures   int      // earlier sends that failed and were retried
 }
 
 // Outbox is the durable queue the workers drain. Lease hands each due item
@@ -38,7 +39,12 @@ type Push struct {
 type Outbox interface {
 	Lease(ctx context.Context, owner string, n int, lease time.Duration, now time.Time) ([]Push, error)
 	Complete(ctx context.Context, key, owner string, now time.Time) error
+	// Retry returns an item to pending until at without counting a failure
+	// (an API paused, a quota wait, a store hiccup before the send).
 	Retry(ctx context.Context, key, owner string, at time.Time, code int, reason string) error
+	// Backoff returns an item to pending until at after a failed send and
+	// counts the failure.
+	Backoff(ctx context.Context, key, owner string, at time.Time, code int, reason string) error
 	// Hold keeps an item undelivered until the user writes again (45015, 45047).
 	Hold(ctx context.Context, key, owner string, code int, reason string) error
 	Fail(ctx context.Context, key, owner string, code int, reason string) error
@@ -51,7 +57,7 @@ type PusherConfig struct {
 	Batch       int           // items leased at once; default 16
 	Lease       time.Duration // default 60 s
 	Poll        time.Duration // idle poll interval; default 1 s
-	MaxAttempts int           // then the item fails; default 8
+	MaxAttempts int           // failed sends (-1, network) before the item fails; default 8
 	// RetryBase is the first backoff delay after -1 or a network error;
 	// each later attempt waits about 1.5 times longer (with ±50 % jitter),
 	// at most RetryMax. Defaults 2 s and 5 min.
@@ -317,12 +323,12 @@ func (p *Pusher) deliver(ctx context.Context, it Push) {
 		p.pause(ctx, api, until)
 		p.giveUp(ctx, it, code, err)
 		p.finish(ctx, it, "retry", p.outbox.Retry(ctx, it.Key, p.cfg.Owner, until, code, err.Error()))
-	case it.Attempts >= p.cfg.MaxAttempts:
-		p.log.ErrorContext(ctx, "push given up after retries", "key", it.Key, "attempts", it.Attempts, "err", err)
+	case it.Failures+1 >= p.cfg.MaxAttempts:
+		p.log.ErrorContext(ctx, "push given up after retries", "key", it.Key, "failures", it.Failures+1, "err", err)
 		p.finish(ctx, it, "failed", p.outbox.Fail(ctx, it.Key, p.cfg.Owner, code, err.Error()))
 	default:
 		// -1 (busy), a network error or a token still refused: back off.
-		p.finish(ctx, it, "retry", p.outbox.Retry(ctx, it.Key, p.cfg.Owner, now.Add(p.retryDelay(it.Attempts)), code, err.Error()))
+		p.finish(ctx, it, "retry", p.outbox.Backoff(ctx, it.Key, p.cfg.Owner, now.Add(p.retryDelay(it.Failures+1)), code, err.Error()))
 	}
 }
 

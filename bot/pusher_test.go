@@ -72,3 +72,66 @@ func TestNextChinaMidnight(t *testing.T) {
 		}
 	}
 }
+
+// outcomeOutbox hands out its items once and records what became of each.
+type outcomeOutbox struct {
+	mu    sync.Mutex
+	items []Push
+	got   []string
+}
+
+func (o *outcomeOutbox) Lease(context.Context, string, int, time.Duration, time.Time) ([]Push, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	items := o.items
+	o.items = nil
+	return items, nil
+}
+
+func (o *outcomeOutbox) record(s string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.got = append(o.got, s)
+	return nil
+}
+
+func (o *outcomeOutbox) Complete(context.Context, string, string, time.Time) error {
+	return o.record("complete")
+}
+func (o *outcomeOutbox) Retry(context.Context, string, string, time.Time, int, string) error {
+	return o.record("retry")
+}
+func (o *outcomeOutbox) Backoff(context.Context, string, string, time.Time, int, string) error {
+	return o.record("backoff")
+}
+func (o *outcomeOutbox) Hold(context.Context, string, string, int, string) error {
+	return o.record("hold")
+}
+func (o *outcomeOutbox) Fail(context.Context, string, string, int, string) error {
+	return o.record("fail")
+}
+
+// TestAttemptLimitCountsFailedSends: leases that only met a paused API or
+// a quota wait do not use up the attempts; failed sends do.
+func TestAttemptLimitCountsFailedSends(t *testing.T) {
+	for _, c := range []struct {
+		name               string
+		attempts, failures int
+		want               string
+	}{
+		{"many leases, no failed send yet", 10, 0, "backoff"},
+		{"third failed send", 3, 2, "fail"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, GatewayConfig{}, 0)
+			h.sim.Follow("u")
+			h.sim.InjectError("custom", CodeSystemBusy, 1)
+			ob := &outcomeOutbox{items: []Push{{Key: "k", Kind: PushCustom, OpenID: "u", Text: "x", Attempts: c.attempts, Failures: c.failures}}}
+			p := NewPusher(PusherConfig{MaxAttempts: 3}, ob, h.client, h.kv, nil, nil)
+			p.drainOnce(context.Background())
+			if len(ob.got) != 1 || ob.got[0] != c.want {
+				t.Fatalf("outcome %v, want [%s]", ob.got, c.want)
+			}
+		})
+	}
+}

@@ -34,7 +34,8 @@ type OutboxItem struct {
 	Fields     map[string]string `bson:"fields,omitempty"`
 	OpenIDs    []string          `bson:"openids,omitempty"`
 	Status     string            `bson:"status"`
-	Attempts   int               `bson:"attempts"`
+	Attempts   int               `bson:"attempts"` // leases, counted for the claims
+	Failures   int               `bson:"failures"` // sends that failed and are retried (-1, network)
 	NextAt     time.Time         `bson:"next_at"`
 	LeaseOwner string            `bson:"lease_owner,omitempty"`
 	LeaseUntil time.Time         `bson:"lease_until,omitempty"`
@@ -273,6 +274,13 @@ func (o *Outbox) Retry(ctx context.Context, key, owner string, at time.Time, cod
 	return o.finish(ctx, key, owner, bson.M{"status": OutboxPending, "next_at": at, "last_code": code, "last_error": reason})
 }
 
+// Backoff returns the item to pending until at after a failed send,
+// counting the failure (pauses and quota waits go through Retry and do
+// not count against the pusher's attempt limit).
+func (o *Outbox) Backoff(ctx context.Context, key, owner string, at time.Time, code int, reason string) error {
+	return o.finishInc(ctx, key, owner, bson.M{"status": OutboxPending, "next_at": at, "last_code": code, "last_error": reason}, bson.M{"failures": 1})
+}
+
 // Hold keeps the item until ReleaseHeld for its user, recording why.
 func (o *Outbox) Hold(ctx context.Context, key, owner string, code int, reason string) error {
 	return o.finish(ctx, key, owner, bson.M{"status": OutboxHeld, "last_code": code, "last_error": reason})
@@ -295,8 +303,16 @@ func (o *Outbox) Fail(ctx context.Context, key, owner string, code int, reason s
 }
 
 func (o *Outbox) finish(ctx context.Context, key, owner string, set bson.M) error {
+	return o.finishInc(ctx, key, owner, set, nil)
+}
+
+func (o *Outbox) finishInc(ctx context.Context, key, owner string, set, inc bson.M) error {
 	set["lease_owner"] = ""
-	res, err := o.c.UpdateOne(ctx, bson.M{"_id": key, "status": OutboxLeased, "lease_owner": owner}, bson.M{"$set": set})
+	update := bson.M{"$set": set}
+	if inc != nil {
+		update["$inc"] = inc
+	}
+	res, err := o.c.UpdateOne(ctx, bson.M{"_id": key, "status": OutboxLeased, "lease_owner": owner}, update)
 	if err != nil {
 		return translate(err)
 	}

@@ -20,7 +20,7 @@ func (a outboxAdapter) Lease(ctx context.Context, owner string, n int, lease tim
 	out := make([]bot.Push, len(items))
 	for i, it := range items {
 		out[i] = bot.Push{Key: it.Key, Kind: it.Kind, OpenID: it.OpenID, Text: it.Text, TemplateID: it.TemplateID,
-			URL: it.URL, Fields: it.Fields, OpenIDs: it.OpenIDs, Attempts: it.Attempts}
+			URL: it.URL, Fields: it.Fields, OpenIDs: it.OpenIDs, Attempts: it.Attempts, Failures: it.Failures}
 	}
 	return out, err
 }
@@ -31,6 +31,10 @@ func (a outboxAdapter) Complete(ctx context.Context, key, owner string, now time
 
 func (a outboxAdapter) Retry(ctx context.Context, key, owner string, at time.Time, code int, reason string) error {
 	return a.o.Retry(ctx, key, owner, at, code, reason)
+}
+
+func (a outboxAdapter) Backoff(ctx context.Context, key, owner string, at time.Time, code int, reason string) error {
+	return a.o.Backoff(ctx, key, owner, at, code, reason)
 }
 
 func (a outboxAdapter) Hold(ctx context.Context, key, owner string, code int, reason string) error {
