@@ -8,7 +8,6 @@ import (
 )
 
 var (
-	markupRe  = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9]{0,20}(?:\s[^<>]{0,200})?/?>|&(?:[A-Za-z]{2,8}|#\d{1,7});`)
 	urlRe     = regexp.MustCompile(`(?i)(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+`)
 	emailRe   = regexp.MustCompile(`[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,100}\.[A-Za-z]{2,10}`)
 	mobileRe  = regexp.MustCompile(`(?:(?:\+|00)?86[ \-]?)?1[3-9]\d(?:[ \-]?\d){8}`)
@@ -113,7 +112,7 @@ func (p *Parser) Parse(text string, now time.Time) (post Post) {
 		}()
 	}
 	text = truncateUTF8(text, MaxInputBytes)
-	s := prepUnits(Normalize(markupRe.ReplaceAllString(text, " ")))
+	s := prepUnits(Normalize(StripMarkup(text)))
 	var intentEnd int
 	post.Kind, intentEnd = detectKind(s)
 	m := &masker{b: []byte(s)}
@@ -499,7 +498,9 @@ func (p *Parser) cleanToken(raw string, spaceOnly bool) prodToken {
 		if inTerm {
 			continue
 		}
-		t.specs = append(t.specs, strings.Trim(w, ".-_*/#+"))
+		if w = strings.Trim(w, ".-_*/#+"); !strayDigits(w) {
+			t.specs = append(t.specs, w)
+		}
 		b.WriteString(tok[last:loc[0]])
 		last = loc[1]
 	}
@@ -521,6 +522,21 @@ func (p *Parser) cleanToken(raw string, spaceOnly bool) prodToken {
 		}
 	}
 	return t
+}
+
+// strayDigits reports a number of one or two digits on its own: what is
+// left of "alert(1)" or of an amount not understood, never a spec (specs
+// carry a letter or a unit, or are codes such as 0603).
+func strayDigits(w string) bool {
+	if len(w) == 0 || len(w) > 2 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if !isASCIIDigit(w[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // meaningful reports whether s has at least one Han character or two ASCII

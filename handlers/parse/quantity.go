@@ -11,15 +11,18 @@ import (
 // linear in the input, there is no backtracking blow-up.
 const (
 	numPat  = `(?:(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[kKwW]?[十百千万亿]*)+|[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+(?:点[零〇一二三四五六七八九]+[万千百亿]*)?)`
-	unitPat = `(?:pcs|PCS|Pcs|pc|PC|Pc|sets|SETS|set|SET|Set|ea|EA|pairs|pair|kg|KG|Kg|公斤|千克|吨|平方米|平米|平方|㎡|m2|m²|立方米|立方|万片|米|件|套|只|个|台|辆|根|条|块|张|片|颗|粒|卷|箱|盒|对|组|支|把|桶|升|瓶|包|袋|托|副|枚|盘)`
+	unitPat = `(?:pcs|PCS|Pcs|pc|PC|Pc|sets|SETS|set|SET|Set|ea|EA|pairs|pair|kg|KG|Kg|公斤|千克|吨|平方米|平米|平方|㎡|m2|m²|立方米|立方|万片|米|件|套|只|个|台|辆|根|条|块|张|片|颗|粒|卷|箱|盒|对|组|支|把|桶|升|瓶|包|袋|托|副|枚|盘|平)`
 )
+
+// plusPat sits between a number and its unit: "3万+件" is at least 30000件.
+const plusPat = `\s*(?:\+\s*)?`
 
 var unitNorm = map[string]string{
 	"pcs": "件", "pc": "件", "ea": "件",
 	"sets": "套", "set": "套",
 	"pairs": "对", "pair": "对",
 	"kg": "kg", "公斤": "kg", "千克": "kg",
-	"平方米": "平米", "平米": "平米", "平方": "平米", "㎡": "平米", "m2": "平米", "m²": "平米",
+	"平方米": "平米", "平米": "平米", "平方": "平米", "平": "平米", "㎡": "平米", "m2": "平米", "m²": "平米",
 	"立方米": "立方米", "立方": "立方米",
 }
 
@@ -33,10 +36,10 @@ func normUnit(u string) string {
 }
 
 var (
-	quantityRe      = regexp.MustCompile(`(数量|需求量|采购量|订单量|年用量|月用量|年需求量|月需求量|用量|总量|总共|一共|共计|合计|共|预计|大约|大概|约)?\s*[:：为是]?\s*(` + numPat + `)\s*(` + unitPat + `)?(左右|上下|以上|多)?`)
-	capacityRe      = regexp.MustCompile(`(月产能|月产量|月供货能力|月供货量|月供应量|月出货量|月产|月供应|月供货|月供|月出货|每月产能|每月产量|每月可供应|每月可供货|每月可供|每月供货|每月供应|每月生产|每月出货|每月能供|每个月|每月|年产能|年产量|年供货量|年供应量|年产|每年|日产能|日产量|日产|每天|每日|周产能|每周|产能|产量)\s*[:：为是]?\s*(?:约|大概|大约|可达|达到|达|超过|在|有)?\s*(` + numPat + `)\s*(` + unitPat + `)?(?:\s*(?:/|每)\s*(月|年|天|日|周))?(?:左右|以上)?`)
+	quantityRe      = regexp.MustCompile(`(数量|需求量|采购量|订单量|年用量|月用量|年需求量|月需求量|用量|总量|总共|一共|共计|合计|共|预计|大约|大概|约)?\s*[:：为是]?\s*(` + numPat + `)` + plusPat + `(` + unitPat + `)?(左右|上下|以上|多)?`)
+	capacityRe      = regexp.MustCompile(`(月产能|月产量|月供货能力|月供货量|月供应量|月出货量|月产|月供应|月供货|月供|月出货|每月产能|每月产量|每月可供应|每月可供货|每月可供|每月供货|每月供应|每月生产|每月出货|每月能供|每个月|每月|年产能|年产量|年供货量|年供应量|年产|每年|日产能|日产量|日产|每天|每日|周产能|每周|产能|产量)\s*[:：为是]?\s*(?:约|大概|大约|可达|达到|达|超过|在|有)?\s*(` + numPat + `)` + plusPat + `(` + unitPat + `)?(?:\s*(?:/|每)\s*(月|年|天|日|周))?(?:左右|以上)?`)
 	capacitySlashRe = regexp.MustCompile(`(` + numPat + `)\s*(` + unitPat + `)?\s*(?:/|每)\s*(月|年|天|日|周)`)
-	moqRe           = regexp.MustCompile(`(?:最小起订量|最低起订量|最小订单量|最小起订|最低起订|最小订量|最低订量|最小批量|起订量|起批量|起订|起批|MOQ|moq|Moq)\s*[:：为是]?\s*(` + numPat + `)\s*(` + unitPat + `)?(?:起)?`)
+	moqRe           = regexp.MustCompile(`(?:最小起订量|最低起订量|最小订单量|最小起订|最低起订|最小订量|最低订量|最小批量|起订量|起批量|起订|起批|MOQ|moq|Moq)\s*[:：为是]?\s*(` + numPat + `)` + plusPat + `(` + unitPat + `)?(?:起)?`)
 	moqSuffixRe     = regexp.MustCompile(`(` + numPat + `)\s*(` + unitPat + `)?\s*(起订|起批|起售|起做|起)`)
 )
 
@@ -63,6 +66,13 @@ func validQuantityAt(s string, numStart, unitEnd int, unit string) bool {
 	}
 	if unit == "" && unitEnd < len(s) && (isASCIILetter(s[unitEnd]) || s[unitEnd] == '.') {
 		return false
+	}
+	if unit == "平" {
+		// 平 alone is 平米 unless it starts a word: 2万平板, 平衡块.
+		r, _ := utf8.DecodeRuneInString(s[unitEnd:])
+		if strings.ContainsRune("板台方面衡均行安价整稳顶头常时日", r) {
+			return false
+		}
 	}
 	if unit == "个" || unit == "月" {
 		rest := s[unitEnd:]
