@@ -70,7 +70,7 @@ func TestClean(t *testing.T) {
 			t.Errorf("clean(%q): got %q, want %q", in, got, want)
 		}
 	}
-	if got := safeField("<script>x</script>公司\x07名", 5); got != "x公司 名" {
+	if got := safeField("<script>x</script>公司\x07名", 5); got != "公司 名" {
 		t.Errorf("safeField: got %q", got)
 	}
 	if got := scrub("电话 138-0000-1111 规格M8"); strings.Contains(got, "1111") || !strings.Contains(got, "M8") {

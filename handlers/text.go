@@ -15,16 +15,15 @@ import (
 const maxInputRunes = 500
 
 var (
-	tagRe    = regexp.MustCompile(`<[^<>]{0,200}>`)
-	recNoRe  = regexp.MustCompile(`(?i)^[DO]\d{3,9}$`)
-	digitsRe = regexp.MustCompile(`\d[\d\- ]{5,}\d`)
+	tagRe   = regexp.MustCompile(`<[^<>]{0,200}>`)
+	recNoRe = regexp.MustCompile(`(?i)^[DO]\d{3,9}$`)
 )
 
 // clean normalises a message for reading: full-width forms, emoji and extra
 // spaces (parse.Normalize), markup tags removed, trailing punctuation that
 // voice recognition adds ("确认。") dropped.
 func clean(s string) string {
-	s = parse.Normalize(tagRe.ReplaceAllString(s, ""))
+	s = parse.Normalize(tagRe.ReplaceAllString(parse.StripMarkup(s), ""))
 	s = strings.TrimRightFunc(s, func(r rune) bool {
 		return strings.ContainsRune("。.!！?？~，,；;、", r) || unicode.IsSpace(r)
 	})
@@ -61,15 +60,9 @@ func preview(s string, n int) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
-// scrub hides phone-number-like digit runs in text shown to other users.
-func scrub(s string) string {
-	return digitsRe.ReplaceAllStringFunc(s, func(d string) string {
-		if len(strings.NewReplacer(" ", "", "-", "").Replace(d)) >= 7 {
-			return "***"
-		}
-		return d
-	})
-}
+// scrub hides phone numbers in text shown to other users; quantities,
+// prices and codes stay readable.
+func scrub(s string) string { return parse.MaskPhones(s, "***") }
 
 // Command names.
 const (
