@@ -253,6 +253,15 @@ func (p *Pusher) deliver(ctx context.Context, it Push) {
 		p.finish(ctx, it, "retry", p.outbox.Retry(ctx, it.Key, p.cfg.Owner, until, 0, "api paused until "+until.UTC().Format(time.RFC3339)))
 		return
 	}
+	if it.OpenID != "" && it.Kind != PushMass {
+		if gone, _, err := p.kv.Lookup(ctx, unfollowedKey(it.OpenID)); err == nil && gone != "" {
+			// WeChat would answer 43004: give up without spending the call.
+			err := &APIError{API: api, Code: CodeNotSubscribed, Msg: "the user unfollowed the account (" + gone + ")"}
+			p.giveUp(ctx, it, CodeNotSubscribed, err)
+			p.finish(ctx, it, "failed", p.outbox.Fail(ctx, it.Key, p.cfg.Owner, CodeNotSubscribed, err.Error()))
+			return
+		}
+	}
 	mk := markerKey(it.Key)
 	prev, found, err := p.kv.Lookup(ctx, mk)
 	if err != nil {
@@ -309,6 +318,9 @@ func (p *Pusher) deliver(ctx context.Context, it Push) {
 	}
 	switch {
 	case code == CodeNotSubscribed, code == CodeUnauthorized, code == CodeUserRefused:
+		if code == CodeNotSubscribed && it.OpenID != "" {
+			p.SetFollowing(ctx, it.OpenID, false, "43004 at "+now.UTC().Format(time.RFC3339))
+		}
 		p.giveUp(ctx, it, code, err)
 		p.finish(ctx, it, "failed", p.outbox.Fail(ctx, it.Key, p.cfg.Owner, code, err.Error()))
 	case code == CodeOutsideWindow, code == CodeTooManyCustomMsgs:
@@ -359,6 +371,25 @@ func (p *Pusher) giveUp(ctx context.Context, it Push, code int, err error) {
 	p.log.WarnContext(ctx, "push not delivered", "key", it.Key, "openid", it.OpenID, "errcode", code, "err", err)
 	if p.cfg.OnGiveUp != nil {
 		p.cfg.OnGiveUp(ctx, it, code)
+	}
+}
+
+// unfollowedKey marks, for every instance, a user who does not follow the
+// account: pushes to them are given up without calling WeChat.
+func unfollowedKey(openid string) string { return "wechat:unfollowed:" + openid }
+
+// SetFollowing records whether openid follows the account: false on the
+// unsubscribe event and on 43004 (why says which), true whenever the user
+// writes or subscribes again.
+func (p *Pusher) SetFollowing(ctx context.Context, openid string, following bool, why string) {
+	var err error
+	if following {
+		err = p.kv.Del(ctx, unfollowedKey(openid))
+	} else {
+		err = p.kv.Set(ctx, unfollowedKey(openid), why, 0)
+	}
+	if err != nil {
+		p.log.WarnContext(ctx, "record follower state", "openid", openid, "following", following, "err", err)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"sync"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -249,11 +250,13 @@ func (m *Main) observe(msg *bot.Message) {
 			m.Sim.Touch(msg.OpenID)
 		}
 	}
-	if msg.IsEvent(bot.EventUnsubscribe) {
-		return
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
+	if msg.IsEvent(bot.EventUnsubscribe) {
+		m.Pusher.SetFollowing(ctx, msg.OpenID, false, "unsubscribed at "+time.Now().UTC().Format(time.RFC3339))
+		return
+	}
+	m.Pusher.SetFollowing(ctx, msg.OpenID, true, "")
 	n, err := m.Outbox.ReleaseHeld(ctx, msg.OpenID, time.Now().UTC())
 	if err != nil {
 		m.Log.Warn("release held pushes", "openid", msg.OpenID, "err", err)
@@ -263,25 +266,36 @@ func (m *Main) observe(msg *bot.Message) {
 	}
 }
 
-// onGiveUp is told when the push workers give a push up or hold it. A
-// daily quota (45009) stops that API until tomorrow: the task force is told
-// once a day per API, through the outbox (a notice that itself needs the
-// exhausted API waits for the next day like everything else).
+// onGiveUp is told when the push workers give a push up or hold it. The
+// task force is told, once a day per API and code, of what a person must
+// act on: a daily quota (45009) stops that API until tomorrow; 48001 (the
+// account lacks the permission) and 43101 (the user refused) need a look at
+// the account's settings. The notice goes through the outbox (one that
+// itself needs the exhausted API waits for the next day like the rest).
+// 43004 needs nobody: the pusher marked the user unfollowed.
 func (m *Main) onGiveUp(ctx context.Context, p bot.Push, code int) {
-	if code != bot.CodeDailyQuota {
+	var text string
+	switch code {
+	case bot.CodeDailyQuota:
+		text = "【系统提醒】微信" + kindName(p.Kind) + "接口今日额度已用完（45009），相关推送将于明天自动补发。"
+		m.Log.ErrorContext(ctx, "WeChat daily quota exhausted; API paused until tomorrow", "kind", p.Kind, "admins_told", len(m.Config.Admin.OpenIDs))
+	case bot.CodeUnauthorized:
+		text = "【系统提醒】微信" + kindName(p.Kind) + "接口无权限（48001），推送未能发出。请在公众平台检查接口权限。"
+	case bot.CodeUserRefused:
+		text = "【系统提醒】有用户拒收" + kindName(p.Kind) + "（43101），该推送已放弃。详情见 outbox 记录。"
+	default:
 		return // the outbox item records the code and reason; the pusher logged it
 	}
 	day := time.Now().In(chinaTZ).Format("20060102")
 	for _, admin := range m.Config.Admin.OpenIDs {
 		err := m.Outbox.Enqueue(ctx, store.OutboxItem{
-			Key: "quota:" + p.Kind + ":" + day + ":" + admin, Kind: bot.PushCustom, OpenID: admin,
-			Text: "【系统提醒】微信" + kindName(p.Kind) + "接口今日额度已用完（45009），相关推送将于明天自动补发。",
+			Key: "giveup:" + strconv.Itoa(code) + ":" + p.Kind + ":" + day + ":" + admin, Kind: bot.PushCustom, OpenID: admin,
+			Text: text,
 		})
 		if err != nil && !errors.Is(err, store.ErrConflict) {
-			m.Log.ErrorContext(ctx, "queue quota notice", "admin", admin, "err", err)
+			m.Log.ErrorContext(ctx, "queue notice to the task force", "admin", admin, "errcode", code, "err", err)
 		}
 	}
-	m.Log.ErrorContext(ctx, "WeChat daily quota exhausted; API paused until tomorrow", "kind", p.Kind, "admins_told", len(m.Config.Admin.OpenIDs))
 }
 
 var chinaTZ = time.FixedZone("CST", 8*3600)
