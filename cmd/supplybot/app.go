@@ -8,8 +8,8 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
-	"sync"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
