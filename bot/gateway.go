@@ -52,7 +52,9 @@ type Gateway struct {
 	// simulator uses it to know followers).
 	Observe func(*Message)
 
-	wg sync.WaitGroup // handlers still running past their request
+	wg    sync.WaitGroup // handlers still running past their request
+	stop  context.Context // cancelled by Abort: ends handlers that overran
+	abort context.CancelFunc
 }
 
 // NewGateway returns the /wechat handler.
@@ -75,8 +77,9 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 	if metrics == nil {
 		metrics = NewMetrics()
 	}
+	stop, abort := context.WithCancel(context.Background())
 	return &Gateway{cfg: cfg, client: client, handle: h, flights: &inflight{kv: kv, ttl: cfg.DedupeTTL},
-		followUp: followUp, metrics: metrics, log: log}
+		followUp: followUp, metrics: metrics, log: log, stop: stop, abort: abort}
 }
 
 // Wait blocks until every handler that overran its request has finished
@@ -91,6 +94,11 @@ func (g *Gateway) Wait(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// Abort cancels the context of every handler still running past its
+// request, so that shutdown ends within its budget; their replies are lost
+// only if they then fail to finish.
+func (g *Gateway) Abort() { g.abort() }
 
 func (g *Gateway) reject(w http.ResponseWriter, status int, reason string) {
 	g.metrics.Rejected.WithLabelValues(reason).Inc()
@@ -226,6 +234,7 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		defer g.wg.Done()
 		hctx, hcancel := context.WithTimeout(context.WithoutCancel(ctx), g.cfg.HandlerTimeout)
 		defer hcancel()
+		defer context.AfterFunc(g.stop, hcancel)()
 		text := g.run(hctx, m)
 		if err := g.flights.finish(hctx, key, text); err != nil {
 			g.log.ErrorContext(hctx, "record reply", "err", err)

@@ -355,27 +355,49 @@ func (m *Main) MenuSync(ctx context.Context) error {
 	return nil
 }
 
+// closeReserve is the part of Close's budget kept for what follows the
+// handlers: the alerts, the push workers and the stores.
+const closeReserve = 2 * time.Second
+
 // Close stops accepting, finishes requests, late replies and pushes in
 // flight, then closes the stores, all within ctx.
 func (m *Main) Close(ctx context.Context) error {
 	var errs []error
 	m.closeOnce.Do(func() {
+		// The push workers take no new item from now on; the sends in
+		// flight finish (each bounded by the client's timeout) while the
+		// requests drain. Replies and alerts queued after this wait in the
+		// outbox for the next start.
+		if m.stopPusher != nil {
+			m.stopPusher()
+		}
 		if m.http != nil {
 			if err := m.http.Shutdown(ctx); err != nil {
 				errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 			}
 		}
 		if m.Gateway != nil {
-			if err := m.Gateway.Wait(ctx); err != nil {
-				errs = append(errs, fmt.Errorf("late replies: %w", err))
+			// Handlers that overran their request get until shortly before
+			// the budget ends; then their contexts are cancelled.
+			wctx, cancel := ctx, context.CancelFunc(func() {})
+			if d, ok := ctx.Deadline(); ok {
+				wctx, cancel = context.WithDeadline(ctx, d.Add(-closeReserve))
+			}
+			err := m.Gateway.Wait(wctx)
+			cancel()
+			if err != nil {
+				m.Log.Warn("handlers still running at shutdown; cancelling them")
+				m.Gateway.Abort()
+				if err := m.Gateway.Wait(ctx); err != nil {
+					errs = append(errs, fmt.Errorf("late replies: %w", err))
+				}
 			}
 		}
-		// Matching may still queue alerts: stop it before the push workers.
+		// Matching may still queue alerts: stop it before the stores close.
 		if err := m.stopAlerts(ctx); err != nil {
 			errs = append(errs, err)
 		}
-		if m.stopPusher != nil {
-			m.stopPusher()
+		if m.pusherDone != nil {
 			select {
 			case <-m.pusherDone:
 			case <-ctx.Done():

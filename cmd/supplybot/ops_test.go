@@ -276,3 +276,34 @@ func TestDailyQuotaTellsTheAdminsOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestShutdownCancelsOverrunningHandlers: a handler still running past its
+// request when the shutdown budget nears its end is cancelled, and Close
+// returns in time without an error.
+func TestShutdownCancelsOverrunningHandlers(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Server.ReplyDeadline = 100 * time.Millisecond
+	m := NewMain(cfg, nil)
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	cancelled := make(chan struct{})
+	m.Router.Exact(func(ctx context.Context, msg *bot.Message) (bot.Reply, error) {
+		<-ctx.Done() // a handler stuck on something that honours its context
+		close(cancelled)
+		return bot.Text("太晚了"), ctx.Err()
+	}, "卡住")
+	if status, reply := send(t, m, bot.ModeSafe, bot.TextXML("stuck-u", "卡住", 1)); status != 200 || reply != "" {
+		t.Fatalf("got %d %q, want success at the deadline", status, reply)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), closeReserve+time.Second)
+	defer cancel()
+	if err := m.Close(ctx); err != nil {
+		t.Fatalf("close: %v, want nil once the handler was cancelled", err)
+	}
+	select {
+	case <-cancelled:
+	default:
+		t.Fatal("the overrunning handler was not cancelled")
+	}
+}
