@@ -52,7 +52,7 @@ type Gateway struct {
 	// simulator uses it to know followers).
 	Observe func(*Message)
 
-	wg    sync.WaitGroup // handlers still running past their request
+	wg    sync.WaitGroup  // handlers still running past their request
 	stop  context.Context // cancelled by Abort: ends handlers that overran
 	abort context.CancelFunc
 }
