@@ -279,8 +279,11 @@ type SearchResult struct {
 // searchWindow bounds how many candidates are ranked in memory.
 const searchWindow = 500
 
-// Search returns open records ranked by how many keywords they share, then
-// by freshness (newest first).
+// Search returns open records ranked by relevance (see relevance), then
+// by how many keywords they share, then by freshness (newest first). The
+// database does only what FerretDB serves well — equality and $in filters,
+// one sort on created_at and a limit — and the ranking of that window is
+// done here: FerretDB has no $text and no aggregation scoring to lean on.
 func (r *Posts) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
 	filter := bson.M{"status": StatusOpen, "expires_at": bson.M{"$gt": q.Now}}
 	if len(q.Keywords) > 0 {
@@ -303,20 +306,7 @@ func (r *Posts) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	if err != nil {
 		return SearchResult{}, err
 	}
-	want := map[string]bool{}
-	for _, k := range q.Keywords {
-		want[k] = true
-	}
-	hits := func(p Post) int {
-		n := 0
-		for _, k := range p.Keywords {
-			if want[k] {
-				n++
-			}
-		}
-		return n
-	}
-	sort.SliceStable(found, func(i, j int) bool { return hits(found[i]) > hits(found[j]) })
+	rank(found, q.Keywords)
 	if q.Limit <= 0 {
 		q.Limit = 5
 	}
@@ -325,6 +315,73 @@ func (r *Posts) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	}
 	end := min(q.Offset+q.Limit, len(found))
 	return SearchResult{Posts: found[q.Offset:end], More: end < len(found)}, nil
+}
+
+// Relevance tiers of a record for the query words.
+const (
+	tierKeyword  = iota // shares a keyword only (a synonym of a term inside a longer name)
+	tierContains        // its product contains a query word (轮毂螺栓 for 轮毂)
+	tierBranch          // its category path names a query word (底盘 for a wheel)
+	tierProduct         // its product is, or ends with, a query word, or its category is one
+)
+
+// relevance places p in a tier for the query words (upper case). Chinese
+// compounds are head-final, so a product ending with the word is that
+// thing (铝合金轮毂 is a 轮毂) while one merely containing it is something
+// else (轮毂螺栓 is a bolt, though its keywords carry every wheel synonym).
+func relevance(p Post, words map[string]bool) int {
+	product := strings.ToUpper(strings.TrimSpace(p.Product))
+	if words[product] || words[strings.ToUpper(p.Category)] {
+		return tierProduct
+	}
+	tier := tierKeyword
+	for w := range words {
+		if w == "" || !strings.Contains(product, w) {
+			continue
+		}
+		if strings.HasSuffix(product, w) {
+			return tierProduct
+		}
+		tier = tierContains
+	}
+	for _, c := range p.CategoryPath {
+		if words[strings.ToUpper(c)] {
+			return max(tier, tierBranch)
+		}
+	}
+	return tier
+}
+
+// rank orders records (newest first already) by relevance tier, then by the
+// number of keywords shared; the sort is stable, so freshness breaks ties.
+func rank(found []Post, keywords []string) {
+	if len(keywords) == 0 || len(found) < 2 {
+		return
+	}
+	words := make(map[string]bool, len(keywords))
+	for _, k := range keywords {
+		if k = strings.ToUpper(strings.TrimSpace(k)); k != "" {
+			words[k] = true
+		}
+	}
+	type score struct{ tier, hits int }
+	scores := make(map[string]score, len(found))
+	for _, p := range found {
+		s := score{tier: relevance(p, words)}
+		for _, k := range p.Keywords {
+			if words[strings.ToUpper(k)] {
+				s.hits++
+			}
+		}
+		scores[p.ID] = s
+	}
+	sort.SliceStable(found, func(i, j int) bool {
+		a, b := scores[found[i].ID], scores[found[j].ID]
+		if a.tier != b.tier {
+			return a.tier > b.tier
+		}
+		return a.hits > b.hits
+	})
 }
 
 func (r *Posts) find(ctx context.Context, filter bson.M, opts *options.FindOptions) ([]Post, error) {
