@@ -116,6 +116,15 @@ func (r *Enterprises) ByInviteCode(ctx context.Context, code string) (Enterprise
 	return e, translate(err)
 }
 
+// ByName returns an enterprise registered under exactly name (the name as
+// the conversation stores it, normalised), or ErrNotFound. Names are not
+// unique in the collection: when several match, the oldest is returned.
+func (r *Enterprises) ByName(ctx context.Context, name string) (Enterprise, error) {
+	var e Enterprise
+	err := r.c.FindOne(ctx, bson.M{"name": name}, options.FindOne().SetSort(bson.D{{Key: "created_at", Value: 1}})).Decode(&e)
+	return e, translate(err)
+}
+
 // AddContact adds c to the enterprise unless the user already belongs to one.
 func (r *Enterprises) AddContact(ctx context.Context, id string, c Contact) error {
 	c.JoinedAt = time.Now().UTC()
