@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -101,13 +102,79 @@ func LoadConfig(path string, env []string) (Config, error) {
 		dec := yaml.NewDecoder(strings.NewReader(string(b)))
 		dec.KnownFields(true)
 		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-			return c, fmt.Errorf("config %s: %w", path, err)
+			return c, fmt.Errorf("config %s: %s", path, yamlProblem(b, err))
 		}
 	}
 	if err := applyEnv(&c, env); err != nil {
 		return c, err
 	}
 	return c, c.Validate()
+}
+
+var (
+	unknownFieldRE = regexp.MustCompile(`^line (\d+): field (\S+) not found in type`)
+	badValueRE     = regexp.MustCompile(`^line (\d+): cannot unmarshal !!\w+ ` + "`" + `([^` + "`" + `]*)` + "`" + ` into (\S+)`)
+)
+
+// yamlProblem says in one line what is wrong with the file, naming each
+// offending key by its path (wechat.tokn) rather than by Go types.
+func yamlProblem(file []byte, err error) string {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return strings.ReplaceAll(err.Error(), "\n", " ")
+	}
+	var root yaml.Node
+	_ = yaml.Unmarshal(file, &root)
+	var out []string
+	for _, e := range te.Errors {
+		if m := unknownFieldRE.FindStringSubmatch(e); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			out = append(out, fmt.Sprintf("line %d: unknown key %s", line, keyPathAt(&root, line, m[2])))
+			continue
+		}
+		if m := badValueRE.FindStringSubmatch(e); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			out = append(out, fmt.Sprintf("line %d: %s: %q is not a valid %s", line, keyPathAt(&root, line, ""), m[2], m[3]))
+			continue
+		}
+		out = append(out, e)
+	}
+	return strings.Join(out, "; ")
+}
+
+// keyPathAt returns the dotted path of the mapping key on line (named
+// name, when given), or of the key whose value is on that line.
+func keyPathAt(n *yaml.Node, line int, name string) string {
+	var walk func(n *yaml.Node, prefix string) string
+	walk = func(n *yaml.Node, prefix string) string {
+		switch n.Kind {
+		case yaml.DocumentNode, yaml.SequenceNode:
+			for _, c := range n.Content {
+				if p := walk(c, prefix); p != "" {
+					return p
+				}
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				path := k.Value
+				if prefix != "" {
+					path = prefix + "." + k.Value
+				}
+				if k.Line == line && (name == "" || k.Value == name) && (name != "" || v.Kind == yaml.ScalarNode) {
+					return path
+				}
+				if p := walk(v, path); p != "" {
+					return p
+				}
+			}
+		}
+		return ""
+	}
+	if p := walk(n, ""); p != "" {
+		return p
+	}
+	return name
 }
 
 // applyEnv sets every field whose SUPPLYBOT_<PATH> variable is present.

@@ -93,8 +93,23 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 	t.Run("unknown key in file", func(t *testing.T) {
 		p := filepath.Join(t.TempDir(), "c.yaml")
 		os.WriteFile(p, []byte("wechat:\n  tokn: x\n"), 0o600)
-		if _, err := LoadConfig(p, nil); err == nil || !strings.Contains(err.Error(), "tokn") {
-			t.Fatalf("got %v, want the unknown key named", err)
+		_, err := LoadConfig(p, nil)
+		if err == nil || !strings.Contains(err.Error(), "line 2: unknown key wechat.tokn") {
+			t.Fatalf("got %v, want the unknown key named by its path", err)
+		}
+		if strings.Contains(err.Error(), "\n") || strings.Contains(err.Error(), "struct") {
+			t.Fatalf("error is not one plain line: %q", err)
+		}
+	})
+	t.Run("bad value in file", func(t *testing.T) {
+		p := filepath.Join(t.TempDir(), "c.yaml")
+		os.WriteFile(p, []byte("redis:\n  db: zero\npush:\n  workers: many\n"), 0o600)
+		_, err := LoadConfig(p, nil)
+		if err == nil || !strings.Contains(err.Error(), "redis.db") || !strings.Contains(err.Error(), "push.workers") {
+			t.Fatalf("got %v, want both keys named", err)
+		}
+		if strings.Contains(err.Error(), "\n") {
+			t.Fatalf("error is not one line: %q", err)
 		}
 	})
 	t.Run("missing file", func(t *testing.T) {
