@@ -120,9 +120,11 @@ const (
 // Register adds the conversation's routes and middleware to r. Register it
 // before other text routes: a user in the middle of a form (answering
 // 同意 to the consent question, say) must reach the form first. Commands of
-// other features (订阅, 联系, 我的匹配 …) pass a running form by.
+// other features (订阅, 联系, 我的匹配 …) pass a running form by, and end
+// a pending confirmation (关闭, 注销) on the way (leaveConfirmation applies
+// to every route of r).
 func (a *App) Register(r *bot.Router) {
-	r.Use(a.capReply, a.RateLimit)
+	r.Use(a.capReply, a.RateLimit, a.leaveConfirmation)
 	r.Func("too-long", tooLong, a.tooLong)
 	r.Func("dialog", a.inDialog, a.dialog)
 	r.Func("commands", a.isCommand, a.command)

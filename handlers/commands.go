@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"time"
 
 	"supplybot/bot"
 	"supplybot/store"
@@ -29,7 +28,7 @@ func (a *App) looksLikePost(t string) string {
 	if t == "" {
 		return ""
 	}
-	p := a.p.Parse(t, time.Now())
+	p := a.p.Parse(t, a.now())
 	if p.Product == "" || p.Kind.String() == "unknown" {
 		return ""
 	}
@@ -55,13 +54,13 @@ func (a *App) command(ctx context.Context, m *bot.Message) (bot.Reply, error) {
 	case cmdQuit:
 		return a.startQuit(ctx, m)
 	case cmdNewDemand:
-		return a.startPost(ctx, m, store.KindDemand, rest)
+		return a.newPost(ctx, m, store.KindDemand, rest)
 	case cmdNewOffer:
-		return a.startPost(ctx, m, store.KindOffer, rest)
+		return a.newPost(ctx, m, store.KindOffer, rest)
 	case cmdPostDemand:
-		return a.startPost(ctx, m, store.KindDemand, postText(t, rest))
+		return a.newPost(ctx, m, store.KindDemand, postText(t, rest))
 	case cmdPostOffer:
-		return a.startPost(ctx, m, store.KindOffer, postText(t, rest))
+		return a.newPost(ctx, m, store.KindOffer, postText(t, rest))
 	case cmdSearchDemand:
 		return a.search(ctx, m, store.KindDemand, rest)
 	case cmdSearchOffer:
@@ -89,7 +88,7 @@ func (a *App) command(ctx context.Context, m *bot.Message) (bot.Reply, error) {
 		return bot.Text("现在没有进行中的操作。\n" + nextHint), nil
 	}
 	if kind := a.looksLikePost(t); kind != "" {
-		return a.startPost(ctx, m, kind, t)
+		return a.newPost(ctx, m, kind, t)
 	}
 	return a.unknown(ctx, m)
 }

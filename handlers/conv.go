@@ -25,6 +25,7 @@ type state struct {
 	Post   *postForm `json:"post,omitempty"` // also the post kept while registering
 	No     string    `json:"no,omitempty"`   // record being closed
 	Reason string    `json:"reason,omitempty"`
+	Switch string    `json:"switch,omitempty"` // kind the user asked to post instead of the form (stepSwitch)
 }
 
 // conv is one user's conversation state while a message is handled.
@@ -184,6 +185,94 @@ func draftTitle(s bot.Session) string {
 		return "加入企业"
 	}
 	return "注册"
+}
+
+// Forms set aside for a new post typed in the middle of them wait in a
+// short stack and come back, newest first, as the user's draft when the
+// form that pushed them aside ends (published, cancelled or discarded).
+const maxAside = 3
+
+func asideKey(openid string) string { return "draft-aside:" + openid }
+
+func (a *App) loadAside(ctx context.Context, openid string) ([]bot.Session, error) {
+	if a.d.KV == nil {
+		return nil, nil
+	}
+	v, ok, err := a.d.KV.Lookup(ctx, asideKey(openid))
+	if err != nil || !ok {
+		return nil, err
+	}
+	var ss []bot.Session
+	if json.Unmarshal([]byte(v), &ss) != nil {
+		return nil, nil
+	}
+	return ss, nil
+}
+
+func (a *App) storeAside(ctx context.Context, openid string, ss []bot.Session) error {
+	if len(ss) == 0 {
+		return a.d.KV.Del(ctx, asideKey(openid))
+	}
+	b, err := json.Marshal(ss)
+	if err != nil {
+		return err
+	}
+	return a.d.KV.Set(ctx, asideKey(openid), string(b), a.d.DraftTTL)
+}
+
+// setAside keeps the form of s to come back to after the new one.
+func (a *App) setAside(ctx context.Context, openid string, s bot.Session) error {
+	if a.d.KV == nil {
+		return nil
+	}
+	ss, err := a.loadAside(ctx, openid)
+	if err != nil {
+		return err
+	}
+	s.History = nil
+	if s.Step == stepSwitch {
+		s.Step = ""
+	}
+	ss = append(ss, s)
+	if len(ss) > maxAside {
+		ss = ss[len(ss)-maxAside:]
+	}
+	return a.storeAside(ctx, openid, ss)
+}
+
+// restoreAside makes the newest form set aside the user's draft again,
+// offered already (the returned note tells the user), unless a draft is
+// waiting. It returns "" when nothing was set aside.
+func (a *App) restoreAside(ctx context.Context, openid string) string {
+	ss, err := a.loadAside(ctx, openid)
+	if err != nil || len(ss) == 0 {
+		return ""
+	}
+	if d, err := a.loadDraft(ctx, openid); err != nil || d != nil {
+		return ""
+	}
+	s := ss[len(ss)-1]
+	c := &conv{openid: openid, sess: &s}
+	if decodeState(c) != nil || c.st.Post == nil {
+		_ = a.storeAside(ctx, openid, ss[:len(ss)-1])
+		return ""
+	}
+	if c.sess.Step == "" || c.sess.Step == stepSwitch {
+		c.sess.Step = c.st.Post.next()
+	}
+	b, _ := json.Marshal(draft{Session: *c.sess, Offered: true})
+	if err := a.d.KV.Set(ctx, draftKey(openid), string(b), a.d.DraftTTL); err != nil {
+		a.d.Log.WarnContext(ctx, "restore form set aside", "openid", openid, "err", err)
+		return ""
+	}
+	if err := a.storeAside(ctx, openid, ss[:len(ss)-1]); err != nil {
+		a.d.Log.WarnContext(ctx, "pop form set aside", "openid", openid, "err", err)
+	}
+	what := kindName(c.st.Post.Kind)
+	if b := c.st.Post.brief(); b != "" {
+		what += "（" + b + "）"
+	}
+	return "您之前没填完的" + what + "还在：回复“继续”接着填写，回复“放弃”删除。"
 }
 
 // lookupTimeout bounds the session reads a route's match makes; match

@@ -267,9 +267,20 @@ func (a *App) startQuit(ctx context.Context, m *bot.Message) (bot.Reply, error) 
 	return a.say(c, b.String())
 }
 
+// quitWords confirm 注销: the words the question asks for, nothing looser
+// (a 好 or 是 typed for something else must not delete an account).
+var quitWords = []string{"确认注销", "确定注销"}
+
 func (a *App) quitAnswer(ctx context.Context, c *conv, t string) (bot.Reply, error) {
-	if t != "确认注销" && !isYes(t) {
-		return a.say(c, "没有注销。")
+	if !inWords(strings.ReplaceAll(t, " ", ""), quitWords) {
+		if isNo(t) {
+			note := keptNote(c)
+			if err := a.finish(ctx, c); err != nil {
+				return bot.Reply{}, err
+			}
+			return bot.Text("好的，" + note + "\n" + nextHint), nil
+		}
+		return a.say(c, "还没有注销。")
 	}
 	var open []store.Post
 	for _, kind := range []string{store.KindDemand, store.KindOffer} {

@@ -224,6 +224,6 @@ func (a *App) menuSearch(kind string) bot.Handler {
 // menuPost starts a guided demand or offer from the menu.
 func (a *App) menuPost(kind string) bot.Handler {
 	return func(ctx context.Context, m *bot.Message) (bot.Reply, error) {
-		return a.startPost(ctx, m, kind, "")
+		return a.newPost(ctx, m, kind, "")
 	}
 }
