@@ -40,6 +40,12 @@ type PostStore interface {
 	Search(ctx context.Context, q store.SearchQuery) (store.SearchResult, error)
 }
 
+// UserEraser erases what other features keep about a user who deregisters
+// (注销): subscriptions and pushes not sent yet. store.Mongo is one.
+type UserEraser interface {
+	ForgetUser(ctx context.Context, openid string) error
+}
+
 // PostEvents hears about demands and offers that were saved (created,
 // edited, renewed) or closed (closed, withdrawn, removed on deregistration),
 // so that matching can follow. It is called after the write succeeded, on
@@ -60,6 +66,7 @@ type Deps struct {
 	Offers      PostStore
 	Parser      *parse.Parser // nil: the embedded default data
 	Events      PostEvents    // nil: nobody listens
+	Forget      UserEraser    // nil: nothing else to erase on 注销
 	Now         func() time.Time
 	Log         *slog.Logger
 

@@ -286,7 +286,7 @@ func (a *App) stepHelp(c *conv) string {
 	case flowClose:
 		return "正在关闭" + c.st.No + "。关闭后不再展示和匹配。回复“取消”则不关闭。"
 	case flowQuit:
-		return "注销会删除您的姓名和手机号，并下架您发布的信息。回复“取消”则保留。"
+		return "注销会删除您的姓名、手机号和订阅，并下架您发布的信息。回复“取消”则保留。"
 	case flowResume:
 		return "您上次有没填完的内容，已为您保存了草稿。"
 	}

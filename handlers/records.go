@@ -256,7 +256,7 @@ func (a *App) startQuit(ctx context.Context, m *bot.Message) (bot.Reply, error) 
 		return bot.Reply{}, err
 	}
 	var b strings.Builder
-	b.WriteString("注销将删除您的姓名和手机号")
+	b.WriteString("注销将删除您的姓名、手机号和订阅，不再给您推送提醒")
 	if open > 0 {
 		b.WriteString("，您发布的" + itoa(open) + "条信息会下架")
 	}
@@ -303,15 +303,22 @@ func (a *App) quitAnswer(ctx context.Context, c *conv, t string) (bot.Reply, err
 		}
 	}
 	for _, p := range open {
-		p.Status, p.OpenID = store.StatusRemoved, ""
+		p.Status, p.OpenID, p.EnterpriseID, p.RawText = store.StatusRemoved, "", "", ""
 		a.closed(ctx, p)
+	}
+	// After the records: no new alert about them can be queued for the
+	// user once their pushes are given up.
+	if a.d.Forget != nil {
+		if err := a.d.Forget.ForgetUser(ctx, c.openid); err != nil {
+			return bot.Reply{}, err
+		}
 	}
 	_ = a.dropDraft(ctx, c.openid)
 	if a.d.KV != nil {
-		_ = a.d.KV.Del(ctx, searchKey(c.openid))
+		_ = a.d.KV.Del(ctx, searchKey(c.openid), asideKey(c.openid))
 	}
 	if err := a.finish(ctx, c); err != nil {
 		return bot.Reply{}, err
 	}
-	return bot.Text("已注销：您的姓名和手机号已删除，发布的信息已下架。\n欢迎随时回来，回复“注册”重新登记。"), nil
+	return bot.Text("已注销：您的姓名、手机号和订阅已删除，发布的信息已下架，不会再给您推送提醒。\n欢迎随时回来，回复“注册”重新登记。"), nil
 }

@@ -247,11 +247,17 @@ func (r *Posts) ExpireDue(ctx context.Context, now time.Time) ([]Post, error) {
 	return due, translate(err)
 }
 
-// RemoveByOpenID marks the user's records removed and erases their openid
-// (the user deregistered).
+// RemoveByOpenID marks the user's records removed and erases what ties
+// them to the person (the user deregistered): the openid, the enterprise
+// and raw_text, which holds whatever the user typed, phone numbers and
+// names included.
 func (r *Posts) RemoveByOpenID(ctx context.Context, openid string) (int64, error) {
+	if openid == "" {
+		return 0, nil
+	}
 	res, err := r.c.UpdateMany(ctx, bson.M{"openid": openid}, bson.M{"$set": bson.M{
-		"status": StatusRemoved, "openid": "", "updated_at": time.Now().UTC(), "match_owed": false}})
+		"status": StatusRemoved, "openid": "", "enterprise_id": "", "raw_text": "",
+		"updated_at": time.Now().UTC(), "match_owed": false}})
 	if err != nil {
 		return 0, translate(err)
 	}

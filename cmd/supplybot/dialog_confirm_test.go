@@ -28,7 +28,7 @@ func TestDialogConfirmationsEndWithOtherCommands(t *testing.T) {
 
 	t.Run("注销 wants 确认注销, not 好", func(t *testing.T) {
 		c := newChat(t, m, "conf-quit-yes")
-		c.register("重庆青山工业有限公司")
+		c.register("重庆长风机器有限公司")
 		c.expect("注销", "确认注销")
 		c.expect("好", "确认注销")
 		enterprise(t, m, "conf-quit-yes")
@@ -40,7 +40,7 @@ func TestDialogConfirmationsEndWithOtherCommands(t *testing.T) {
 
 	t.Run("注销 then a menu click or another feature's command ends it", func(t *testing.T) {
 		c := newChat(t, m, "conf-quit-menu")
-		c.register("重庆青山工业有限公司")
+		c.register("重庆两江汽配有限公司")
 		c.expect("注销", "确认注销")
 		c.click(handlers.MenuMyPosts)
 		c.refuse("确认注销", "已注销")
@@ -72,7 +72,7 @@ func TestDialogConfirmationsEndWithOtherCommands(t *testing.T) {
 
 	t.Run("取消 says what stays", func(t *testing.T) {
 		c := newChat(t, m, "conf-cancel")
-		c.register("成都蓉电科技有限公司")
+		c.register("成都天府电子有限公司")
 		c.expect("供应 汽车线束 月产能10万套 重庆长寿", "请核对")
 		no := noIn(t, c.expect("确认", "已发布"))
 		c.expect("关闭 "+no, "撤回")

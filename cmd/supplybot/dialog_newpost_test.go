@@ -37,7 +37,7 @@ func TestDialogNewPostMidForm(t *testing.T) {
 
 	t.Run("full post at the summary is not merged into it", func(t *testing.T) {
 		c := newChat(t, m, "mid-summary")
-		c.register("重庆青山工业有限公司")
+		c.register("重庆长风机器有限公司")
 		c.expect("求购 轮毂 2000套 重庆璧山", "请核对您的求购")
 		c.expect("求购 刹车片 800套 四川绵阳", "请核对您的求购", "刹车片", "800套", "四川省绵阳市", "轮毂")
 		c.expect("确认", "已发布", "继续")
@@ -46,7 +46,7 @@ func TestDialogNewPostMidForm(t *testing.T) {
 
 	t.Run("bare 供应 or a menu click mid-form asks first", func(t *testing.T) {
 		c := newChat(t, m, "mid-bare")
-		c.register("重庆青山工业有限公司")
+		c.register("重庆两江汽配有限公司")
 		c.expect("求购 变速箱电磁阀 5000件", "在哪里交货")
 		c.expect("供应", "放弃", "变速箱电磁阀")
 		c.expect("否", "在哪里交货")
@@ -65,7 +65,7 @@ func TestDialogNewPostMidForm(t *testing.T) {
 
 	t.Run("bare 求购 on an empty form just starts over", func(t *testing.T) {
 		c := newChat(t, m, "mid-empty")
-		c.register("重庆青山工业有限公司")
+		c.register("成都天府电子有限公司")
 		c.expect("求购", "求购什么产品")
 		c.expect("供应", "供应什么产品")
 		c.expect("求购 轮毂 2000套 重庆", "请核对您的求购", "轮毂")
