@@ -292,6 +292,50 @@ type MenuButton struct {
 	Sub  []MenuButton `yaml:"sub"`
 }
 
+// ValidateMenu checks buttons against WeChat's rules, naming the button at
+// fault: 1–3 buttons with names of at most 16 bytes, each either a leaf or
+// 1–5 sub-buttons with names of at most 60 bytes; a leaf has a key of at
+// most 128 bytes or a URL.
+func ValidateMenu(buttons []MenuButton) error {
+	if len(buttons) < 1 || len(buttons) > 3 {
+		return fmt.Errorf("%d buttons; WeChat takes 1 to 3", len(buttons))
+	}
+	leaf := func(b MenuButton) error {
+		switch {
+		case b.URL != "":
+			return nil
+		case b.Key == "":
+			return fmt.Errorf("button %q has neither key nor url", b.Name)
+		case len(b.Key) > 128:
+			return fmt.Errorf("button %q: key longer than 128 bytes", b.Name)
+		}
+		return nil
+	}
+	for _, b := range buttons {
+		if b.Name == "" || len(b.Name) > 16 {
+			return fmt.Errorf("button %q: name must be 1 to 16 bytes (5 Chinese characters)", b.Name)
+		}
+		if len(b.Sub) == 0 {
+			if err := leaf(b); err != nil {
+				return err
+			}
+			continue
+		}
+		if len(b.Sub) > 5 {
+			return fmt.Errorf("button %q has %d sub-buttons; WeChat takes at most 5", b.Name, len(b.Sub))
+		}
+		for _, sb := range b.Sub {
+			if sb.Name == "" || len(sb.Name) > 60 {
+				return fmt.Errorf("sub-button %q: name must be 1 to 60 bytes", sb.Name)
+			}
+			if err := leaf(sb); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // CreateMenu pushes the custom menu.
 func (c *Client) CreateMenu(ctx context.Context, buttons []MenuButton) error {
 	var bs []*menu.Button

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"supplybot/handlers/alerts"
 	"supplybot/handlers/parse"
@@ -26,6 +28,15 @@ func (m *Main) startAlerts(ctx context.Context, p *parse.Parser) error {
 	cfg := m.Alerts.Config
 	if cfg.TemplateID == "" {
 		cfg.TemplateID = m.Config.WeChat.Templates.Match
+	}
+	if cfg.RecordURL == nil {
+		base := strings.TrimRight(m.Config.Server.PublicURL, "/")
+		if base == "" && m.Sim != nil {
+			base = m.URL() // the simulator's links open on this machine
+		}
+		if base != "" {
+			cfg.RecordURL = func(no string) string { return base + "/r/" + url.PathEscape(no) }
+		}
 	}
 	svc := alerts.New(cfg, alerts.Deps{Mongo: m.Mongo, Outbox: m.Outbox, Kick: m.Pusher.Kick, Parser: p, Log: m.Log})
 	if err := svc.Start(ctx); err != nil {

@@ -205,13 +205,30 @@ func TestAlertsTemplateFieldsWithin20(t *testing.T) {
 		if p.Type != "template" {
 			t.Fatalf("%s: got %q, want a template message", who, p.Type)
 		}
-		for _, line := range strings.Split(p.Text, "\n") { // one line per field; no URL: no public page
+		lines := strings.Split(p.Text, "\n") // one line per field, then the link
+		link := lines[len(lines)-1]
+		for _, line := range lines[:len(lines)-1] {
 			if n := utf8.RuneCountInString(line); n == 0 || n > 20 {
 				t.Errorf("%s: field %q has %d characters", who, line, n)
 			}
 		}
+		if !strings.HasPrefix(link, w.m.URL()+"/r/") {
+			t.Fatalf("%s: last line %q, want a link to the record page", who, link)
+		}
+		status, page := get(t, link)
+		if status != 200 || !strings.Contains(page, long) || !strings.Contains(page, "联系 ") {
+			t.Errorf("%s: record page %s: %d\n%s", who, link, status, page)
+		}
+		for _, secret := range []string{"13800000001", "13900000002", "王强", "李娜"} {
+			if strings.Contains(page, secret) {
+				t.Errorf("%s: record page shows the contact %q", who, secret)
+			}
+		}
 	}
 	wantIn(t, "seller template", pushes(t, w.m, "e2e-seller")[0].Text, d.No)
+	if status, _ := get(t, w.m.URL()+"/r/D999999"); status != 404 {
+		t.Errorf("unknown record page: %d, want 404", status)
+	}
 }
 
 func TestAlertsCapDigestAndQuietHours(t *testing.T) {

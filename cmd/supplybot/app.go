@@ -44,6 +44,10 @@ type Main struct {
 	// SharedSim, when set before Run, is used instead of a new simulator
 	// (several Mains in one process talking to one simulated WeChat).
 	SharedSim *sim.Server
+	// App is the conversation, after Run.
+	App *handlers.App
+	// menuTransport, when set, carries MenuSync's calls (tests).
+	menuTransport http.RoundTripper
 
 	ln         net.Listener
 	http       *http.Server
@@ -75,6 +79,14 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 
+	// Listen before the parts start, so they know the server's URL (the
+	// record pages alerts link to); requests are served once all is wired.
+	ln, err := net.Listen("tcp", cfg.Server.Addr)
+	if err != nil {
+		return fmt.Errorf("server.addr: cannot listen on %s: %w", cfg.Server.Addr, err)
+	}
+	m.ln = ln
+
 	m.Metrics = bot.NewMetrics()
 	var transport http.RoundTripper
 	if cfg.WeChat.API == apiSimulator {
@@ -89,12 +101,20 @@ func (m *Main) Run(ctx context.Context) error {
 		Transport: transport, Redis: m.Redis.Client(), KV: m.Redis, Metrics: m.Metrics, Log: m.Log,
 	})
 
+	if m.Sim != nil && len(cfg.Menu) > 0 {
+		// The simulator starts with the menu a real account gets from
+		// "menu sync".
+		if err := m.Client.CreateMenu(ctx, cfg.Menu); err != nil {
+			return fmt.Errorf("menu: %w", err)
+		}
+	}
+
 	m.Outbox = m.Mongo.Outbox()
 	m.Pusher = bot.NewPusher(bot.PusherConfig{Workers: cfg.Push.Workers, OnGiveUp: m.onGiveUp}, outboxAdapter{m.Outbox}, m.Client, m.Redis, m.Metrics, m.Log)
 
-	parser, err := parse.New()
+	parser, err := parse.NewFromDir(cfg.Parse.DataDir)
 	if err != nil {
-		return fmt.Errorf("parser data: %w", err)
+		return fmt.Errorf("parse.data_dir: %w", err)
 	}
 	m.Router = bot.NewRouter(m.Log)
 	app := handlers.New(handlers.Deps{
@@ -103,6 +123,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Parser: parser, Events: postEvents{m}, Forget: m.Mongo, Log: m.Log,
 	})
 	app.Register(m.Router)
+	m.App = app
 	if err := m.startAlerts(ctx, parser); err != nil {
 		return err
 	}
@@ -113,11 +134,6 @@ func (m *Main) Run(ctx context.Context) error {
 	}, m.Client, m.Redis, m.Router.Handle, m.followUp, m.Metrics, m.Log)
 	m.Gateway.Observe = m.observe
 
-	ln, err := net.Listen("tcp", cfg.Server.Addr)
-	if err != nil {
-		return fmt.Errorf("server.addr: cannot listen on %s: %w", cfg.Server.Addr, err)
-	}
-	m.ln = ln
 	m.http = &http.Server{Handler: m.routes(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 15 * time.Second}
 	go func() {
 		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -193,6 +209,7 @@ func (m *Main) routes() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", m.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Metrics.Registry, promhttp.HandlerOpts{}))
+	mux.Handle("GET /r/{no}", m.App.RecordPage())
 	if m.Sim != nil {
 		mux.Handle("/sim/api/pushes", m.Sim.PushesHandler())
 		chat := m.Sim.ChatHandler(m.simSend)
@@ -339,19 +356,38 @@ func (m *Main) simSend(ctx context.Context, openid, msgType, content string) (st
 	return signer.ReplyText(rec.body.Bytes())
 }
 
-// MenuSync pushes the custom menu of config.yaml to WeChat.
+// MenuSync pushes the custom menu of config.yaml to WeChat. It needs only
+// Redis (the shared access token) and the API, so it runs beside a serving
+// instance. The simulator needs no sync: a server on it shows the menu of
+// its config.yaml from the start.
 func (m *Main) MenuSync(ctx context.Context) error {
-	if len(m.Config.Menu) == 0 {
+	cfg := m.Config
+	if len(cfg.Menu) == 0 {
 		return fmt.Errorf("menu: config.yaml defines no menu")
 	}
-	if err := m.Run(ctx); err != nil {
-		return err
+	if cfg.WeChat.API == apiSimulator {
+		m.Log.Info("wechat.api is the simulator: the server shows the menu of config.yaml when it starts; nothing to push")
+		return nil
 	}
-	defer m.Close(context.Background())
-	if err := m.Client.CreateMenu(ctx, m.Config.Menu); err != nil {
+	addr := cfg.Redis.Addr
+	if addr == embedded {
+		return fmt.Errorf("redis.addr: menu sync shares the access token through Redis; set the address of the Redis the servers use")
+	}
+	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	r, err := store.OpenRedis(rctx, store.RedisOptions{Addr: addr, Password: cfg.Redis.Password, DB: cfg.Redis.DB, TLS: cfg.Redis.TLS, Prefix: cfg.Redis.Prefix})
+	cancel()
+	if err != nil {
+		return fmt.Errorf("redis.addr: cannot reach Redis: %w", err)
+	}
+	defer r.Close()
+	client := bot.NewClient(bot.ClientConfig{
+		AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret, Token: cfg.WeChat.Token, EncodingAESKey: cfg.WeChat.EncodingAESKey,
+		Transport: m.menuTransport, Redis: r.Client(), KV: r, Log: m.Log,
+	})
+	if err := client.CreateMenu(ctx, cfg.Menu); err != nil {
 		return fmt.Errorf("menu sync: %w", err)
 	}
-	m.Log.Info("menu pushed to WeChat", "buttons", len(m.Config.Menu))
+	m.Log.Info("menu pushed to WeChat", "buttons", len(cfg.Menu))
 	return nil
 }
 
@@ -375,6 +411,8 @@ func (m *Main) Close(ctx context.Context) error {
 			if err := m.http.Shutdown(ctx); err != nil {
 				errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 			}
+		} else if m.ln != nil {
+			m.ln.Close() // Run failed after listening
 		}
 		if m.Gateway != nil {
 			// Handlers that overran their request get until shortly before

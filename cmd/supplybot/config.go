@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"reflect"
 	"regexp"
@@ -28,6 +29,7 @@ type Config struct {
 		Addr          string        `yaml:"addr"`
 		ReplyDeadline time.Duration `yaml:"reply_deadline"`
 		MaxBody       int64         `yaml:"max_body"`
+		PublicURL     string        `yaml:"public_url"`
 	} `yaml:"server"`
 	DataDir string `yaml:"data_dir"`
 	Mongo   struct {
@@ -62,6 +64,9 @@ type Config struct {
 	Push struct {
 		Workers int `yaml:"workers"`
 	} `yaml:"push"`
+	Parse struct {
+		DataDir string `yaml:"data_dir"`
+	} `yaml:"parse"`
 	Menu []bot.MenuButton `yaml:"menu"`
 }
 
@@ -322,6 +327,22 @@ func (c *Config) Validate() error {
 	}
 	if c.Push.Workers < 1 {
 		return fmt.Errorf("push.workers: must be at least 1")
+	}
+	if len(c.Menu) > 0 {
+		if err := bot.ValidateMenu(c.Menu); err != nil {
+			return fmt.Errorf("menu: %w", err)
+		}
+	}
+	if u := c.Server.PublicURL; u != "" {
+		pu, err := url.Parse(u)
+		if err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" || pu.RawQuery != "" {
+			return fmt.Errorf("server.public_url: %q is not an http(s) base URL such as https://bot.example.com", u)
+		}
+	}
+	if d := c.Parse.DataDir; d != "" {
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+			return fmt.Errorf("parse.data_dir: %q is not a folder", d)
+		}
 	}
 	return nil
 }

@@ -1,0 +1,52 @@
+package handlers
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"supplybot/store"
+)
+
+// recordPage is the public page of one record, what a template alert
+// links to. It shows what 详情 shows to someone else: never a contact.
+var recordPage = template.Must(template.New("record").Parse(`<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{{.Title}} · 成渝产业链供需对接</title>
+<style>body{font:16px/1.6 -apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;padding:16px;background:#f7f7f7;color:#222}
+main{background:#fff;border-radius:8px;padding:16px;max-width:640px;margin:auto}h1{font-size:18px;margin:0 0 8px}
+p{margin:4px 0;white-space:pre-wrap}.hint{color:#576b95;margin-top:12px}</style></head>
+<body><main><h1>{{.Title}}</h1>{{range .Lines}}<p>{{.}}</p>{{end}}</main></body></html>
+`))
+
+// RecordPage serves GET /r/{no}: a record that is not removed, as a
+// phone-sized page. Unknown or removed records answer 404.
+func (a *App) RecordPage() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		no := strings.ToUpper(r.PathValue("no"))
+		kind, ok := store.KindOfNo(no)
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		p, err := a.posts(kind).ByNo(r.Context(), no)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && p.Status == store.StatusRemoved) {
+			http.Error(w, "没有这条信息，或已被删除。", http.StatusNotFound)
+			return
+		}
+		if err != nil {
+			a.d.Log.ErrorContext(r.Context(), "record page", "no", no, "err", err)
+			http.Error(w, "暂时无法显示，请稍后再试。", http.StatusServiceUnavailable)
+			return
+		}
+		lines := strings.Split(a.detail(p, false), "\n")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		_ = recordPage.Execute(w, struct {
+			Title string
+			Lines []string
+		}{p.No + " " + p.Product, lines})
+	})
+}
