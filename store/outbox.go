@@ -50,6 +50,7 @@ func init() {
 	indexes = append(indexes,
 		index{"outbox", mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "next_at", Value: 1}}}},
 		index{"outbox", mongo.IndexModel{Keys: bson.D{{Key: "openid", Value: 1}, {Key: "status", Value: 1}}}},
+		index{"outbox_done", mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}}}}, // CountByStatus
 	)
 }
 
