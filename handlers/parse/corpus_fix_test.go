@@ -53,13 +53,14 @@ func TestParseLeavesNoJunkSpec(t *testing.T) {
 
 func TestStripMarkup(t *testing.T) {
 	for in, want := range map[string]string{
-		"<script>alert(1)</script>轮毂":  " 轮毂",
-		"a<Script src=x>b</sCrIpT>c":   "a c",
-		"<style>p{}</style><b>减震器</b>": "  减震器 ",
-		"线束&nbsp;5000套":                "线束 5000套",
-		"2<3 and 5>4":                  "2<3 and 5>4",
-		"<script>never closed 2000套":   " never closed 2000套",
-		"<p>求购</p>":                    " 求购 ",
+		"<script>alert(1)</script>轮毂":            " 轮毂",
+		"a<Script src=x>b</sCrIpT>c":             "a c",
+		"<style>p{}</style><b>减震器</b>":           " 减震器",
+		"重庆<b>青山</b>工业<span class=x>有限</span>公司": "重庆青山工业有限公司",
+		"线束&nbsp;5000套":                          "线束 5000套",
+		"2<3 and 5>4":                            "2<3 and 5>4",
+		"<script>never closed 2000套":             " never closed 2000套",
+		"<p>求购</p>":                              " 求购 ",
 	} {
 		if got := StripMarkup(in); got != want {
 			t.Errorf("StripMarkup(%q) = %q, want %q", in, got, want)
