@@ -111,7 +111,7 @@ func (r *regForm) consentText() string {
 	if !r.joining() {
 		u := r.USCC
 		if u == "" {
-			u = "未填（可发“修改 信用代码 …”补充）"
+			u = "未填（可直接发送18位代码补充）"
 		}
 		b.WriteString("信用代码：" + u + "\n")
 	}
@@ -180,10 +180,7 @@ func cutLabel(tok string, labels ...string) (string, bool) {
 // problem to re-ask about (an invalid mobile or USCC); step is the question
 // being answered, whose field may take an unlabelled answer.
 func (r *regForm) extract(p *parse.Parser, t, step string) (problem string) {
-	// Separate numbers glued to words: 联系人张伟13800001111.
-	t = longDigitsRe.ReplaceAllStringFunc(t, func(s string) string { return " " + s + " " })
-	t = usccLikeRe.ReplaceAllStringFunc(t, func(s string) string { return " " + s + " " })
-	toks := fields(t)
+	toks := fields(splitGlued(t))
 	var rest []string
 	for i := 0; i < len(toks); i++ {
 		tok := toks[i]
@@ -211,7 +208,12 @@ func (r *regForm) extract(p *parse.Parser, t, step string) (problem string) {
 			if parse.ValidUSCC(u) {
 				r.USCC = u
 			} else {
-				problem = "统一社会信用代码“" + preview(tok, 20) + "”校验不通过，请核对18位代码（例如：" + usccSample + "），或回复“跳过”不填。"
+				problem = "统一社会信用代码“" + preview(tok, 20) + "”校验不通过，请核对18位代码（例如：" + usccSample + "）"
+				if step == stepUSCC {
+					problem += "，或回复“跳过”不填。"
+				} else {
+					problem += "。"
+				}
 			}
 		case label == "mobile" || label == "" && len(digits) >= 7 && len(digits)*10 >= len(tok)*8:
 			if mob, ok := mobileOf(tok); ok {
@@ -224,13 +226,18 @@ func (r *regForm) extract(p *parse.Parser, t, step string) (problem string) {
 				r.Contact = v
 			}
 		case label == "name":
-			r.Name = safeField(tok, maxCompany)
+			v := safeField(tok, maxCompany)
+			if why := companyProblem(p, v); why == "" {
+				r.Name = v
+			} else {
+				problem = why
+			}
 		default:
 			if role, ok := roleOf(tok, step == stepRole); ok && !r.joining() {
 				r.Role = role
 				continue
 			}
-			if isCompany(tok) && !r.joining() {
+			if isCompany(tok) && !r.joining() && companyProblem(p, safeField(tok, maxCompany)) == "" {
 				r.Name = safeField(tok, maxCompany)
 				continue
 			}
@@ -254,10 +261,10 @@ func (r *regForm) extract(p *parse.Parser, t, step string) (problem string) {
 	case stepName:
 		if r.Name == "" {
 			v = safeField(v, maxCompany)
-			if meaningful(v) && utf8.RuneCountInString(v) >= 2 {
+			if why := companyProblem(p, v); why == "" {
 				r.Name = v
 			} else if problem == "" {
-				problem = "企业名称看不懂，请回复企业全称，例如：重庆青山工业有限公司"
+				problem = why
 			}
 		}
 	case stepContact:
@@ -282,6 +289,69 @@ func (r *regForm) extract(p *parse.Parser, t, step string) (problem string) {
 	return problem
 }
 
+var alnumRunRe = regexp.MustCompile(`[0-9A-Za-z]+`)
+
+// splitGlued separates numbers glued to words (联系人张伟13800001111) and
+// keeps a USCC whole: its first 17 characters may all be digits, which the
+// digit splitting would cut off its check character (91500000202866197B).
+// An 18-character code is taken before digit runs; so is a valid code at
+// the end of a longer run (a mobile typed right before it).
+func splitGlued(t string) string {
+	var b strings.Builder
+	last := 0
+	for _, loc := range alnumRunRe.FindAllStringIndex(t, -1) {
+		run := t[loc[0]:loc[1]]
+		cut := -1
+		switch {
+		case len(run) == 18 && len(digitsOnly(run)) >= 8:
+			cut = loc[0]
+		case len(run) > 18 && parse.ValidUSCC(run[len(run)-18:]):
+			cut = loc[1] - 18
+		}
+		if cut < 0 {
+			continue
+		}
+		b.WriteString(splitDigits(t[last:cut]))
+		b.WriteString(" " + t[cut:loc[1]] + " ")
+		last = loc[1]
+	}
+	b.WriteString(splitDigits(t[last:]))
+	return b.String()
+}
+
+func splitDigits(t string) string {
+	return longDigitsRe.ReplaceAllStringFunc(t, func(s string) string { return " " + s + " " })
+}
+
+// companyProblem says why v does not look like a company name, or "" when
+// it does: two Chinese characters at least, and a name with a company word
+// (公司, 厂, 集团 …) or one that is not a product, an amount or a place.
+func companyProblem(p *parse.Parser, v string) string {
+	const ask = "请回复企业全称（与营业执照一致），例如：重庆青山工业有限公司"
+	han := 0
+	for _, r := range v {
+		if r >= 0x4E00 && r <= 0x9FFF {
+			han++
+		}
+	}
+	if han < 2 {
+		return "企业名称至少要有两个汉字。" + ask
+	}
+	if isCompany(v) {
+		return ""
+	}
+	if _, ok := parse.ParseQuantity(v); ok {
+		return "“" + preview(v, 10) + "”像是数量，不是企业名称。" + ask
+	}
+	if _, ok := p.ParseCategory(v); ok {
+		return "“" + preview(v, 10) + "”像是产品，不是企业名称。" + ask
+	}
+	if _, ok := p.ParseRegion(v); ok {
+		return "“" + preview(v, 10) + "”像是地区，不是企业名称。" + ask
+	}
+	return ""
+}
+
 func isAlnum(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -295,6 +365,52 @@ func isAlnum(s string) bool {
 func validPerson(s string) bool {
 	n := utf8.RuneCountInString(s)
 	return n >= 2 && n <= maxPerson && meaningful(s) && digitsOnly(s) == ""
+}
+
+// usccAttempt reports whether t offers a USCC: an 18-character code, or
+// a USCC label.
+func usccAttempt(t string) bool {
+	if _, ok := cutLabel(t, "统一社会信用代码", "社会信用代码", "信用代码", "USCC", "uscc"); ok {
+		return true
+	}
+	for _, run := range alnumRunRe.FindAllString(t, -1) {
+		if len(run) >= 18 && len(digitsOnly(run)) >= 8 {
+			return true
+		}
+	}
+	return false
+}
+
+// enterpriseNames finds a company already on the platform by its name
+// (store.Enterprises does).
+type enterpriseNames interface {
+	ByName(ctx context.Context, name string) (store.Enterprise, error)
+}
+
+// nameTaken clears a company name another enterprise is registered under
+// and says how to join it instead; "" when the name is free. A second
+// enterprise of the same name would split the company's records and
+// verification, and joining without a code would let anyone in: the user
+// asks a colleague for the invite code. Nothing about the enterprise's
+// contacts is told.
+func (a *App) nameTaken(ctx context.Context, r *regForm) (string, error) {
+	if r.joining() || r.Name == "" {
+		return "", nil
+	}
+	names, ok := a.d.Enterprises.(enterpriseNames)
+	if !ok {
+		return "", nil
+	}
+	_, err := names.ByName(ctx, r.Name)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	name := r.Name
+	r.Name = ""
+	return "“" + name + "”已在平台登记，同一企业不必重复登记：请向已登记的同事要6位邀请码（同事发送“注册”即可看到），然后发送“加入 邀请码”，例如：加入 ABC123。\n不是这家企业？请回复贵企业的全称。", nil
 }
 
 // register starts registration: 注册, or 注册 with everything in one message.
@@ -319,6 +435,13 @@ func (a *App) register(ctx context.Context, m *bot.Message, rest string) (bot.Re
 		// One message without a code: the code is optional, the consent
 		// summary says how to add it.
 		r.USCCAsked = true
+	}
+	taken, err := a.nameTaken(ctx, r)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if taken != "" {
+		problem = taken
 	}
 	c.start(flowReg, r.next())
 	c.st = state{Reg: r, Post: pending}
@@ -389,6 +512,20 @@ func (a *App) regAnswer(ctx context.Context, c *conv, t string) (bot.Reply, erro
 			}
 			return bot.Text("好的，没有保存任何信息。需要时再回复“注册”。\n" + helpText), nil
 		}
+		if !r.joining() && usccAttempt(t) {
+			// The summary shows the code as 未填: the user sends it now.
+			before := r.USCC
+			if problem := r.extract(a.p, t, step); problem != "" {
+				return a.say(c, problem)
+			}
+			if r.USCC != before {
+				r.USCCAsked = true
+				if err := a.save(ctx, c); err != nil {
+					return bot.Reply{}, err
+				}
+				return a.say(c, "已补充信用代码。")
+			}
+		}
 		return a.say(c, "请回复“同意”或“取消”。")
 	case stepUSCC:
 		if inWords(t, []string{"跳过", "无", "没有", "不填", "暂无", "略", "skip"}) {
@@ -437,15 +574,19 @@ func (a *App) regAnswer(ctx context.Context, c *conv, t string) (bot.Reply, erro
 			return a.say(c, problem)
 		}
 	}
+	taken, err := a.nameTaken(ctx, r)
+	if err != nil {
+		return bot.Reply{}, err
+	}
 	next := r.next()
-	if next == step {
+	if next == step && taken == "" {
 		return a.say(c, "")
 	}
 	c.goTo(next)
 	if err := a.save(ctx, c); err != nil {
 		return bot.Reply{}, err
 	}
-	return a.say(c, "")
+	return a.say(c, taken)
 }
 
 // regFieldNames maps the names users type after 修改 to registration fields.
@@ -471,10 +612,10 @@ func (a *App) editReg(ctx context.Context, c *conv, rest string) (bot.Reply, err
 	problem := ""
 	switch field {
 	case "name":
-		if v = safeField(v, maxCompany); meaningful(v) {
+		if v = safeField(v, maxCompany); companyProblem(a.p, v) == "" {
 			r.Name = v
 		} else {
-			problem = "企业名称看不懂，例如：修改 企业名称 重庆青山工业有限公司"
+			problem = companyProblem(a.p, v)
 		}
 	case "role":
 		if role, ok := roleOf(v, true); ok {
@@ -512,11 +653,18 @@ func (a *App) editReg(ctx context.Context, c *conv, rest string) (bot.Reply, err
 	if problem != "" {
 		return a.say(c, problem)
 	}
+	taken, err := a.nameTaken(ctx, r)
+	if err != nil {
+		return bot.Reply{}, err
+	}
 	if next := r.next(); c.sess.Step != stepConsent || next != stepConsent {
 		c.goTo(next)
 	}
 	if err := a.save(ctx, c); err != nil {
 		return bot.Reply{}, err
+	}
+	if taken != "" {
+		return a.say(c, taken)
 	}
 	return a.say(c, "已修改。")
 }
@@ -542,6 +690,17 @@ func (a *App) saveRegistration(ctx context.Context, c *conv) (bot.Reply, error) 
 		}
 		msg = "已加入“" + r.JoinName + "”！"
 	} else {
+		// Someone may have registered the name since it was typed.
+		if taken, err := a.nameTaken(ctx, r); err != nil || taken != "" {
+			if err != nil {
+				return bot.Reply{}, err
+			}
+			c.goTo(r.next())
+			if err := a.save(ctx, c); err != nil {
+				return bot.Reply{}, err
+			}
+			return a.say(c, taken)
+		}
 		e := &store.Enterprise{Name: r.Name, Role: r.Role, Region: *r.Region, USCC: r.USCC,
 			Contacts: []store.Contact{contact}, ConsentAt: now}
 		contact.JoinedAt = now
