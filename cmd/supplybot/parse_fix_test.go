@@ -77,4 +77,3 @@ func TestParseFixCompanyName(t *testing.T) {
 		t.Errorf("joined: got %+v", e)
 	}
 }
-
