@@ -114,11 +114,14 @@ func StartEmbeddedRedis(listen, snapshot string) (*EmbeddedRedis, error) {
 	return e, nil
 }
 
+// snapshotEvery is how often the embedded Redis is saved while running.
+var snapshotEvery = 5 * time.Second
+
 func (e *EmbeddedRedis) tick() {
 	defer e.wg.Done()
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
-	last := time.Now()
+	last, saved := time.Now(), time.Now()
 	for {
 		select {
 		case <-e.stop:
@@ -126,6 +129,13 @@ func (e *EmbeddedRedis) tick() {
 		case now := <-t.C:
 			e.m.FastForward(now.Sub(last))
 			last = now
+			// Also save now and then, so a killed process loses seconds of
+			// sessions, not all since the start. A failed save is retried
+			// next time and reported by Close.
+			if e.snapshot != "" && now.Sub(saved) >= snapshotEvery {
+				_ = e.save()
+				saved = now
+			}
 		}
 	}
 }

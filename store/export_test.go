@@ -32,3 +32,11 @@ func (o *Outbox) ClaimOnly(ctx context.Context, key, owner string, now time.Time
 	_, err := o.claims().InsertOne(ctx, map[string]any{"_id": claimID(key, it.Attempts+1), "owner": owner, "at": now})
 	return translate(err)
 }
+
+// SetSnapshotEvery changes how often embedded Redis servers started after
+// it save their snapshot, until the test ends.
+func SetSnapshotEvery(tb interface{ Cleanup(func()) }, d time.Duration) {
+	old := snapshotEvery
+	snapshotEvery = d
+	tb.Cleanup(func() { snapshotEvery = old })
+}
