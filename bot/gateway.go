@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -137,6 +138,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// A signed push is only good for as long as its retries are deduped;
+	// an older one replayed by whoever captured it would run again.
+	if sec, err := strconv.ParseInt(ts, 10, 64); err != nil || start.Sub(time.Unix(sec, 0)).Abs() > g.cfg.DedupeTTL {
+		g.reject(w, http.StatusForbidden, "stale")
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, g.cfg.MaxBody+1))
 	if err != nil {
 		g.reject(w, http.StatusBadRequest, "read")

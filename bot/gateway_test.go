@@ -1,11 +1,13 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -168,6 +170,31 @@ func TestForgedRequestsAreRefused(t *testing.T) {
 	}
 	if n := h.calls.Load(); n != 0 {
 		t.Fatalf("handler ran %d times for forged requests, want 0", n)
+	}
+}
+
+// TestStalePushIsRefused: a correctly signed push older than the dedupe
+// window (one captured and replayed later) is refused and runs nothing.
+func TestStalePushIsRefused(t *testing.T) {
+	h := newHarness(t, GatewayConfig{}, 0)
+	for _, age := range []time.Duration{11 * time.Minute, -11 * time.Minute} {
+		ts := strconv.FormatInt(time.Now().Add(-age).Unix(), 10)
+		q := url.Values{"timestamp": {ts}, "nonce": {"42"}, "signature": {util.Signature(testToken, ts, "42")}}
+		res, err := http.Post(h.srv.URL+"/wechat?"+q.Encode(), "text/xml", bytes.NewReader(TextXML("replayer", "hi", 5)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 403 {
+			t.Errorf("push %s old: status %d, want 403", age, res.StatusCode)
+		}
+	}
+	if n := h.calls.Load(); n != 0 {
+		t.Fatalf("handler ran %d times for stale pushes, want 0", n)
+	}
+	// A fresh one goes through.
+	if status, reply := h.post(t, ModePlain, TextXML("replayer", "hi", 6)); status != 200 || reply != "echo:hi" {
+		t.Fatalf("fresh push: %d %q", status, reply)
 	}
 }
 
