@@ -472,7 +472,7 @@ func (f *postForm) question(step string) string {
 
 // stepHelp explains a step of the posting form.
 func (f *postForm) stepHelp(step string) string {
-	common := "\n随时可以：回复“上一步”返回，“取消”放弃，“修改 数量 4000”改任一项。"
+	common := "\n随时可以：回复“上一步”返回，“取消”放弃，“修改 " + editExample(f.Kind) + "”改任一项。"
 	switch step {
 	case stepProduct:
 		return "正在填写" + kindName(f.Kind) + "的产品名称。写清楚产品即可，规格、认证可一起写。" + common

@@ -107,12 +107,26 @@ func (a *App) detail(p store.Post, own bool) string {
 		b.WriteString("企业：未认证\n")
 	}
 	b.WriteString("发布：" + fmtDate(p.CreatedAt, a.now()) + "，有效期到" + fmtDate(p.ExpiresAt, a.now()) + "\n")
-	if own {
-		b.WriteString("这是您发布的。回复“修改 " + p.No + " 数量 4000”更正，“续期 " + p.No + "”延长30天，“关闭 " + p.No + "”关闭。")
-	} else {
+	switch {
+	case own && p.Status == store.StatusClosed:
+		b.WriteString("这是您发布的，已关闭，不再展示和匹配。需要时请重新发布，例如：" + kindName(p.Kind) + " " + scrub(p.Product))
+	case own && (p.Status == store.StatusExpired || !p.ExpiresAt.After(a.now())):
+		b.WriteString("这是您发布的，已过期。回复“续期 " + p.No + "”重新上架，“关闭 " + p.No + "”关闭。")
+	case own:
+		b.WriteString("这是您发布的。回复“修改 " + p.No + " " + editExample(p.Kind) + "”更正，“续期 " + p.No + "”延长有效期，“关闭 " + p.No + "”关闭。")
+	default:
 		b.WriteString("想对接请回复“联系 " + p.No + "”，对方同意后交换联系方式。")
 	}
 	return b.String()
+}
+
+// editExample is a change the kind accepts after 修改, for the replies
+// that say what to type next: offers have no 数量 (they have 产能).
+func editExample(kind string) string {
+	if kind == store.KindOffer {
+		return "产能 3万件"
+	}
+	return "数量 4000"
 }
 
 // fit cuts a reply to WeChat's limit at a line break.

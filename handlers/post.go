@@ -168,7 +168,7 @@ func (a *App) editForm(ctx context.Context, c *conv, rest string) (bot.Reply, er
 	f := c.st.Post
 	field, v, ok := splitEdit(rest, fieldNames)
 	if !ok {
-		return a.say(c, "请写要改的项目和新内容，例如：修改 数量 4000 / 修改 地区 重庆璧山 / 修改 价格 30-35元。\n可改：产品、品类、规格、数量、产能、起订量、价格、地区、交期、截止日期、认证。")
+		return a.say(c, "请写要改的项目和新内容，例如：修改 "+editExample(f.Kind)+" / 修改 地区 重庆璧山 / 修改 价格 30-35元。\n可改：产品、品类、规格、数量、产能、起订量、价格、地区、交期、截止日期、认证。")
 	}
 	shown, problem := f.set(a.p, field, v, a.now())
 	if problem != "" {
@@ -244,7 +244,7 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 	var b strings.Builder
 	b.WriteString("已发布！编号 " + p.No + "，有效期30天（到" + fmtDate(p.ExpiresAt, a.now()) + "）。\n")
 	b.WriteString("平台会自动为您匹配" + map[bool]string{true: "求购方", false: "供应商"}[f.Kind == store.KindOffer] + "，有合适的会通知您。\n")
-	b.WriteString("回复“详情 " + p.No + "”查看，“修改 " + p.No + " 数量 4000”更正，“关闭 " + p.No + "”关闭。")
+	b.WriteString("回复“详情 " + p.No + "”查看，“修改 " + p.No + " " + editExample(f.Kind) + "”更正，“关闭 " + p.No + "”关闭。")
 	return bot.Text(b.String()), nil
 }
 
@@ -256,7 +256,7 @@ func (a *App) summary(f *postForm) string {
 	if n := len(f.MediaIDs); n > 0 {
 		b.WriteString("图片：" + itoa(n) + "张\n")
 	}
-	b.WriteString("回复“确认”发布；要改就发“修改 数量 4000”这样的话；回复“取消”放弃。")
+	b.WriteString("回复“确认”发布；要改就发“修改 " + editExample(f.Kind) + "”这样的话；回复“取消”放弃。")
 	return b.String()
 }
 

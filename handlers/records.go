@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sort"
 	"strings"
@@ -134,7 +135,7 @@ func (a *App) doClose(ctx context.Context, c *conv, reason string, via *bool) (b
 	return bot.Text(msg), nil
 }
 
-// renew extends a record by 30 days: 续期 D1024.
+// renew extends a record by 30 days, up to maxRenewAhead from now: 续期 D1024.
 func (a *App) renew(ctx context.Context, m *bot.Message, args string) (bot.Reply, error) {
 	p, problem, err := a.ownPost(ctx, m, args, "续期")
 	if err != nil || problem != "" {
@@ -149,15 +150,26 @@ func (a *App) renew(ctx context.Context, m *bot.Message, args string) (bot.Reply
 		base = now
 	}
 	until := base.Add(store.DefaultPostLifetime)
+	capped := false
 	if limit := now.Add(maxRenewAhead); until.After(limit) {
-		until = limit
+		until, capped = limit, true
+	}
+	open := p.Status == store.StatusOpen && p.ExpiresAt.After(now)
+	if open && until.Sub(p.ExpiresAt) < 24*time.Hour {
+		// Renewing again would not move the date: say so rather than
+		// claim another 30 days.
+		return bot.Text(p.No + "的有效期已经是最长的了（到" + fmtDate(p.ExpiresAt, a.now()) + "，最多续到" + itoa(int(maxRenewAhead.Hours()/24)) + "天后）。快到期时平台会提醒您再续。\n回复“我的发布”查看。"), nil
 	}
 	if err := a.posts(p.Kind).Renew(ctx, p.ID, until); err != nil {
 		return bot.Reply{}, err
 	}
 	p.Status, p.ExpiresAt = store.StatusOpen, until
 	a.saved(ctx, p)
-	return bot.Text(p.No + "已续期，有效期到" + fmtDate(until, a.now()) + "。\n回复“详情 " + p.No + "”查看。"), nil
+	msg := p.No + "已续期，有效期到" + fmtDate(until, a.now())
+	if capped {
+		msg += "（最多续到" + itoa(int(maxRenewAhead.Hours()/24)) + "天后）"
+	}
+	return bot.Text(msg + "。\n回复“详情 " + p.No + "”查看。"), nil
 }
 
 // editSaved changes a field of a saved record: 修改 D1024 数量 4000.
@@ -172,7 +184,7 @@ func (a *App) editSaved(ctx context.Context, m *bot.Message, args string) (bot.R
 	rest := strings.TrimSpace(args[len(fields(args)[0]):])
 	field, v, ok := splitEdit(rest, fieldNames)
 	if !ok {
-		return bot.Text("请写要改的项目和新内容，例如：修改 " + p.No + " 数量 4000\n可改：产品、品类、规格、数量、产能、起订量、价格、地区、交期、截止日期、认证。"), nil
+		return bot.Text("请写要改的项目和新内容，例如：修改 " + p.No + " " + editExample(p.Kind) + "\n可改：产品、品类、规格、数量、产能、起订量、价格、地区、交期、截止日期、认证。"), nil
 	}
 	f := formOf(p)
 	shown, problem := f.set(a.p, field, v, a.now())
@@ -193,12 +205,24 @@ func (a *App) editSaved(ctx context.Context, m *bot.Message, args string) (bot.R
 	return bot.Text(p.No + "已修改：" + fieldLabel(field, p.Kind) + " " + scrub(shown) + "。\n回复“详情 " + p.No + "”查看。"), nil
 }
 
-// myPosts lists the user's records, newest first.
+// myPostsPage is how many records a page of 我的发布 lists, and
+// myPostsMax how far 下一页 goes.
+const (
+	myPostsPage = 10
+	myPostsMax  = 200
+)
+
+// myPosts lists the user's records, newest first, first page.
 func (a *App) myPosts(ctx context.Context, m *bot.Message) (bot.Reply, error) {
-	const limit = 10
+	return a.myPostsFrom(ctx, m.OpenID, 0)
+}
+
+// myPostsFrom lists the user's records from offset on and keeps the
+// place for 下一页, as a search does.
+func (a *App) myPostsFrom(ctx context.Context, openid string, offset int) (bot.Reply, error) {
 	var all []store.Post
 	for _, kind := range []string{store.KindDemand, store.KindOffer} {
-		ps, err := a.posts(kind).ByOpenID(ctx, m.OpenID, limit+1)
+		ps, err := a.posts(kind).ByOpenID(ctx, openid, min(offset+myPostsPage+1, myPostsMax))
 		if err != nil {
 			return bot.Reply{}, err
 		}
@@ -208,17 +232,35 @@ func (a *App) myPosts(ctx context.Context, m *bot.Message) (bot.Reply, error) {
 		return bot.Text("您还没有发布过信息。试试发送：\n求购 变速箱电磁阀 5000件 重庆璧山\n供应 6层PCB 月产能2万平米 成都"), nil
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].CreatedAt.After(all[j].CreatedAt) })
-	var b strings.Builder
-	b.WriteString("您的发布：\n")
-	now := a.now()
-	for i, p := range all {
-		if i == limit {
-			b.WriteString("（只列出最近10条）\n")
-			break
+	all = all[:min(len(all), myPostsMax)]
+	if offset >= len(all) {
+		if a.d.KV != nil {
+			_ = a.d.KV.Del(ctx, searchKey(openid))
 		}
-		b.WriteString(itoa(i+1) + ". " + kindName(p.Kind) + " " + a.line(p) + "【" + statusName(p, now) + "】\n")
+		return bot.Text("没有更多了，您的发布都列完了。\n回复“我的发布”从头看。"), nil
 	}
-	b.WriteString("回复“详情 编号”查看，“关闭 编号”关闭，“续期 编号”延长30天。")
+	end := min(offset+myPostsPage, len(all))
+	if a.d.KV != nil {
+		b, _ := json.Marshal(savedSearch{Mine: true, Offset: offset})
+		if err := a.d.KV.Set(ctx, searchKey(openid), string(b), searchTTL); err != nil {
+			a.d.Log.WarnContext(ctx, "save my posts page", "openid", openid, "err", err)
+		}
+	}
+	var b strings.Builder
+	if offset == 0 {
+		b.WriteString("您的发布：\n")
+	} else {
+		b.WriteString("您的发布（第" + itoa(offset/myPostsPage+1) + "页）：\n")
+	}
+	now := a.now()
+	for i, p := range all[offset:end] {
+		b.WriteString(itoa(offset+i+1) + ". " + kindName(p.Kind) + " " + a.line(p) + "【" + statusName(p, now) + "】\n")
+	}
+	b.WriteString("回复“详情 编号”查看，“关闭 编号”关闭，“续期 编号”延长有效期")
+	if end < len(all) {
+		b.WriteString("，“下一页”看更多")
+	}
+	b.WriteString("。")
 	return bot.Text(b.String()), nil
 }
 

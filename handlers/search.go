@@ -17,6 +17,7 @@ const (
 
 // savedSearch is a user's last search, kept for 下一页.
 type savedSearch struct {
+	Mine           bool     `json:"mine,omitempty"` // 我的发布, not a search
 	Kind           string   `json:"kind"`
 	Keywords       []string `json:"keywords,omitempty"`
 	Words          []string `json:"words,omitempty"` // as typed, for the header
@@ -147,6 +148,9 @@ func (a *App) nextPage(ctx context.Context, m *bot.Message) (bot.Reply, error) {
 	var s savedSearch
 	if !ok || json.Unmarshal([]byte(v), &s) != nil {
 		return bot.Text("没有进行中的搜索。请先发送，例如：查需求 轮毂 或 查供应 PCB 只看重庆"), nil
+	}
+	if s.Mine {
+		return a.myPostsFrom(ctx, m.OpenID, s.Offset+myPostsPage)
 	}
 	s.Offset += pageSize
 	return a.runSearch(ctx, m.OpenID, s)
