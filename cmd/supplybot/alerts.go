@@ -29,6 +29,15 @@ func (m *Main) startAlerts(ctx context.Context, p *parse.Parser) error {
 	if cfg.TemplateID == "" {
 		cfg.TemplateID = m.Config.WeChat.Templates.Match
 	}
+	if cfg.DailyCap == 0 {
+		cfg.DailyCap = m.Config.Alerts.DailyCap
+	}
+	if cfg.QuietFrom == 0 && cfg.QuietTo == 0 && !cfg.NoQuietHours {
+		cfg.QuietFrom, cfg.QuietTo, cfg.NoQuietHours, _ = m.Config.quietHours() // checked by Validate
+	}
+	if cfg.DigestAt == 0 {
+		cfg.DigestAt, _ = clockTime(m.Config.Alerts.DigestAt)
+	}
 	if cfg.RecordURL == nil {
 		base := strings.TrimRight(m.Config.Server.PublicURL, "/")
 		if base == "" && m.Sim != nil {

@@ -67,6 +67,11 @@ type Config struct {
 	Parse struct {
 		DataDir string `yaml:"data_dir"`
 	} `yaml:"parse"`
+	Alerts struct {
+		DailyCap   int    `yaml:"daily_cap"`
+		QuietHours string `yaml:"quiet_hours"` // "22:00-08:00" China time, or "off"
+		DigestAt   string `yaml:"digest_at"`   // "21:00" China time
+	} `yaml:"alerts"`
 	Menu []bot.MenuButton `yaml:"menu"`
 }
 
@@ -92,6 +97,9 @@ func defaultConfig() Config {
 	c.WeChat.API = apiSimulator
 	c.Session.TTL = 30 * time.Minute
 	c.Push.Workers = 4
+	c.Alerts.DailyCap = 20
+	c.Alerts.QuietHours = "22:00-08:00"
+	c.Alerts.DigestAt = "21:00"
 	return c
 }
 
@@ -328,6 +336,15 @@ func (c *Config) Validate() error {
 	if c.Push.Workers < 1 {
 		return fmt.Errorf("push.workers: must be at least 1")
 	}
+	if c.Alerts.DailyCap < 1 {
+		return fmt.Errorf("alerts.daily_cap: must be at least 1")
+	}
+	if _, _, _, err := c.quietHours(); err != nil {
+		return fmt.Errorf("alerts.quiet_hours: %w", err)
+	}
+	if _, err := clockTime(c.Alerts.DigestAt); err != nil {
+		return fmt.Errorf("alerts.digest_at: %w", err)
+	}
 	if len(c.Menu) > 0 {
 		if err := bot.ValidateMenu(c.Menu); err != nil {
 			return fmt.Errorf("menu: %w", err)
@@ -345,6 +362,35 @@ func (c *Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// quietHours reads alerts.quiet_hours: from and to as offsets from
+// midnight, or off.
+func (c *Config) quietHours() (from, to time.Duration, off bool, err error) {
+	v := strings.TrimSpace(c.Alerts.QuietHours)
+	if v == "off" {
+		return 0, 0, true, nil
+	}
+	a, b, ok := strings.Cut(v, "-")
+	if !ok {
+		return 0, 0, false, fmt.Errorf("%q is not a range such as 22:00-08:00, or off", v)
+	}
+	if from, err = clockTime(a); err == nil {
+		to, err = clockTime(b)
+	}
+	if err == nil && from == to {
+		err = fmt.Errorf("%q is empty; say off to have no quiet hours", v)
+	}
+	return from, to, false, err
+}
+
+// clockTime reads "HH:MM" as an offset from midnight.
+func clockTime(v string) (time.Duration, error) {
+	t, err := time.Parse("15:04", strings.TrimSpace(v))
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a time of day such as 21:00", v)
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
 }
 
 func mask(s string) string {

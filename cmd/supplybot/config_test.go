@@ -64,6 +64,24 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 	}
 }
 
+func TestAlertSettings(t *testing.T) {
+	c, err := LoadConfig("../../config.yaml", []string{"SUPPLYBOT_ALERTS_QUIET_HOURS=23:30-07:00", "SUPPLYBOT_ALERTS_DIGEST_AT=20:15"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, to, off, err := c.quietHours()
+	if err != nil || off || from != 23*time.Hour+30*time.Minute || to != 7*time.Hour {
+		t.Fatalf("quiet hours: %v %v %v %v", from, to, off, err)
+	}
+	if d, _ := clockTime(c.Alerts.DigestAt); d != 20*time.Hour+15*time.Minute {
+		t.Fatalf("digest at %v", d)
+	}
+	c.Alerts.QuietHours = "off"
+	if _, _, off, err := c.quietHours(); !off || err != nil {
+		t.Fatalf("off: %v %v", off, err)
+	}
+}
+
 func TestBadConfigNamesTheKey(t *testing.T) {
 	cases := []struct {
 		name string
@@ -78,6 +96,11 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 		{"bad mongo uri", []string{"SUPPLYBOT_MONGO_URI=postgres://x"}, "mongo.uri"},
 		{"bad api", []string{"SUPPLYBOT_WECHAT_API=http://evil"}, "wechat.api"},
 		{"deadline over 4.5s", []string{"SUPPLYBOT_SERVER_REPLY_DEADLINE=5s"}, "server.reply_deadline"},
+		{"quiet hours not a range", []string{"SUPPLYBOT_ALERTS_QUIET_HOURS=22点到8点"}, "alerts.quiet_hours"},
+		{"quiet hours empty", []string{"SUPPLYBOT_ALERTS_QUIET_HOURS=08:00-08:00"}, "alerts.quiet_hours"},
+		{"digest time", []string{"SUPPLYBOT_ALERTS_DIGEST_AT=25:00"}, "alerts.digest_at"},
+		{"no daily cap", []string{"SUPPLYBOT_ALERTS_DAILY_CAP=0"}, "alerts.daily_cap"},
+		{"public url", []string{"SUPPLYBOT_SERVER_PUBLIC_URL=bot.example.com"}, "server.public_url"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
