@@ -110,6 +110,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	m.Outbox = m.Mongo.Outbox()
+	m.Metrics.Registry.MustRegister(newOutboxGauge(m.Outbox))
 	m.Pusher = bot.NewPusher(bot.PusherConfig{Workers: cfg.Push.Workers, OnGiveUp: m.onGiveUp}, outboxAdapter{m.Outbox}, m.Client, m.Redis, m.Metrics, m.Log)
 
 	parser, err := parse.NewFromDir(cfg.Parse.DataDir)
