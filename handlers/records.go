@@ -298,7 +298,7 @@ func (a *App) startQuit(ctx context.Context, m *bot.Message) (bot.Reply, error) 
 		return bot.Reply{}, err
 	}
 	var b strings.Builder
-	b.WriteString("注销将删除您的姓名、手机号和订阅，不再给您推送提醒")
+	b.WriteString("注销将删除您的姓名、手机号和订阅，待发的提醒不再发送")
 	if open > 0 {
 		b.WriteString("，您发布的" + itoa(open) + "条信息会下架")
 	}
@@ -362,5 +362,5 @@ func (a *App) quitAnswer(ctx context.Context, c *conv, t string) (bot.Reply, err
 	if err := a.finish(ctx, c); err != nil {
 		return bot.Reply{}, err
 	}
-	return bot.Text("已注销：您的姓名、手机号和订阅已删除，发布的信息已下架，不会再给您推送提醒。\n欢迎随时回来，回复“注册”重新登记。"), nil
+	return bot.Text("已注销：您的姓名、手机号和订阅已删除，发布的信息已下架，待发的提醒不再发送。\n欢迎随时回来，回复“注册”重新登记。"), nil
 }
