@@ -214,7 +214,7 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 		if clearing {
 			return "", "求购数量不能为空，例如：修改 数量 4000件"
 		}
-		q, ok := quantityOf(v, "件")
+		q, ok := quantityOf(v, unitOf("件", f.Quantity))
 		if !ok {
 			return "", "没看懂数量，请写数字和单位，例如：5000件、1.2万套"
 		}
@@ -232,8 +232,15 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 					q, ok = &store.Quantity{Value: c.Value, Unit: c.Unit}, true
 				}
 			}
+			// A bare number keeps the field's unit, else its sibling's.
+			def := unitOf(unitOf("件", f.MOQ), f.Capacity)
+			if field == "moq" {
+				def = unitOf(unitOf("件", f.Capacity), f.MOQ)
+			}
 			if q == nil {
-				q, ok = quantityOf(v, "件")
+				q, ok = quantityOf(v, def)
+			} else if q.Unit == "" {
+				q.Unit = def
 			}
 			if !ok {
 				return "", "没看懂，请写数字和单位，例如：修改 产能 2万件 / 修改 起订量 500件"
@@ -301,6 +308,10 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 		}
 		d, ok := parse.ParseDate(v, now)
 		if !ok {
+			// a span (交期 10天, 2周) is a deadline that far from today
+			d, ok = parse.ParseDate(v+"内", now)
+		}
+		if !ok {
 			return "", "没看懂日期，例如：12月底前 / 2027年3月15日 / 30天内"
 		}
 		f.Deadline = &d
@@ -326,6 +337,14 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 		return strings.Join(f.Certs, "、"), ""
 	}
 	return "", "这一项不能修改"
+}
+
+// unitOf is the unit of q, or def when q has none.
+func unitOf(def string, q *store.Quantity) string {
+	if q != nil && q.Unit != "" {
+		return q.Unit
+	}
+	return def
 }
 
 // quantityOf reads an amount; a bare number gets unit def.

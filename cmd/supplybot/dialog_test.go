@@ -317,7 +317,7 @@ func TestDialogPosting(t *testing.T) {
 		c.expect("很多", "没看懂数量", "5000件")
 		c.expect("3000套", "在哪里交货")
 		c.expect("重庆两江新区", "请核对", "3000套")
-		c.expect("修改 数量 4000", "已修改", "4000件", "请核对")
+		c.expect("修改 数量 4000", "已修改", "4000套", "请核对")
 		c.expect("修改 颜色 红色", "可改")
 		c.expect("取消", "已取消")
 		c.expect("确认", "没看懂")

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"supplybot/handlers/parse"
+)
+
+// Item 4: a bare number keeps the unit the field already has.
+func TestParseFixEditKeepsUnit(t *testing.T) {
+	m := mustRun(t, testConfig(t), nil)
+	c := newChat(t, m, "unit-u")
+	c.register("重庆青山工业有限公司")
+
+	c.expect("求购 轮毂 2000套 重庆璧山", "2000套", "请核对")
+	c.refuse("修改 数量 4000", "4000件")
+	c.expect("修改 数量 4500", "4500套")
+	c.expect("修改 数量 3000只", "3000只")
+	no := noIn(t, c.expect("确认", "已发布"))
+	c.expect("修改 "+no+" 数量 4000", "4000只")
+	if p := postByNo(t, m, no); p.Quantity == nil || p.Quantity.Value != 4000 || p.Quantity.Unit != "只" {
+		t.Errorf("saved quantity: got %+v", p.Quantity)
+	}
+
+	c.expect("供应 6层PCB 月产能2万平米 成都", "2万平米")
+	c.expect("修改 产能 3万", "3万平米")
+	c.expect("修改 起订量 500", "500平米")
+	c.expect("修改 起订量 800", "800平米")
+	o := noIn(t, c.expect("确认", "已发布"))
+	c.expect("修改 "+o+" 产能 5万", "5万平米")
+	if p := postByNo(t, m, o); p.Capacity == nil || p.Capacity.Unit != "平米" || p.Capacity.Value != 50000 {
+		t.Errorf("saved capacity: got %+v", p.Capacity)
+	}
+}
+
+// Item 12i: 平 is 平米, 3万+件 is 30000件, and 交期 on a demand is a deadline.
+func TestParseFixUnitsAndLead(t *testing.T) {
+	m := mustRun(t, testConfig(t), nil)
+	c := newChat(t, m, "units-u")
+	c.register("成都蓉电科技有限公司")
+
+	c.expect("供应 6层PCB 月产能2万平 成都", "月产能：2万平米")
+	c.expect("取消", "已取消")
+	c.expect("求购 注塑件 3万+件 重庆", "3万件", "请核对")
+	want := time.Now().In(parse.CST).AddDate(0, 0, 10)
+	c.expect("修改 交期 10天", "已修改", "截止日期", strconv.Itoa(int(want.Month()))+"月"+strconv.Itoa(want.Day())+"日")
+	no := noIn(t, c.expect("确认", "已发布"))
+	p := postByNo(t, m, no)
+	if p.Quantity == nil || p.Quantity.Value != 30000 || p.Quantity.Unit != "件" {
+		t.Errorf("quantity: got %+v", p.Quantity)
+	}
+	if p.Deadline == nil || p.Deadline.In(parse.CST).Format("2006-01-02") != want.Format("2006-01-02") {
+		t.Errorf("deadline: got %v, want %s", p.Deadline, want.Format("2006-01-02"))
+	}
+}
+
+// Item 12j: markup leaves no junk in the record.
+func TestParseFixMarkup(t *testing.T) {
+	m := mustRun(t, testConfig(t), nil)
+	c := newChat(t, m, "markup-u")
+	c.register("重庆青山工业有限公司")
+	reply := c.refuse("求购 轮毂 <script>alert(1)</script> 2000套 重庆", "规格", "alert", "script")
+	if !strings.Contains(reply, "请核对") || !strings.Contains(reply, "2000套") {
+		t.Fatalf("summary: %s", reply)
+	}
+	no := noIn(t, c.expect("确认", "已发布"))
+	if p := postByNo(t, m, no); p.Spec != "" || p.Product != "轮毂" {
+		t.Errorf("record: product %q spec %q", p.Product, p.Spec)
+	}
+}
