@@ -35,6 +35,48 @@ type postForm struct {
 	Certs        []string        `json:"certs,omitempty"`
 	MediaIDs     []string        `json:"media_ids,omitempty"`
 	RawText      string          `json:"raw_text,omitempty"`
+	// AskDeadline: the deadline given had passed and was dropped; the form
+	// asks for another before the summary.
+	AskDeadline bool `json:"ask_deadline,omitempty"`
+}
+
+// maxAmount bounds quantities, capacities and MOQs: more than a billion of
+// anything is a typing slip, and would crowd matching.
+const maxAmount = 1e9
+
+// Problems of values that make no sense, with an example of what does.
+const (
+	pastDeadline = "截止日期已过，请发一个今天之后的日期，例如：12月底前"
+	tooMuch      = "数量太大了（超过10亿），请写实际数量，例如：5000件、1.2万套"
+)
+
+// pastDay reports whether t is before today in China time.
+func pastDay(t, now time.Time) bool {
+	y, m, d := now.In(parse.CST).Date()
+	return t.Before(time.Date(y, m, d, 0, 0, 0, 0, parse.CST))
+}
+
+// sanitize drops values that cannot be meant — a deadline already past,
+// an amount over maxAmount — and says so. A dropped demand quantity is
+// asked again as a missing field, a past deadline by stepDeadline.
+func (f *postForm) sanitize(now time.Time) (notes []string) {
+	if f.Deadline != nil && pastDay(*f.Deadline, now) {
+		f.Deadline, f.AskDeadline = nil, true
+		notes = append(notes, pastDeadline)
+	}
+	if f.Quantity != nil && f.Quantity.Value > maxAmount {
+		f.Quantity = nil
+		notes = append(notes, tooMuch)
+	}
+	if f.Capacity != nil && f.Capacity.Value > maxAmount {
+		f.Capacity = nil
+		notes = append(notes, "月产能数字太大了（超过10亿），已去掉；可发“修改 产能 2万件”补上。")
+	}
+	if f.MOQ != nil && f.MOQ.Value > maxAmount {
+		f.MOQ = nil
+		notes = append(notes, "起订量数字太大了（超过10亿），已去掉；可发“修改 起订量 500件”补上。")
+	}
+	return notes
 }
 
 func kindName(kind string) string {
@@ -115,6 +157,7 @@ const (
 	stepProduct  = "product"
 	stepQuantity = "quantity"
 	stepRegion   = "region"
+	stepDeadline = "deadline" // only after a deadline that had passed
 	stepConfirm  = "confirm"
 )
 
@@ -127,6 +170,8 @@ func (f *postForm) next() string {
 		return stepQuantity
 	case f.Region == nil:
 		return stepRegion
+	case f.AskDeadline && f.Kind == store.KindDemand:
+		return stepDeadline
 	}
 	return stepConfirm
 }
@@ -218,6 +263,9 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 		if !ok {
 			return "", "没看懂数量，请写数字和单位，例如：5000件、1.2万套"
 		}
+		if q.Value > maxAmount {
+			return "", tooMuch
+		}
 		f.Quantity = q
 		return fmtQty(q), ""
 	case "capacity", "moq":
@@ -244,6 +292,9 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 			}
 			if !ok {
 				return "", "没看懂，请写数字和单位，例如：修改 产能 2万件 / 修改 起订量 500件"
+			}
+			if q.Value > maxAmount {
+				return "", "数字太大了（超过10亿），请写实际数量，例如：修改 产能 2万件 / 修改 起订量 500件"
 			}
 		}
 		if field == "capacity" {
@@ -314,7 +365,10 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 		if !ok {
 			return "", "没看懂日期，例如：12月底前 / 2027年3月15日 / 30天内"
 		}
-		f.Deadline = &d
+		if pastDay(d, now) {
+			return "", pastDeadline
+		}
+		f.Deadline, f.AskDeadline = &d, false
 		return fmtDate(d, now) + "前", ""
 	case "certs":
 		if clearing {
@@ -485,6 +539,8 @@ func (f *postForm) question(step string) string {
 			return "工厂在哪里？请回复地区，例如：成都龙泉驿 / 重庆璧山"
 		}
 		return "在哪里交货？请回复地区，例如：重庆璧山 / 四川绵阳"
+	case stepDeadline:
+		return "截止日期是哪天？例如：12月底前 / 30天内；不限时间请回复“不限”。"
 	}
 	return ""
 }
@@ -499,6 +555,8 @@ func (f *postForm) stepHelp(step string) string {
 		return "正在填写求购数量。写数字和单位，如 5000件、5千件、一万套。" + common
 	case stepRegion:
 		return "正在填写地区，用于就近匹配。写到市或区县，如 重庆璧山、四川绵阳。" + common
+	case stepDeadline:
+		return "正在填写截止日期（选填），要在今天之后，如 12月底前、30天内；不限请回复“不限”。" + common
 	case stepConfirm:
 		return "信息已齐，等您确认。回复“确认”发布；还可以补充：修改 价格 30-35元 / 修改 认证 IATF16949 / 修改 交期 12月底。" + common
 	}

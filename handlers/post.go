@@ -21,10 +21,13 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 		return bot.Reply{}, err
 	}
 	f := &postForm{Kind: kind}
+	var notes []string
 	if text != "" {
-		f.RawText = rawOf(m)
-		f.merge(a.p.Parse(text, a.now()))
+		p := a.p.Parse(text, a.now())
+		f.merge(p)
+		notes = f.sanitize(a.now())
 		f.normalize()
+		f.RawText = rawOf(m)
 	}
 	_, err = a.d.Enterprises.ByOpenID(ctx, m.OpenID)
 	switch {
@@ -40,7 +43,7 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 		if text != "" {
 			note += "您的" + kindName(kind) + "已保留，登记完成后接着发布。"
 		}
-		return a.say(c, note)
+		return a.say(c, strings.Join(append(notes, note), "\n"))
 	case err != nil:
 		return bot.Reply{}, err
 	}
@@ -56,6 +59,9 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 		} else {
 			note = "好的，发布" + kindName(kind) + "。"
 		}
+	}
+	if len(notes) > 0 {
+		note = strings.TrimSpace(strings.Join(notes, "\n") + "\n" + note)
 	}
 	return a.say(c, note)
 }
@@ -107,8 +113,13 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 		p.Product, p.Spec, p.Category = "", "", nil
 		f.merge(p)
 		f.appendRaw(m)
+		notes := f.sanitize(now)
+		c.goTo(f.next())
 		if err := a.save(ctx, c); err != nil {
 			return bot.Reply{}, err
+		}
+		if len(notes) > 0 {
+			return a.say(c, strings.Join(notes, "\n"))
 		}
 		return a.say(c, "已补充。")
 	case stepProduct:
@@ -129,6 +140,9 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 		if !ok {
 			return a.say(c, "没看懂数量，请写数字和单位。")
 		}
+		if q.Value > maxAmount {
+			return a.say(c, tooMuch)
+		}
 		p := a.p.Parse(t, now)
 		p.Product, p.Spec, p.Category = "", "", nil
 		f.merge(p)
@@ -142,12 +156,21 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 		p.Product, p.Spec, p.Category = "", "", nil
 		f.merge(p)
 		f.Region = &store.Region{Province: r.Province, City: r.City, District: r.District}
+	case stepDeadline:
+		if _, problem := f.set(a.p, "deadline", t, now); problem != "" {
+			return a.say(c, problem)
+		}
+		f.AskDeadline = false
 	}
+	notes := f.sanitize(now)
 	f.normalize()
 	f.appendRaw(m)
 	c.goTo(f.next())
 	if err := a.save(ctx, c); err != nil {
 		return bot.Reply{}, err
+	}
+	if len(notes) > 0 {
+		return a.say(c, strings.Join(notes, "\n"))
 	}
 	if c.sess.Step == stepConfirm {
 		return a.say(c, "")

@@ -36,6 +36,37 @@ func TestParseFixEditKeepsUnit(t *testing.T) {
 	}
 }
 
+// Item 5: past deadlines and absurd amounts are re-asked; summaries show
+// quantities that only phone numbers used to be masked like.
+func TestParseFixSanityLimits(t *testing.T) {
+	m := mustRun(t, testConfig(t), nil)
+	c := newChat(t, m, "sane-u")
+	c.register("重庆青山工业有限公司")
+
+	c.expect("求购 轮毂 2000套 重庆璧山 2020年1月1日前", "截止日期已过", "12月底前")
+	c.expect("2019年5月1日", "截止日期已过")
+	reply := c.expect("30天内", "请核对", "截止：")
+	if strings.Contains(reply, "2020") {
+		t.Errorf("summary keeps the past deadline: %s", reply)
+	}
+	c.expect("修改 截止 2020年1月1日", "截止日期已过", "请核对")
+	no := noIn(t, c.expect("确认", "已发布"))
+	if p := postByNo(t, m, no); p.Deadline == nil || p.Deadline.Before(time.Now()) {
+		t.Errorf("deadline: got %v", p.Deadline)
+	}
+	c.expect("修改 "+no+" 截止日期 2020年1月1日", "截止日期已过")
+
+	c.expect("求购 螺栓 99999999999999件 重庆", "数量太大", "需要多少")
+	c.expect("1e20件", "需要多少")
+	c.expect("2000000000件", "数量太大")
+	c.expect("1234567个", "请核对", "数量：1234567个")
+	c.expect("修改 数量 99999999999", "数量太大")
+	c.expect("取消", "已取消")
+
+	c.expect("供应 冲压件 月产能99999999999件 重庆", "太大")
+	c.expect("取消", "已取消")
+}
+
 // Item 12i: 平 is 平米, 3万+件 is 30000件, and 交期 on a demand is a deadline.
 func TestParseFixUnitsAndLead(t *testing.T) {
 	m := mustRun(t, testConfig(t), nil)
