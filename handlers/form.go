@@ -34,7 +34,8 @@ type postForm struct {
 	LeadTimeDays *int            `json:"lead_time_days,omitempty"`
 	Certs        []string        `json:"certs,omitempty"`
 	MediaIDs     []string        `json:"media_ids,omitempty"`
-	RawText      string          `json:"raw_text,omitempty"`
+	RawText      string          `json:"raw_text,omitempty"` // the texts of Raw, one a line
+	Raw          []rawPart       `json:"raw,omitempty"`
 	// AskDeadline: the deadline given had passed and was dropped; the form
 	// asks for another before the summary.
 	AskDeadline bool `json:"ask_deadline,omitempty"`

@@ -27,7 +27,8 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 		f.merge(p)
 		notes = f.sanitize(a.now())
 		f.normalize()
-		f.RawText = rawOf(m)
+		fields, replaces := rawFields(p, kind)
+		f.addRaw(rawOf(m), append(fields, rawKind), replaces)
 	}
 	_, err = a.d.Enterprises.ByOpenID(ctx, m.OpenID)
 	switch {
@@ -96,6 +97,8 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 	f := c.st.Post
 	now := a.now()
 	step := c.sess.Step
+	// The answer gives the step's field and whatever else it says.
+	var fields, replaces []string
 	switch step {
 	case stepConfirm:
 		if isYes(t) {
@@ -112,7 +115,8 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 		}
 		p.Product, p.Spec, p.Category = "", "", nil
 		f.merge(p)
-		f.appendRaw(m)
+		fields, replaces = rawFields(p, f.Kind)
+		f.addRaw(rawOf(m), fields, replaces)
 		notes := f.sanitize(now)
 		c.goTo(f.next())
 		if err := a.save(ctx, c); err != nil {
@@ -135,6 +139,7 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 			}
 		}
 		f.merge(p)
+		fields, replaces = rawFields(p, f.Kind)
 	case stepQuantity:
 		q, ok := quantityOf(t, "件")
 		if !ok {
@@ -147,6 +152,8 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 		p.Product, p.Spec, p.Category = "", "", nil
 		f.merge(p)
 		f.Quantity = q
+		fields, replaces = rawFields(p, f.Kind)
+		fields, replaces = append(fields, "quantity"), append(replaces, "quantity")
 	case stepRegion:
 		r, ok := a.p.ParseRegion(t)
 		if !ok {
@@ -156,15 +163,18 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 		p.Product, p.Spec, p.Category = "", "", nil
 		f.merge(p)
 		f.Region = &store.Region{Province: r.Province, City: r.City, District: r.District}
+		fields, replaces = rawFields(p, f.Kind)
+		fields, replaces = append(fields, "region"), append(replaces, "region")
 	case stepDeadline:
 		if _, problem := f.set(a.p, "deadline", t, now); problem != "" {
 			return a.say(c, problem)
 		}
 		f.AskDeadline = false
+		fields, replaces = []string{rawWhen}, []string{rawWhen}
 	}
 	notes := f.sanitize(now)
 	f.normalize()
-	f.appendRaw(m)
+	f.addRaw(rawOf(m), fields, replaces)
 	c.goTo(f.next())
 	if err := a.save(ctx, c); err != nil {
 		return bot.Reply{}, err
@@ -178,14 +188,6 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 	return a.say(c, "好的。")
 }
 
-// appendRaw keeps what the user typed for a guided form, answer by answer.
-func (f *postForm) appendRaw(m *bot.Message) {
-	if f.RawText != "" {
-		f.RawText += "\n"
-	}
-	f.RawText = cutRunes(f.RawText+m.Text, maxRaw)
-}
-
 // editForm changes one field of the form being written: 修改 数量 4000.
 func (a *App) editForm(ctx context.Context, c *conv, rest string) (bot.Reply, error) {
 	f := c.st.Post
@@ -197,6 +199,9 @@ func (a *App) editForm(ctx context.Context, c *conv, rest string) (bot.Reply, er
 	if problem != "" {
 		return a.say(c, problem)
 	}
+	// The edit as read: the typed text but for full-width forms, emoji and
+	// trailing punctuation (the dialog hands over the cleaned words).
+	f.addRaw(strings.TrimSpace("修改 "+rest), []string{rawField(field)}, []string{rawField(field)})
 	if next := f.next(); c.sess.Step != stepConfirm || next != stepConfirm {
 		c.goTo(next)
 	}

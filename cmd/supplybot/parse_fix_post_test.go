@@ -102,3 +102,40 @@ func TestParseFixMarkup(t *testing.T) {
 		t.Errorf("record: product %q spec %q", p.Product, p.Spec)
 	}
 }
+
+// Item 12k: raw_text holds the messages of the final answers, not the ones
+// undone with 上一步.
+func TestParseFixRawTextAfterBack(t *testing.T) {
+	m := mustRun(t, testConfig(t), nil)
+	c := newChat(t, m, "raw-u")
+	c.register("重庆青山工业有限公司")
+
+	c.expect("求购", "求购什么产品")
+	c.expect("铝合金轮毂", "需要多少")
+	c.expect("两千套", "在哪里交货")
+	c.expect("上一步", "需要多少")
+	c.expect("2000套", "在哪里交货")
+	c.expect("重庆璧山", "请核对")
+	no := noIn(t, c.expect("确认", "已发布"))
+	if got, want := postByNo(t, m, no).RawText, "铝合金轮毂\n2000套\n重庆璧山"; got != want {
+		t.Errorf("raw_text: got %q, want %q", got, want)
+	}
+
+	// An answer that gave two fields stays while one of them is still its.
+	c.expect("求购 刹车片", "需要多少")
+	c.expect("800套 四川绵阳", "请核对")
+	c.expect("上一步", "需要多少")
+	c.expect("1000套", "请核对")
+	no = noIn(t, c.expect("确认", "已发布"))
+	if got, want := postByNo(t, m, no).RawText, "求购 刹车片\n800套 四川绵阳\n1000套"; got != want {
+		t.Errorf("raw_text: got %q, want %q", got, want)
+	}
+
+	// Edits are what the user typed for the final value too.
+	c.expect("求购 线束 500套 重庆", "请核对")
+	c.expect("修改 数量 800", "800套")
+	no = noIn(t, c.expect("确认", "已发布"))
+	if got, want := postByNo(t, m, no).RawText, "求购 线束 500套 重庆\n修改 数量 800"; got != want {
+		t.Errorf("raw_text: got %q, want %q", got, want)
+	}
+}
