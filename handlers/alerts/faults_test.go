@@ -3,8 +3,6 @@ package alerts_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -13,7 +11,6 @@ import (
 	"supplybot/bot"
 	"supplybot/handlers/alerts"
 	"supplybot/store"
-	"supplybot/store/storetest"
 )
 
 // errInjected stands for a process that died, or a store that failed, at
@@ -74,30 +71,11 @@ func (o *faultOutbox) Enqueue(ctx context.Context, it store.OutboxItem) error {
 // recording outbox.
 func newFaultEnv(t *testing.T, cfg alerts.Config) (*env, *faultOutbox) {
 	t.Helper()
-	e := &env{t: t, mongo: storetest.Mongo(t)}
-	e.out = &recOutbox{Outbox: e.mongo.Outbox()}
-	fo := &faultOutbox{recOutbox: e.out}
-	e.setNow(daytime())
-	cfg.Now = func() time.Time { return *e.now.Load() }
-	if cfg.SweepEvery == 0 {
-		cfg.SweepEvery = -1
-	}
-	e.svc = alerts.New(cfg, alerts.Deps{Mongo: e.mongo, Outbox: fo, Parser: parser, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := e.svc.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := e.svc.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
+	var fo *faultOutbox
+	e := startEnv(t, cfg, func(rec *recOutbox) alerts.Outbox {
+		fo = &faultOutbox{recOutbox: rec}
+		return fo
 	})
-	e.r = bot.NewRouter(nil)
-	e.svc.Register(e.r)
-	e.r.Default(func(context.Context, *bot.Message) (bot.Reply, error) { return bot.Text("DEFAULT"), nil })
 	e.r.OnError = func(_ context.Context, _ *bot.Message, err error) bot.Reply {
 		fo.mu.Lock()
 		fo.failed = err

@@ -78,14 +78,25 @@ var cst = time.FixedZone("CST", 8*3600)
 
 func newEnv(t *testing.T, cfg alerts.Config) *env {
 	t.Helper()
+	return startEnv(t, cfg, nil)
+}
+
+// startEnv starts the service on a recording outbox; wrap, when set, puts
+// another outbox (fault injection) between the service and that one.
+func startEnv(t *testing.T, cfg alerts.Config, wrap func(*recOutbox) alerts.Outbox) *env {
+	t.Helper()
 	e := &env{t: t, mongo: storetest.Mongo(t)}
 	e.out = &recOutbox{Outbox: e.mongo.Outbox()}
+	var ob alerts.Outbox = e.out
+	if wrap != nil {
+		ob = wrap(e.out)
+	}
 	e.setNow(daytime())
 	cfg.Now = func() time.Time { return *e.now.Load() }
 	if cfg.SweepEvery == 0 {
 		cfg.SweepEvery = -1
 	}
-	e.svc = alerts.New(cfg, alerts.Deps{Mongo: e.mongo, Outbox: e.out, Parser: parser, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e.svc = alerts.New(cfg, alerts.Deps{Mongo: e.mongo, Outbox: ob, Parser: parser, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := e.svc.Start(ctx); err != nil {
