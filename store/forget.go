@@ -10,8 +10,8 @@ import (
 
 // What a user who deregisters (注销) leaves behind besides the enterprise
 // contact (Enterprises.RemoveContact) and the records (Posts.RemoveByOpenID):
-// the subscriptions that would keep alerting them, and the pushes queued
-// for them that have not gone out.
+// the subscriptions that would keep alerting them, the pushes queued for
+// them that have not gone out, and the contact requests they are waiting on.
 
 // ForgetUser deletes the user's subscriptions and gives up every push to
 // the user not sent yet. A push a worker is sending at this moment may
@@ -22,7 +22,20 @@ func (m *Mongo) ForgetUser(ctx context.Context, openid string) error {
 	}
 	_, errS := m.Subscriptions().DeleteByOpenID(ctx, openid)
 	_, errO := m.Outbox().DropForOpenID(ctx, openid, "user deregistered")
-	return errors.Join(errS, errO)
+	_, errC := m.ContactRequests().WithdrawByRequester(ctx, openid, time.Now().UTC())
+	return errors.Join(errS, errO, errC)
+}
+
+// WithdrawByRequester ends the user's pending contact requests: nobody is
+// left to receive the owner's consent. They turn expired with nothing owed
+// (the owner, if already asked, finds them no longer pending).
+func (r *ContactRequests) WithdrawByRequester(ctx context.Context, openid string, now time.Time) (int64, error) {
+	res, err := r.c.UpdateMany(ctx, bson.M{"requester_openid": openid, "status": ContactPending},
+		bson.M{"$set": bson.M{"status": ContactExpired, "answered_at": now, "asked_at": now, "told_at": now}})
+	if err != nil {
+		return 0, translate(err)
+	}
+	return res.ModifiedCount, nil
 }
 
 // DeleteByOpenID removes every subscription of the user and returns how

@@ -49,6 +49,15 @@ func TestForgetUser(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	reqs := m.ContactRequests()
+	asked := store.ContactRequest{RequesterOpenID: "gone", OwnerOpenID: "stays", RecordID: theirs.ID, RecordNo: theirs.No, ExpiresAt: now.Add(7 * 24 * time.Hour)}
+	kept := store.ContactRequest{RequesterOpenID: "stays2", OwnerOpenID: "stays", RecordID: theirs.ID, RecordNo: theirs.No, ExpiresAt: now.Add(7 * 24 * time.Hour)}
+	for _, q := range []*store.ContactRequest{&asked, &kept} {
+		if err := reqs.Create(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	if _, err := m.Offers().RemoveByOpenID(ctx, "gone"); err != nil {
 		t.Fatal(err)
 	}
@@ -81,6 +90,12 @@ func TestForgetUser(t *testing.T) {
 	}
 	if err := ob.Enqueue(ctx, store.OutboxItem{Key: "later", Kind: "custom", OpenID: "gone", Text: "a"}); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("enqueue of a dropped key again: got %v, want ErrConflict", err)
+	}
+	if q, _ := reqs.ByID(ctx, asked.ID); q.Status != store.ContactExpired || q.Owes() {
+		t.Errorf("the user's own request: got %s owes=%v, want withdrawn with nothing owed", q.Status, q.Owes())
+	}
+	if q, _ := reqs.ByID(ctx, kept.ID); q.Status != store.ContactPending {
+		t.Errorf("another user's request: got %s, want pending", q.Status)
 	}
 	if err := m.ForgetUser(ctx, "gone"); err != nil {
 		t.Errorf("ForgetUser again: %v", err)
