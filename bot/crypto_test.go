@@ -40,7 +40,8 @@ func TestCryptoVectors(t *testing.T) {
 			if !strings.Contains(string(plain), want) {
 				t.Errorf("plaintext lacks %s: %q", want, plain)
 			}
-		} // Every byte: encrypting the plaintext again with the same random
+		}
+		// Every byte: encrypting the plaintext again with the same random
 		// gives the sample's ciphertext exactly (a trimmed or re-encoded
 		// plaintext would not).
 		again, err := util.EncryptMsg(random, plain, "wx2c2769f8efd9abc2", key)
