@@ -233,7 +233,15 @@ func (e *Engine) Match(r Record, now time.Time) []Result {
 		}
 	}
 
+	// Verified enterprises first, then by score: when more counterparts fit
+	// than Limit, the verified ones get the places.
 	slices.SortFunc(hits, func(a, b hit) int {
+		if a.ent.feat.verified != b.ent.feat.verified {
+			if a.ent.feat.verified {
+				return -1
+			}
+			return 1
+		}
 		if a.score != b.score {
 			if a.score > b.score {
 				return -1

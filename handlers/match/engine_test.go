@@ -247,3 +247,20 @@ func TestEngineConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestEngineVerifiedFirst: a verified enterprise's record that fits takes
+// a place before better-scored unverified ones when more fit than Limit.
+func TestEngineVerifiedFirst(t *testing.T) {
+	e := newTestEngine(Options{Limit: 2})
+	for i := 0; i < 3; i++ {
+		e.Upsert(off(catMCU, "MCU", "MCU", kwMCU, withID(fmt.Sprintf("near-%d", i)), region(rgBishan)))
+	}
+	e.Upsert(off(catMCU, "MCU", "MCU", kwMCU, withID("verified-far"), verified()))
+	got := e.Match(dem(catMCU, "MCU", "MCU", kwMCU, region(rgBishan)), testNow)
+	if ids := ids(got); len(ids) != 2 || ids[0] != "verified-far" {
+		t.Fatalf("got %v, want the verified record first", ids)
+	}
+	if got[0].Score >= got[1].Score {
+		t.Fatalf("scores %v ≥ %v: the case does not test the order", got[0].Score, got[1].Score)
+	}
+}

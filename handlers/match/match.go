@@ -38,7 +38,8 @@
 // elsewhere 0.3, unknown 0.5. Region never filters. quantity: compared only
 // when units agree, min(1, capacity·months/need); unknown 0.5. lead time: slack
 // ≥3 days 1.0, <3 days 0.6, unknown 0.5. Verified is a small bonus, spec token
-// overlap is a bonus only.
+// overlap is a bonus only. Among the records above the threshold, Engine.Match
+// lists verified enterprises' first, then by score.
 //
 // DefaultThreshold is 0.5. Reasons are short Chinese phrases ordered by their
 // contribution to the score (caveats such as "产能不足" come last).
