@@ -184,7 +184,6 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if m.OpenID == "" || m.Type == "" {
 			return nil
 		}
-		g.metrics.Messages.WithLabelValues(m.Type).Inc()
 		if g.Observe != nil {
 			g.Observe(m)
 		}
@@ -228,6 +227,7 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		g.metrics.DedupeHits.Inc()
 		return g.flights.await(deadline, key)
 	}
+	g.metrics.Messages.WithLabelValues(m.Type).Inc() // once per push, not per retry
 
 	// The handler hands its reply to the waiting request unless the request
 	// has abandoned it at the deadline; then the handler delivers it itself.

@@ -25,7 +25,7 @@ func NewMetrics() *Metrics {
 	m := &Metrics{
 		Registry: reg,
 		Messages: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "supplybot_messages_total", Help: "WeChat pushes received, by message type.",
+			Name: "supplybot_messages_total", Help: "WeChat pushes received, by message type; a retry of one already received counts as a dedupe hit instead.",
 		}, []string{"type"}),
 		ReplyLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "supplybot_reply_seconds",
