@@ -23,6 +23,8 @@ type EnterpriseStore interface {
 	Create(ctx context.Context, e *store.Enterprise) error
 	ByOpenID(ctx context.Context, openid string) (store.Enterprise, error)
 	ByInviteCode(ctx context.Context, code string) (store.Enterprise, error)
+	// ByName finds a company already registered under name, or ErrNotFound.
+	ByName(ctx context.Context, name string) (store.Enterprise, error)
 	AddContact(ctx context.Context, id string, c store.Contact) error
 	RemoveContact(ctx context.Context, openid string) (deleted bool, err error)
 }

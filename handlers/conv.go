@@ -268,11 +268,7 @@ func (a *App) restoreAside(ctx context.Context, openid string) string {
 	if err := a.storeAside(ctx, openid, ss[:len(ss)-1]); err != nil {
 		a.d.Log.WarnContext(ctx, "pop form set aside", "openid", openid, "err", err)
 	}
-	what := kindName(c.st.Post.Kind)
-	if b := c.st.Post.brief(); b != "" {
-		what += "（" + b + "）"
-	}
-	return "您之前没填完的" + what + "还在：回复“继续”接着填写，回复“放弃”删除。"
+	return "您之前没填完的" + formName(c.st.Post) + "还在：回复“继续”接着填写，回复“放弃”删除。"
 }
 
 // lookupTimeout bounds the session reads a route's match makes; match

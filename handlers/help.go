@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	"supplybot/bot"
 	"supplybot/store"
@@ -109,7 +108,7 @@ func (a *App) chatAnswer(t string) string {
 	}
 	// A product the taxonomy knows, for the example; 轮毂 otherwise.
 	product, example := "", "轮毂"
-	if p := a.p.Parse(t, time.Time{}).Product; p != "" {
+	if p := a.p.Parse(t, a.now()).Product; p != "" {
 		if _, ok := a.p.ParseCategory(p); ok {
 			product, example = p, p
 		}

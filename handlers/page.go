@@ -17,7 +17,7 @@ var recordPage = template.Must(template.New("record").Parse(`<!doctype html>
 <title>{{.Title}} · 成渝产业链供需对接</title>
 <style>body{font:16px/1.6 -apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;padding:16px;background:#f7f7f7;color:#222}
 main{background:#fff;border-radius:8px;padding:16px;max-width:640px;margin:auto}h1{font-size:18px;margin:0 0 8px}
-p{margin:4px 0;white-space:pre-wrap}.hint{color:#576b95;margin-top:12px}</style></head>
+p{margin:4px 0;white-space:pre-wrap}</style></head>
 <body><main><h1>{{.Title}}</h1>{{range .Lines}}<p>{{.}}</p>{{end}}</main></body></html>
 `))
 

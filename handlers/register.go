@@ -381,12 +381,6 @@ func usccAttempt(t string) bool {
 	return false
 }
 
-// enterpriseNames finds a company already on the platform by its name
-// (store.Enterprises does).
-type enterpriseNames interface {
-	ByName(ctx context.Context, name string) (store.Enterprise, error)
-}
-
 // nameTaken clears a company name another enterprise is registered under
 // and says how to join it instead; "" when the name is free. A second
 // enterprise of the same name would split the company's records and
@@ -397,11 +391,7 @@ func (a *App) nameTaken(ctx context.Context, r *regForm) (string, error) {
 	if r.joining() || r.Name == "" {
 		return "", nil
 	}
-	names, ok := a.d.Enterprises.(enterpriseNames)
-	if !ok {
-		return "", nil
-	}
-	_, err := names.ByName(ctx, r.Name)
+	_, err := a.d.Enterprises.ByName(ctx, r.Name)
 	if errors.Is(err, store.ErrNotFound) {
 		return "", nil
 	}
