@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -55,7 +56,13 @@ func init() {
 }
 
 // Outbox is the MongoDB-backed queue of outbound pushes.
-type Outbox struct{ c *mongo.Collection }
+type Outbox struct {
+	c *mongo.Collection
+	// recoveredAt is when this value last looked for enqueues that died
+	// (unix nanoseconds of Lease's now): once per half grace is enough, not
+	// once per poll.
+	recoveredAt atomic.Int64
+}
 
 // Outbox returns the outbox repository.
 func (m *Mongo) Outbox() *Outbox { return &Outbox{c: m.collection("outbox")} }
@@ -220,6 +227,13 @@ func (o *Outbox) Lease(ctx context.Context, owner string, n int, lease time.Dura
 // recoverEnqueuing finishes the Enqueue calls that died between writing
 // an item and reserving its key. Errors are left for the next lease.
 func (o *Outbox) recoverEnqueuing(ctx context.Context, now time.Time) {
+	last := o.recoveredAt.Load()
+	if last != 0 && now.Sub(time.Unix(0, last)).Abs() < enqueueGrace/2 {
+		return
+	}
+	if !o.recoveredAt.CompareAndSwap(last, now.UnixNano()) {
+		return // another worker of this process is at it
+	}
 	cur, err := o.c.Find(ctx, bson.M{"status": outboxEnqueuing, "created_at": bson.M{"$lte": now.Add(-enqueueGrace)}},
 		options.Find().SetLimit(100))
 	if err != nil {
