@@ -73,7 +73,7 @@ func ContactRequestID(requesterOpenID, recordID string) string {
 }
 
 // ContactRequests is the repository of the collection "contact_requests".
-type ContactRequests struct{ c *mongo.Collection }
+type ContactRequests struct{ c collection }
 
 // ContactRequests returns the repository.
 func (m *Mongo) ContactRequests() *ContactRequests {

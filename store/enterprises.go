@@ -24,7 +24,7 @@ func init() {
 // at most one enterprise: the collection "members" keyed by openid guards
 // that, because a unique index on an array field is not enforced by
 // FerretDB. Without transactions, a failed second write undoes the first.
-type Enterprises struct{ c, members *mongo.Collection }
+type Enterprises struct{ c, members collection }
 
 // Enterprises returns the repository.
 func (m *Mongo) Enterprises() *Enterprises {

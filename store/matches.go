@@ -44,7 +44,7 @@ type Match struct {
 func MatchID(demandID, offerID string) string { return demandID + ":" + offerID }
 
 // Matches is the repository of the collection "matches".
-type Matches struct{ c *mongo.Collection }
+type Matches struct{ c collection }
 
 // Matches returns the repository.
 func (m *Mongo) Matches() *Matches { return &Matches{c: m.collection("matches")} }
@@ -122,7 +122,7 @@ type Alert struct {
 // Alerts is the users' inbox of alerts (collection "alerts"), their daily
 // alert slots (collection "alert_counts", one document per push) and the
 // locks of their digests (collection "digest_locks").
-type Alerts struct{ c, counts, locks *mongo.Collection }
+type Alerts struct{ c, counts, locks collection }
 
 // Alerts returns the repository.
 func (m *Mongo) Alerts() *Alerts {

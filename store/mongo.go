@@ -16,6 +16,7 @@ import (
 type Mongo struct {
 	client *mongo.Client
 	db     *mongo.Database
+	ferret bool // FerretDB: writes are serialised (collection)
 }
 
 // OpenMongo connects to uri, pings within ctx and ensures the indexes.
@@ -31,6 +32,10 @@ func OpenMongo(ctx context.Context, uri, database string) (*Mongo, error) {
 	if err := m.Ping(ctx); err != nil {
 		_ = c.Disconnect(context.Background())
 		return nil, fmt.Errorf("mongo %s: %w", redactURI(uri), err)
+	}
+	if m.ferret, err = isFerretDB(ctx, m.db); err != nil {
+		_ = c.Disconnect(context.Background())
+		return nil, fmt.Errorf("mongo %s: buildInfo: %w", redactURI(uri), err)
 	}
 	if err := m.ensureIndexes(ctx); err != nil {
 		_ = c.Disconnect(context.Background())
@@ -49,7 +54,9 @@ func (m *Mongo) Close(ctx context.Context) error { return m.client.Disconnect(ct
 func (m *Mongo) DropDatabase(ctx context.Context) error { return m.db.Drop(ctx) }
 
 // Collection returns a collection of the database, for repositories in this package.
-func (m *Mongo) collection(name string) *mongo.Collection { return m.db.Collection(name) }
+func (m *Mongo) collection(name string) collection {
+	return wrapCollection(m.db.Collection(name), m.ferret)
+}
 
 // index is one index a repository needs.
 type index struct {

@@ -57,7 +57,7 @@ func init() {
 
 // Outbox is the MongoDB-backed queue of outbound pushes.
 type Outbox struct {
-	c *mongo.Collection
+	c collection
 	// recoveredAt is when this value last looked for enqueues that died
 	// (unix nanoseconds of Lease's now): once per half grace is enough, not
 	// once per poll.
@@ -136,8 +136,8 @@ func newNonce() string {
 // otherwise read every push ever sent. Sent and failed items move to
 // outbox_done; outbox_keys keeps each key reserved so a repeat enqueue is
 // still refused after the move.
-func (o *Outbox) keys() *mongo.Collection { return o.c.Database().Collection("outbox_keys") }
-func (o *Outbox) done() *mongo.Collection { return o.c.Database().Collection("outbox_done") }
+func (o *Outbox) keys() collection { return o.c.sibling("outbox_keys") }
+func (o *Outbox) done() collection { return o.c.sibling("outbox_done") }
 
 // archive moves a finished item to outbox_done and drops its lease claims.
 // A crash midway leaves it in the live outbox as sent or failed, which no
@@ -274,7 +274,7 @@ func (o *Outbox) claim(ctx context.Context, id, owner string, lease time.Duratio
 	return false, nil
 }
 
-func (o *Outbox) claims() *mongo.Collection { return o.c.Database().Collection("outbox_claims") }
+func (o *Outbox) claims() collection { return o.c.sibling("outbox_claims") }
 
 func claimID(key string, attempt int) string { return key + "#" + strconv.Itoa(attempt) }
 
@@ -354,7 +354,7 @@ func (o *Outbox) Get(ctx context.Context, key string) (OutboxItem, error) {
 func (o *Outbox) CountByStatus(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
 	for _, s := range []string{OutboxPending, OutboxLeased, OutboxSent, OutboxFailed, OutboxHeld} {
-		for _, c := range []*mongo.Collection{o.c, o.done()} {
+		for _, c := range []collection{o.c, o.done()} {
 			n, err := c.CountDocuments(ctx, bson.M{"status": s})
 			if err != nil {
 				return nil, translate(err)

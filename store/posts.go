@@ -33,8 +33,8 @@ func init() {
 // Posts is the repository of demands or offers (one collection each).
 type Posts struct {
 	kind    string
-	c       *mongo.Collection
-	numbers *mongo.Collection // claimed record numbers
+	c       collection
+	numbers collection // claimed record numbers
 }
 
 // Demands returns the demands repository.

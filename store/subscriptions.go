@@ -35,7 +35,7 @@ type Subscription struct {
 }
 
 // Subscriptions is the repository of the collection "subscriptions".
-type Subscriptions struct{ c *mongo.Collection }
+type Subscriptions struct{ c collection }
 
 // Subscriptions returns the repository.
 func (m *Mongo) Subscriptions() *Subscriptions {

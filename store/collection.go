@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"sync"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// collection is a MongoDB collection whose writes are serialised within the
+// process when the server is FerretDB.
+//
+// FerretDB v1 applies an update or a delete by querying the matching
+// documents and then writing each one back (or deleting it) by _id, in a
+// second step. Two writes to one document at the same time can therefore
+// lose one — a record closed while the matcher settled it came back open —
+// and a filter is checked against what the first step read, not what the
+// write replaces. MongoDB applies each single-document write atomically and
+// needs no lock. SQLite, under FerretDB, admits one writer at a time anyway,
+// so holding one lock per collection costs little.
+//
+// The lock holds within one process only: instances sharing one FerretDB
+// still race. Several instances belong on MongoDB (README, "Pointing it at
+// production").
+type collection struct {
+	*mongo.Collection
+	mu *sync.Mutex // nil on MongoDB
+}
+
+// writeLocks holds one mutex per database and collection, shared by every
+// client in the process (tests run several instances on one FerretDB).
+var writeLocks sync.Map
+
+func wrapCollection(c *mongo.Collection, serialise bool) collection {
+	if !serialise {
+		return collection{Collection: c}
+	}
+	mu, _ := writeLocks.LoadOrStore(c.Database().Name()+"."+c.Name(), new(sync.Mutex))
+	return collection{Collection: c, mu: mu.(*sync.Mutex)}
+}
+
+// sibling is another collection of the same database, locked alike.
+func (c collection) sibling(name string) collection {
+	return wrapCollection(c.Database().Collection(name), c.mu != nil)
+}
+
+func (c collection) lock() func() {
+	if c.mu == nil {
+		return func() {}
+	}
+	c.mu.Lock()
+	return c.mu.Unlock
+}
+
+func (c collection) InsertOne(ctx context.Context, doc interface{}, opts ...*options.InsertOneOptions) (*mongo.InsertOneResult, error) {
+	defer c.lock()()
+	return c.Collection.InsertOne(ctx, doc, opts...)
+}
+
+func (c collection) InsertMany(ctx context.Context, docs []interface{}, opts ...*options.InsertManyOptions) (*mongo.InsertManyResult, error) {
+	defer c.lock()()
+	return c.Collection.InsertMany(ctx, docs, opts...)
+}
+
+func (c collection) UpdateOne(ctx context.Context, filter, update interface{}, opts ...*options.UpdateOptions) (*mongo.UpdateResult, error) {
+	defer c.lock()()
+	return c.Collection.UpdateOne(ctx, filter, update, opts...)
+}
+
+func (c collection) UpdateMany(ctx context.Context, filter, update interface{}, opts ...*options.UpdateOptions) (*mongo.UpdateResult, error) {
+	defer c.lock()()
+	return c.Collection.UpdateMany(ctx, filter, update, opts...)
+}
+
+func (c collection) ReplaceOne(ctx context.Context, filter, doc interface{}, opts ...*options.ReplaceOptions) (*mongo.UpdateResult, error) {
+	defer c.lock()()
+	return c.Collection.ReplaceOne(ctx, filter, doc, opts...)
+}
+
+func (c collection) DeleteOne(ctx context.Context, filter interface{}, opts ...*options.DeleteOptions) (*mongo.DeleteResult, error) {
+	defer c.lock()()
+	return c.Collection.DeleteOne(ctx, filter, opts...)
+}
+
+func (c collection) DeleteMany(ctx context.Context, filter interface{}, opts ...*options.DeleteOptions) (*mongo.DeleteResult, error) {
+	defer c.lock()()
+	return c.Collection.DeleteMany(ctx, filter, opts...)
+}
+
+func (c collection) FindOneAndUpdate(ctx context.Context, filter, update interface{}, opts ...*options.FindOneAndUpdateOptions) *mongo.SingleResult {
+	defer c.lock()()
+	return c.Collection.FindOneAndUpdate(ctx, filter, update, opts...)
+}
+
+func (c collection) FindOneAndReplace(ctx context.Context, filter, doc interface{}, opts ...*options.FindOneAndReplaceOptions) *mongo.SingleResult {
+	defer c.lock()()
+	return c.Collection.FindOneAndReplace(ctx, filter, doc, opts...)
+}
+
+func (c collection) FindOneAndDelete(ctx context.Context, filter interface{}, opts ...*options.FindOneAndDeleteOptions) *mongo.SingleResult {
+	defer c.lock()()
+	return c.Collection.FindOneAndDelete(ctx, filter, opts...)
+}
+
+func (c collection) BulkWrite(ctx context.Context, models []mongo.WriteModel, opts ...*options.BulkWriteOptions) (*mongo.BulkWriteResult, error) {
+	defer c.lock()()
+	return c.Collection.BulkWrite(ctx, models, opts...)
+}
+
+// isFerretDB reports whether the server is FerretDB: its buildInfo carries
+// ferretdbVersion.
+func isFerretDB(ctx context.Context, db *mongo.Database) (bool, error) {
+	var info bson.M
+	if err := db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return false, err
+	}
+	_, ok := info["ferretdbVersion"]
+	return ok, nil
+}
