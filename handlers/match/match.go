@@ -546,7 +546,7 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 	if headWord != "" {
 		prodReason = ReasonProductHead
 		if utf8.RuneCountInString(headWord) <= maxHeadInReasonRune {
-			prodReason += ":" + originalWord(headWord, dr, or)
+			prodReason += "：" + originalWord(headWord, dr, or)
 		}
 	} else if overlap >= 0.5 {
 		prodReason = ReasonKeywords

@@ -115,7 +115,7 @@ func TestReasons(t *testing.T) {
 		absent       []string
 	}{
 		{"ideal", nil, []opt{verified()},
-			[]string{"产品对口:汽车线束", ReasonSameLeaf, ReasonChengyu, "持IATF 16949", ReasonCapacityOK, ReasonLeadOK, ReasonVerified}, nil},
+			[]string{"产品对口：汽车线束", ReasonSameLeaf, ReasonChengyu, "持IATF 16949", ReasonCapacityOK, ReasonLeadOK, ReasonVerified}, nil},
 		{"same district", []opt{region(rgBishan)}, []opt{region(rgBishan)}, []string{ReasonSameDistrict}, []string{ReasonSameCity, ReasonChengyu}},
 		{"same city", []opt{region(rgBishan)}, []opt{region(rgYubei)}, []string{ReasonSameCity}, []string{ReasonSameDistrict}},
 		{"same province", []opt{region(rgGuangzhou)}, []opt{region(rgShenzhen)}, []string{ReasonSameProvince}, []string{ReasonChengyu}},
@@ -161,7 +161,7 @@ func TestReasons(t *testing.T) {
 func TestReasonsOrderedByContribution(t *testing.T) {
 	d, o := goodPair(nil, []opt{verified()})
 	_, reasons, _ := Score(d, o, testNow)
-	want := []string{"产品对口:汽车线束", ReasonSameLeaf, ReasonCapacityOK, ReasonChengyu, "持IATF 16949", ReasonLeadOK, ReasonVerified}
+	want := []string{"产品对口：汽车线束", ReasonSameLeaf, ReasonCapacityOK, ReasonChengyu, "持IATF 16949", ReasonLeadOK, ReasonVerified}
 	if !slices.Equal(reasons, want) {
 		t.Fatalf("reasons %v, want %v", reasons, want)
 	}
