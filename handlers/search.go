@@ -168,19 +168,17 @@ func (a *App) runSearch(ctx context.Context, openid string, s savedSearch) (bot.
 	if s.Kind == store.KindOffer {
 		what = "供应"
 	}
-	head := what
-	for _, w := range s.Words {
-		head += " · " + w
-	}
+	filters := append([]string(nil), s.Words...)
 	if s.CategoryName != "" {
-		head += " · 品类" + s.CategoryName
+		filters = append(filters, "品类"+s.CategoryName)
 	}
 	if s.Province != "" {
-		head += " · " + fmtRegion(store.Region{Province: s.Province, City: s.City})
+		filters = append(filters, fmtRegion(store.Region{Province: s.Province, City: s.City}))
 	}
 	if s.VerifiedOnly {
-		head += " · 已认证"
+		filters = append(filters, "已认证")
 	}
+	head := strings.Join(append([]string{what}, filters...), " · ")
 	if len(res.Posts) == 0 {
 		if s.Offset > 0 {
 			if a.d.KV != nil {
@@ -188,13 +186,14 @@ func (a *App) runSearch(ctx context.Context, openid string, s savedSearch) (bot.
 			}
 			return bot.Text("没有更多了（" + head + "）。\n换个关键词再查，例如：查" + what + " 轮毂 只看重庆"), nil
 		}
-		tip := "换个关键词或去掉筛选再试，例如：查" + what + " 轮毂"
+		post := "\n也可以发布供应，有合适的需求时平台会通知您。"
 		if s.Kind == store.KindOffer {
-			tip += "\n也可以发布求购，有合适的供应时平台会通知您。"
-		} else {
-			tip += "\n也可以发布供应，有合适的需求时平台会通知您。"
+			post = "\n也可以发布求购，有合适的供应时平台会通知您。"
 		}
-		return bot.Text("没有找到符合的" + what + "（" + head + "）。\n" + tip), nil
+		if len(filters) == 0 {
+			return bot.Text("平台上还没有进行中的" + what + "。" + post), nil
+		}
+		return bot.Text("没有找到符合条件的" + what + "（" + strings.Join(filters, " · ") + "）。\n换个关键词或去掉筛选再试，例如：查" + what + " 轮毂" + post), nil
 	}
 	if a.d.KV != nil {
 		b, _ := json.Marshal(s)

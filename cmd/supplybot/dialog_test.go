@@ -434,7 +434,10 @@ func TestDialogFindAndManage(t *testing.T) {
 	}
 	buyer.expect("查供应 只看已认证 品类 线束", "线束", "已认证")
 	buyer.expect("查供应 PCB 只看火星", "没认出地区")
-	buyer.expect("查需求 轮毂", "没有找到")
+	buyer.expect("查需求 轮毂", "没有找到符合条件的需求（轮毂）")
+	if r := buyer.expect("查需求", "还没有进行中的需求", "发布供应"); strings.Contains(r, "（需求）") || strings.Contains(r, "关键词") {
+		t.Errorf("an empty search without filters names filters: %s", r)
+	}
 	buyer.click(handlers.MenuSearchOffer)
 
 	d := buyer.expect("详情 "+strings.ToLower(nos[1]), nos[1], "PCB", "四川省绵阳市", "联系 "+nos[1])
