@@ -229,12 +229,7 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 		if !meaningful(v) {
 			return "", "请写产品名称，例如：修改 产品 铝合金轮毂"
 		}
-		f.Product = v
-		f.CategoryCode = ""
-		if c, ok := p.ParseCategory(v); ok {
-			f.CategoryCode = c.Code
-		}
-		return f.Product, ""
+		return f.setProduct(p, v, now), ""
 	case "category":
 		if clearing {
 			f.CategoryCode = ""
@@ -618,4 +613,36 @@ func fmtLead(days int) string {
 		return "现货"
 	}
 	return strconv.Itoa(days) + "天"
+}
+
+// setProduct takes a new product name, split by the parser into product
+// and spec as in a post ("8层PCB" is a PCB of spec 8层). The old spec stays
+// while the product is still of its kind, and goes when the new name is of
+// another category and brings no spec of its own. It returns what to show.
+func (f *postForm) setProduct(p *parse.Parser, v string, now time.Time) string {
+	product, spec, code := v, "", ""
+	if pp := p.Parse(v, now); pp.Product != "" {
+		product, spec = pp.Product, pp.Spec
+		if pp.Category != nil {
+			code = pp.Category.Code
+		}
+	} else if c, ok := p.ParseCategory(v); ok {
+		code = c.Code
+	}
+	old := f.CategoryCode
+	sameKind := old == "" || code == "" || old == code ||
+		strings.HasPrefix(old, code+".") || strings.HasPrefix(code, old+".")
+	if sameKind && code != "" && strings.HasPrefix(old, code+".") && spec == "" && f.Spec != "" {
+		// "PCB板" for a multilayer board of spec 8层: still that leaf.
+		code = old
+	}
+	f.Product, f.CategoryCode = safeField(product, maxProduct), code
+	switch {
+	case spec != "":
+		f.Spec = safeField(spec, maxSpec)
+		return f.Product + "（规格 " + f.Spec + "）"
+	case !sameKind:
+		f.Spec = ""
+	}
+	return f.Product
 }

@@ -147,6 +147,13 @@ func TestFormSet(t *testing.T) {
 		{"certs", "IATF16949 ISO9001", true, func() bool { return len(f.Certs) == 2 && f.Certs[0] == "IATF 16949" }},
 		{"capacity", "2万件", false, func() bool { return f.Capacity == nil }},
 		{"product", "<b></b>", false, func() bool { return f.Product == "轮毂" }},
+		// The parser splits what the user typed into product and spec.
+		{"product", "8层PCB", true, func() bool {
+			return f.Product == "PCB" && f.Spec == "8层" && f.CategoryCode == "electronics.pcb.multilayer"
+		}},
+		{"product", "PCB板", true, func() bool { return f.Product == "PCB板" && f.Spec == "8层" }},
+		// Another kind of product: the old spec no longer describes it.
+		{"product", "铝合金轮毂", true, func() bool { return f.Product == "铝合金轮毂" && f.Spec == "" }},
 	}
 	for _, tc := range cases {
 		_, problem := f.set(p, tc.field, tc.value, now)
