@@ -148,6 +148,8 @@ var corpus = []corpusCase{
 	{name: "thermal_dadukou", text: "求购水冷板 3000件 大渡口区", kind: KindDemand, product: "水冷板", cat: "auto.nev.thermal", qty: "3000件", region: "重庆市/重庆市/大渡口区"},
 	{name: "obc_jiangbei", text: "采购车载充电机 2000台 江北区", kind: KindDemand, product: "车载充电机", cat: "auto.nev.obc", qty: "2000台", region: "重庆市/重庆市/江北区"},
 	{name: "hose_yongchuan", text: "需要空调管 1万根 永川区", kind: KindDemand, product: "空调管", cat: "auto.general.hose", qty: "10000根", region: "重庆市/重庆市/永川区"},
+	{name: "spec_word_after_product", text: "供应 汽车线束 高压 成都龙泉驿 月产能5000套", kind: KindOffer, product: "汽车线束", cat: "auto.electrical.harness", spec: "高压", capacity: "5000套", region: "四川省/成都市/龙泉驿区"},
+	{name: "spec_words_comma_separated", text: "求购轮毂，铝合金的，18寸，2000套，重庆", kind: KindDemand, product: "轮毂", cat: "auto.chassis.wheel", spec: "18寸 铝合金", qty: "2000套", region: "重庆市/重庆市/"},
 	{name: "fastener_tongliang", text: "求购螺母 M10 50万个 铜梁区", kind: KindDemand, product: "螺母", cat: "auto.general.fastener", spec: "M10", qty: "500000个", region: "重庆市/重庆市/铜梁区"},
 	{name: "bearing_rongchang", text: "采购深沟球轴承 6205 1万套 荣昌区", kind: KindDemand, product: "深沟球轴承", cat: "auto.general.bearing", spec: "6205", qty: "10000套", region: "重庆市/重庆市/荣昌区"},
 	{name: "lamp_kaizhou", text: "求购LED车灯 2000套 开州区", kind: KindDemand, product: "LED车灯", cat: "auto.trim.lamp", qty: "2000套", region: "重庆市/重庆市/开州区"},

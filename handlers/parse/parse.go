@@ -401,6 +401,11 @@ func (p *Parser) extractProduct(rest string, intentEnd int, post *Post) {
 	}
 	if best >= 0 {
 		post.Product = cands[best].text
+		// Words typed after the product that nothing else took describe
+		// it ("汽车线束 高压"): keep them as spec rather than drop them.
+		for _, c := range cands[best+1:] {
+			specs = append(specs, c.text)
+		}
 	}
 	post.Spec = strings.Join(dedup(specs), " ")
 
