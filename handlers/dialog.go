@@ -190,12 +190,21 @@ func (a *App) dialog(ctx context.Context, m *bot.Message) (bot.Reply, error) {
 	case cmdPostDemand, cmdPostOffer:
 		// A new post typed in the middle of a form starts it; a bare 求购
 		// asks first. "需要5000件" names no product: it answers the form.
-		if c.sess.Flow == flowPost && (rest == "" || a.p.Parse(t, a.now()).Product != "") {
-			kind := store.KindDemand
-			if name == cmdPostOffer {
-				kind = store.KindOffer
-			}
+		kind := store.KindDemand
+		if name == cmdPostOffer {
+			kind = store.KindOffer
+		}
+		switch named := rest != "" && a.p.Parse(t, a.now()).Product != ""; {
+		case c.sess.Flow == flowPost && (rest == "" || named):
 			return a.newPost(ctx, m, kind, postText(t, rest))
+		case (c.sess.Flow == flowReg || c.sess.Flow == flowJoin) && named:
+			return a.keepPost(ctx, c, m, kind, postText(t, rest))
+		}
+	case "":
+		if c.sess.Flow == flowReg || c.sess.Flow == flowJoin {
+			if kind := a.looksLikePost(t); kind != "" {
+				return a.keepPost(ctx, c, m, kind, t)
+			}
 		}
 	case cmdHelp:
 		return a.say(c, a.stepHelp(c))

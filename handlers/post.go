@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 
@@ -20,16 +21,7 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	f := &postForm{Kind: kind}
-	var notes []string
-	if text != "" {
-		p := a.p.Parse(text, a.now())
-		f.merge(p)
-		notes = f.sanitize(a.now())
-		f.normalize()
-		fields, replaces := rawFields(p, kind)
-		f.addRaw(rawOf(m), append(fields, rawKind), replaces)
-	}
+	f, notes := a.formOf(m, kind, text)
 	_, err = a.d.Enterprises.ByOpenID(ctx, m.OpenID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -65,6 +57,48 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 		note = strings.TrimSpace(strings.Join(notes, "\n") + "\n" + note)
 	}
 	return a.say(c, note)
+}
+
+// formOf is the form of a post as typed in m ("" for a bare 求购), with
+// notes on what was set right.
+func (a *App) formOf(m *bot.Message, kind, text string) (*postForm, []string) {
+	f := &postForm{Kind: kind}
+	if text == "" {
+		return f, nil
+	}
+	p := a.p.Parse(text, a.now())
+	f.merge(p)
+	notes := f.sanitize(a.now())
+	f.normalize()
+	fields, replaces := rawFields(p, kind)
+	f.addRaw(rawOf(m), append(fields, rawKind), replaces)
+	return f, notes
+}
+
+// keepPost takes a post typed in the middle of registration as the one to
+// publish when it is done, instead of reading it as an answer (the name
+// “供应” and the place 成都 of "供应 PCB 成都"). A post kept before is set
+// aside and offered again after. The registration question is asked again.
+func (a *App) keepPost(ctx context.Context, c *conv, m *bot.Message, kind, text string) (bot.Reply, error) {
+	f, notes := a.formOf(m, kind, text)
+	if old := c.st.Post; old != nil && formStarted(old) {
+		s := bot.Session{Flow: flowPost, Step: old.next()}
+		b, err := json.Marshal(state{Post: old})
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		s.Data = map[string]string{"state": string(b)}
+		if err := a.setAside(ctx, c.openid, s); err != nil {
+			return bot.Reply{}, err
+		}
+		notes = append(notes, "之前的"+formName(old)+"先放一边，之后回复“继续”接着填。")
+	}
+	c.st.Post = f
+	if err := a.save(ctx, c); err != nil {
+		return bot.Reply{}, err
+	}
+	notes = append(notes, "您的"+kindName(kind)+"已保留，登记完成后接着发布。")
+	return a.say(c, strings.Join(notes, "\n"))
 }
 
 // normalize drops values that make no sense for the kind.

@@ -175,6 +175,29 @@ func TestDialogRegistration(t *testing.T) {
 		c.expect("注册", "无需再注册", e.InviteCode)
 	})
 
+	t.Run("a post typed during registration is kept, not read as an answer", func(t *testing.T) {
+		c := newChat(t, m, "reg-post")
+		c.expect("求购 轮毂 2000套 重庆", "已保留", "企业全称")
+		// It read 供应 as the company name and 成都 as its place.
+		c.expect("供应 PCB 成都", "供应已保留", "求购（轮毂", "先放一边", "企业全称")
+		c.expect("轮毂 3000套 重庆璧山 求购", "求购已保留", "供应（PCB", "企业全称")
+		c.expect("重庆长江轴承股份有限公司", "哪一类")
+		c.expect("零部件", "在哪里")
+		c.expect("重庆江北区", "怎么称呼")
+		c.expect("张三 13800005555", "信用代码")
+		r := c.expect("跳过", "重庆长江轴承股份有限公司", "重庆市江北区")
+		if strings.Contains(r, "企业：供应") {
+			t.Errorf("a post became the company: %s", r)
+		}
+		c.expect("同意", "登记成功", "接着发布您的求购", "3000套", "璧山区")
+		no := noIn(t, c.expect("确认", "已发布"))
+		if p := postByNo(t, m, no); p.Product != "轮毂" || p.Quantity.Value != 3000 || p.RawText != "轮毂 3000套 重庆璧山 求购" {
+			t.Errorf("published %+v", p)
+		}
+		// The posts set aside come back, newest first.
+		c.expect("继续", "PCB")
+	})
+
 	t.Run("step by step with invalid phone and USCC re-asked", func(t *testing.T) {
 		c := newChat(t, m, "reg-steps")
 		c.expect("注册", "企业全称")
