@@ -340,6 +340,9 @@ func companyProblem(p *parse.Parser, v string) string {
 	if isCompany(v) {
 		return ""
 	}
+	if name, _ := matchCommand(v); name != "" {
+		return "“" + preview(v, 10) + "”是指令，不是企业名称。" + ask
+	}
 	if _, ok := parse.ParseQuantity(v); ok {
 		return "“" + preview(v, 10) + "”像是数量，不是企业名称。" + ask
 	}

@@ -54,6 +54,7 @@ func TestParseFixCompanyName(t *testing.T) {
 	c.expect("轮毂", "企业名称", "重庆青山工业有限公司")
 	c.expect("一万套", "企业名称", "例如")
 	c.expect("A", "企业名称")
+	c.expect("供应", "企业名称", "例如")
 	reply := c.expect("重庆青山工业有限公司", "已在平台登记", "邀请码", "加入")
 	for _, bad := range []string{"张伟", "13800001111", "138****1111", enterprise(t, m, "co-first").InviteCode} {
 		if strings.Contains(reply, bad) {
