@@ -38,6 +38,27 @@ func init() {
 		d, _ := strconv.Atoi(sub(s, m, 3))
 		return mkDate(y, mo, d)
 	})
+	// 12/31前, 1/15交货: a month and day with slashes count only before a
+	// deadline word, as 205/55R16 and 1/2 are not dates.
+	add(`(\d{1,2})\s*/\s*(\d{1,2})\s*[日号]?`, func(s string, m []int, now time.Time) (time.Time, bool) {
+		if m[0] > 0 && (isASCIIDigit(s[m[0]-1]) || isASCIILetter(s[m[0]-1]) || strings.ContainsRune("/.-", rune(s[m[0]-1]))) {
+			return time.Time{}, false
+		}
+		if end := m[5]; end < len(s) && (isASCIIDigit(s[end]) || isASCIILetter(s[end]) || strings.ContainsRune("/.-", rune(s[end]))) {
+			return time.Time{}, false
+		}
+		if s[m[5]:m[1]] == "" || strings.TrimSpace(s[m[5]:m[1]]) == "" {
+			return time.Time{}, false // no 前 or delivery word after it
+		}
+		y, _ := resolveYear("", now)
+		mo, _ := strconv.Atoi(sub(s, m, 1))
+		d, _ := strconv.Atoi(sub(s, m, 2))
+		t, ok := mkDate(y, mo, d)
+		if ok && t.Before(startOfDay(now)) {
+			t, ok = mkDate(y+1, mo, d)
+		}
+		return t, ok
+	})
 	// [明年|2027年] 3月15日 / 3月15号
 	add(yearPat+`?\s*`+mdPat+`\s*月份?\s*`+mdPat+`\s*[日号]`, func(s string, m []int, now time.Time) (time.Time, bool) {
 		y, explicit := resolveYear(sub(s, m, 1), now)

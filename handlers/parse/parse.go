@@ -36,7 +36,7 @@ var fillerWords = []string{
 	"交货", "交付", "发货", "到货", "送货", "送到", "送至", "到厂", "要货", "拿货", "交", "前", "之前", "以前", "以内", "之内", "内",
 	"交货期", "交货地", "交货地点", "交货时间", "时间", "截止", "截止日期", "日期", "期限",
 	// quantity and price words
-	"左右", "大概", "大约", "约", "以上", "以下", "多", "价格面议", "面议", "议价", "价格", "单价", "报价", "价优", "价格优惠", "优惠",
+	"左右", "大概", "大约", "约", "以上", "以下", "多", "价格面议", "面议", "量大从优", "量大价优", "议价", "价格", "单价", "报价", "价优", "价格优惠", "优惠",
 	"含税", "不含税", "含运费", "含运", "包邮", "开票", "可开票", "专票", "增值税专票", "增值税", "数量", "个", "件",
 	// requirement words
 	"需要", "要求", "需", "要", "必须", "务必", "最好", "优先", "具备", "具有", "通过", "有", "能", "可", "可以", "也", "都", "还", "均",
@@ -294,6 +294,7 @@ type prodToken struct {
 	leaf      bool // contains a taxonomy leaf term
 	term      bool // contains any taxonomy term
 	lastIdx   int  // index of the last raw token merged into this one
+	whole     bool // text is the token as typed: no filler or spec taken off
 	end       int  // byte offset of the end of the raw token
 }
 
@@ -401,10 +402,13 @@ func (p *Parser) extractProduct(rest string, intentEnd int, post *Post) {
 	}
 	if best >= 0 {
 		post.Product = cands[best].text
-		// Words typed after the product that nothing else took describe
-		// it ("汽车线束 高压"): keep them as spec rather than drop them.
+		// Words typed on their own after the product that nothing else
+		// took describe it ("汽车线束 高压"): keep them as spec. What is
+		// left of a word once fillers came off (挡 of 前挡) is not.
 		for _, c := range cands[best+1:] {
-			specs = append(specs, c.text)
+			if c.whole && runeLen(c.text) >= 2 {
+				specs = append(specs, c.text)
+			}
 		}
 	}
 	post.Spec = strings.Join(dedup(specs), " ")
@@ -516,6 +520,7 @@ func (p *Parser) cleanToken(raw string, spaceOnly bool) prodToken {
 		rest = ""
 	}
 	t.text = rest
+	t.whole = rest != "" && rest == strings.TrimSuffix(strings.TrimSpace(raw), "的") // 铝合金的
 	if rest != "" {
 		for _, h := range p.findTerms(rest) {
 			if h.info.node != nil {
