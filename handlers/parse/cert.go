@@ -16,6 +16,7 @@ type certPattern struct {
 // irrelevant since digit boundaries are checked, but IATF must win over TS).
 var certPatterns = []certPattern{
 	{re: regexp.MustCompile(`(?:IATF|ISO\s*/\s*TS|TS)?\s*-?\s*16949(?:\s*[:：]\s*20(?:09|16))?`), name: "IATF 16949", bareNum: true},
+	{re: regexp.MustCompile(`IATF`), name: "IATF 16949", letters: true}, // IATF认证: the standard has one number
 	{re: regexp.MustCompile(`(?:ISO|GB\s*/\s*T)?\s*-?\s*9001(?:\s*[:：]\s*20(?:08|15))?`), name: "ISO 9001", bareNum: true},
 	{re: regexp.MustCompile(`(?:ISO)?\s*-?\s*14001`), name: "ISO 14001", bareNum: true},
 	{re: regexp.MustCompile(`(?:ISO)?\s*-?\s*45001`), name: "ISO 45001", bareNum: true},

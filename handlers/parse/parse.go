@@ -20,7 +20,7 @@ var (
 	stockRe     = regexp.MustCompile(`现货秒发|现货供应|现货充足|有现货|现货|库存充足|大量库存|有库存|当天发货|当日发货|即时发货|下单即发`)
 	placeTailRe = regexp.MustCompile(`^\s*(?:地区|周边|附近|一带|本地|市区|范围内|范围)`)
 
-	specRe     = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9.\-_*/#+×Φφ%]*(?:英寸|毫米|公分|层|寸|芯|位|脚|针|孔|号|伏|瓦|欧|安|路|通道|口)?|[一二两三四五六七八九十]+层`)
+	specRe     = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9.\-_*/#+×Φφ%]*(?:万像素|像素|英寸|毫米|公分|层|寸|芯|位|脚|针|孔|号|伏|瓦|欧|安|路|通道|口)?|[一二两三四五六七八九十]+层`)
 	pcbLayerRe = regexp.MustCompile(`(\d+|[一二两三四五六七八九十]+)层`)
 )
 
@@ -319,12 +319,16 @@ func (p *Parser) extractProduct(rest string, intentEnd int, post *Post) {
 			return
 		}
 		raw := strings.Trim(rest[start:end], ".-_*/#+")
+		begin := start
 		start = -1
 		if raw == "" {
 			return
 		}
 		t := p.cleanToken(raw, gapSpaceOnly)
 		t.end = end
+		if begin > 0 && rest[begin-1] == 0 || end < len(rest) && rest[end] == 0 {
+			t.whole = false // glued to a masked span: what is left of 遂宁射洪
+		}
 		toks = append(toks, t)
 		gapSpaceOnly = true
 	}
@@ -364,6 +368,7 @@ func (p *Parser) extractProduct(rest string, intentEnd int, post *Post) {
 				}
 			}
 			prev.text += sep + t.text
+			prev.whole = prev.whole && t.whole
 			prev.leaf = prev.leaf || t.leaf
 			prev.term = prev.term || t.term
 			prev.lastIdx = i
