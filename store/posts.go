@@ -187,8 +187,14 @@ func (r *Posts) updateOne(ctx context.Context, filter, update bson.M) error {
 // were saved before before, oldest first: saves whose matching was lost to
 // a crash or failed. The filter is an equality on a boolean and a range on
 // updated_at, which FerretDB can serve (it scans; MongoDB uses the index).
-func (r *Posts) MatchOwed(ctx context.Context, before time.Time, limit int) ([]Post, error) {
-	return r.find(ctx, bson.M{"match_owed": true, "updated_at": bson.M{"$lt": before}},
+// The records with an id in skip are left out (matching them keeps
+// failing; they must not hold the others back).
+func (r *Posts) MatchOwed(ctx context.Context, before time.Time, limit int, skip ...string) ([]Post, error) {
+	filter := bson.M{"match_owed": true, "updated_at": bson.M{"$lt": before}}
+	if len(skip) > 0 {
+		filter["_id"] = bson.M{"$nin": skip}
+	}
+	return r.find(ctx, filter,
 		options.Find().SetSort(bson.D{{Key: "updated_at", Value: 1}}).SetLimit(int64(limit)))
 }
 

@@ -321,3 +321,50 @@ func TestPostSavedDoesNotWaitForFullQueue(t *testing.T) {
 		t.Errorf("owed demands: got %d, want 0", n)
 	}
 }
+
+// poisonOutbox refuses every push to one user and counts the tries.
+type poisonOutbox struct {
+	alerts.Outbox
+	openid string
+	tries  atomic.Int32
+}
+
+func (p *poisonOutbox) Enqueue(ctx context.Context, it store.OutboxItem) error {
+	if it.OpenID == p.openid {
+		p.tries.Add(1)
+		return errors.New("injected: this user's pushes always fail")
+	}
+	return p.Outbox.Enqueue(ctx, it)
+}
+
+// A record whose matching always fails is tried as owed maxOwedTries (5)
+// times and then left until it is saved again, so that it does not hold back the
+// records behind it. Before, with a batch full of such records, the others
+// were never matched.
+func TestOwedMatchingThatKeepsFailingStepsAside(t *testing.T) {
+	e := newEnv(t, alerts.Config{})
+	buyer, seller := e.buyerSeller()
+	poisoned := e.enterprise("重庆渝安汽车有限公司", store.RoleVehicle, "poison", "赵六", "13700000003", "重庆江北", true)
+	o := e.post(store.KindOffer, seller, offerText)
+	e.saved(o)
+	out := &poisonOutbox{Outbox: e.out, openid: "poison"}
+	s := e.instance(alerts.Config{MatchGrace: -1, OwedBatch: 1}, out)
+	bad := e.post(store.KindDemand, poisoned, demandText) // older: first in line
+	good := e.post(store.KindDemand, buyer, demandText)
+	for range 8 {
+		_ = s.RunOnce(context.Background(), e.clock())
+	}
+	// Once when the instance learns the record, then 5 times as owed.
+	if n := out.tries.Load(); n != 6 {
+		t.Errorf("matching of the poisoned record tried %d times, want 6", n)
+	}
+	e.wantAlerted("buyer", matchKey(good, o, "buyer"))
+
+	// Saved again, it is tried again.
+	bad.Spec = "12V"
+	if err := e.mongo.Demands().Replace(context.Background(), &bad); err != nil {
+		t.Fatal(err)
+	}
+	s.PostSaved(context.Background(), bad)
+	eventually(t, "a try after the save", func() bool { return out.tries.Load() > 6 })
+}

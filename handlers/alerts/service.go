@@ -67,6 +67,9 @@ type Config struct {
 	// catch-up matches it, so that the live matching of a fresh save is not
 	// doubled. Default 30 s; <0: none.
 	MatchGrace time.Duration
+	// OwedBatch bounds the records of each kind one catch-up matches for
+	// owed matching, oldest first; default 100.
+	OwedBatch int
 
 	SweepEvery   time.Duration // lifecycle sweep interval; default 10 min; <0: no background work at all (tests call RunOnce)
 	RemindBefore time.Duration // expiry reminder lead; default 72 h
@@ -96,6 +99,9 @@ func (c *Config) defaults() {
 	}
 	if c.Workers <= 0 {
 		c.Workers = 2
+	}
+	if c.OwedBatch <= 0 {
+		c.OwedBatch = 100
 	}
 	if c.Queue <= 0 {
 		c.Queue = 256
@@ -155,6 +161,11 @@ type Service struct {
 	verMu    sync.Mutex
 	versions map[string]time.Time
 	gone     map[string]time.Time
+
+	// The records whose owed matching failed in a catch-up, with the
+	// version that failed and how often (see matchOwed).
+	failMu sync.Mutex
+	failed map[string]failedMatch
 
 	// bgCtx is the context of the background work: cancelled only when
 	// Shutdown runs out of time, so jobs in flight finish their writes.
@@ -309,6 +320,7 @@ var ErrStopped = errors.New("alerts: service stopped")
 // stopped) the record is left to the catch-up instead of waiting.
 func (s *Service) PostSaved(_ context.Context, p store.Post) {
 	s.take(&p)
+	s.matchFixed(p.ID, p.UpdatedAt)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {

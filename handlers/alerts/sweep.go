@@ -85,8 +85,57 @@ func (s *Service) expireRequests(ctx context.Context, now time.Time) error {
 // between instances and writes in flight.
 const syncOverlap = time.Minute
 
-// owedBatch bounds the records one catch-up matches for owed matching.
-const owedBatch = 100
+// maxOwedTries is how many catch-ups in a row try the owed matching of one
+// version of a record. After that it is left until the record is saved
+// again (or the process restarts), so that a record whose matching always
+// fails neither logs every 15 s for ever nor, with others like it, takes
+// up the whole batch and holds back the records behind it.
+const maxOwedTries = 5
+
+type failedMatch struct {
+	version time.Time
+	tries   int
+}
+
+// matchFailed counts a failed owed matching of p and reports whether it
+// was the last try.
+func (s *Service) matchFailed(p store.Post) bool {
+	s.failMu.Lock()
+	defer s.failMu.Unlock()
+	if s.failed == nil {
+		s.failed = map[string]failedMatch{}
+	}
+	f := s.failed[p.ID]
+	if !f.version.Equal(p.UpdatedAt) {
+		f = failedMatch{version: p.UpdatedAt}
+	}
+	f.tries++
+	s.failed[p.ID] = f
+	return f.tries == maxOwedTries
+}
+
+// matchFixed forgets the failures of a record once it was matched or saved
+// at a version other than the one that failed.
+func (s *Service) matchFixed(id string, version time.Time) {
+	s.failMu.Lock()
+	defer s.failMu.Unlock()
+	if f, ok := s.failed[id]; ok && (version.IsZero() || !f.version.Equal(version)) {
+		delete(s.failed, id)
+	}
+}
+
+// givenUp lists the records left out of owed matching.
+func (s *Service) givenUp() []string {
+	s.failMu.Lock()
+	defer s.failMu.Unlock()
+	var ids []string
+	for id, f := range s.failed {
+		if f.tries >= maxOwedTries {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
 
 // catchUp brings the engine up to date with the records other instances
 // saved and matches them (syncEngine), then matches the records whose
@@ -117,6 +166,7 @@ func (s *Service) syncEngine(ctx context.Context) error {
 		}
 		for i := range changed {
 			p := &changed[i]
+			s.matchFixed(p.ID, p.UpdatedAt) // saved again, maybe on another instance
 			if !s.admit(p, false) || p.Status != store.StatusOpen {
 				continue
 			}
@@ -136,13 +186,15 @@ func (s *Service) syncEngine(ctx context.Context) error {
 
 // matchOwed matches the records whose save owes their matching and is
 // older than MatchGrace: the process that saved one was killed before its
-// matching ran, or the matching failed. At most owedBatch of each kind a
-// time, oldest first. s.syncMu must be held.
+// matching ran, or the matching failed. At most OwedBatch of each kind a
+// time, oldest first, leaving out those that failed maxOwedTries times.
+// s.syncMu must be held.
 func (s *Service) matchOwed(ctx context.Context) error {
 	before := time.Now().Add(-s.cfg.MatchGrace)
+	skip := s.givenUp()
 	var errs []error
 	for _, kind := range []string{store.KindDemand, store.KindOffer} {
-		owed, err := s.d.Mongo.Posts(kind).MatchOwed(ctx, before, owedBatch)
+		owed, err := s.d.Mongo.Posts(kind).MatchOwed(ctx, before, s.cfg.OwedBatch, skip...)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("owed matching: %w", err))
 			continue
@@ -154,7 +206,13 @@ func (s *Service) matchOwed(ctx context.Context) error {
 			}
 			if err := s.settle(ctx, *p); err != nil {
 				errs = append(errs, fmt.Errorf("owed matching of %s: %w", p.No, err))
+				if s.matchFailed(*p) {
+					s.d.Log.ErrorContext(ctx, "owed matching keeps failing; left until the record is saved again or the bot restarts",
+						"no", p.No, "tries", maxOwedTries, "err", err)
+				}
+				continue
 			}
+			s.matchFixed(p.ID, time.Time{})
 		}
 	}
 	return errors.Join(errs...)
