@@ -296,7 +296,7 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 		if field == "capacity" {
 			f.Capacity = q
 			if q != nil {
-				return fmtQty(q) + "/月", ""
+				return fmtQty(q), "" // the label says 月产能
 			}
 		} else {
 			f.MOQ = q

@@ -30,7 +30,9 @@ func TestParseFixEditKeepsUnit(t *testing.T) {
 	c.expect("修改 起订量 500", "500平米")
 	c.expect("修改 起订量 800", "800平米")
 	o := noIn(t, c.expect("确认", "已发布"))
-	c.expect("修改 "+o+" 产能 5万", "5万平米")
+	if r := c.expect("修改 "+o+" 产能 5万", "月产能 5万平米"); strings.Contains(r, "/月") {
+		t.Errorf("月产能 said twice: %s", r)
+	}
 	if p := postByNo(t, m, o); p.Capacity == nil || p.Capacity.Unit != "平米" || p.Capacity.Value != 50000 {
 		t.Errorf("saved capacity: got %+v", p.Capacity)
 	}
