@@ -326,15 +326,17 @@ func TestOutboxWorkerDiesAfterLeaseBeforeSend(t *testing.T) {
 			text := "lease-die " + k.kind
 			enqueue(t, m, k.item("a-"+k.kind, text))
 			// The dead worker leased the item and never sent it.
-			got, err := m.Outbox.Lease(context.Background(), "dead-worker", 10, 300*time.Millisecond, time.Now())
+			// The lease runs from leasedAt: measured from after the call, a
+			// slow Lease under load made the take-over look early.
+			leasedAt := time.Now()
+			got, err := m.Outbox.Lease(context.Background(), "dead-worker", 10, 300*time.Millisecond, leasedAt)
 			if err != nil || len(got) != 1 {
 				t.Fatalf("dead worker's lease: %d items, %v", len(got), err)
 			}
-			start := time.Now()
 			startPusher(t, m, bot.PusherConfig{}, nil, nil)
 			it := waitStatus(t, m, "a-"+k.kind, store.OutboxSent, nil)
-			if time.Since(start) < 250*time.Millisecond {
-				t.Errorf("taken over after %v, before the dead worker's lease ran out", time.Since(start))
+			if el := time.Since(leasedAt); el < 300*time.Millisecond {
+				t.Errorf("taken over %v after the lease, before the dead worker's lease ran out", el)
 			}
 			if it.Attempts != 2 {
 				t.Errorf("attempts %d, want 2", it.Attempts)
