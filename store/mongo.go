@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/mongo"
@@ -17,6 +18,9 @@ type Mongo struct {
 	client *mongo.Client
 	db     *mongo.Database
 	ferret bool // FerretDB: writes are serialised (collection)
+
+	// The highest record numbers claimed or read (Posts.nextNo).
+	lastDemandNo, lastOfferNo atomic.Int64
 }
 
 // OpenMongo connects to uri, pings within ctx and ensures the indexes.
