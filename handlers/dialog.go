@@ -197,11 +197,11 @@ func (a *App) dialog(ctx context.Context, m *bot.Message) (bot.Reply, error) {
 		switch named := rest != "" && a.p.Parse(t, a.now()).Product != ""; {
 		case c.sess.Flow == flowPost && (rest == "" || named):
 			return a.newPost(ctx, m, kind, postText(t, rest))
-		case (c.sess.Flow == flowReg || c.sess.Flow == flowJoin) && named:
+		case (c.sess.Flow == flowReg || c.sess.Flow == flowJoin) && named && !namesCompany(t):
 			return a.keepPost(ctx, c, m, kind, postText(t, rest))
 		}
 	case "":
-		if c.sess.Flow == flowReg || c.sess.Flow == flowJoin {
+		if (c.sess.Flow == flowReg || c.sess.Flow == flowJoin) && !namesCompany(t) {
 			if kind := a.looksLikePost(t); kind != "" {
 				return a.keepPost(ctx, c, m, kind, t)
 			}

@@ -81,7 +81,8 @@ func (a *App) formOf(m *bot.Message, kind, text string) (*postForm, []string) {
 // aside and offered again after. The registration question is asked again.
 func (a *App) keepPost(ctx context.Context, c *conv, m *bot.Message, kind, text string) (bot.Reply, error) {
 	f, notes := a.formOf(m, kind, text)
-	if old := c.st.Post; old != nil && formStarted(old) {
+	// The same post typed again replaces the kept one rather than pile up.
+	if old := c.st.Post; old != nil && formStarted(old) && (old.Kind != f.Kind || old.Product != f.Product) {
 		s := bot.Session{Flow: flowPost, Step: old.next()}
 		b, err := json.Marshal(state{Post: old})
 		if err != nil {

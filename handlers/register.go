@@ -137,6 +137,20 @@ func isCompany(s string) bool {
 	return false
 }
 
+// namesCompany reports whether a word of t ends like a company name
+// (成都银河供应链管理有限公司): during registration such a message answers
+// it, though 供应 and 成都 make it look like an offer.
+func namesCompany(t string) bool {
+	for _, w := range fields(t) {
+		for _, suf := range companySuffixes {
+			if strings.HasSuffix(w, suf) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // roleOf reads an enterprise role.
 func roleOf(s string, numbers bool) (string, bool) {
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "企业"), "类")

@@ -178,10 +178,16 @@ func TestDialogRegistration(t *testing.T) {
 	t.Run("a post typed during registration is kept, not read as an answer", func(t *testing.T) {
 		c := newChat(t, m, "reg-post")
 		c.expect("求购 轮毂 2000套 重庆", "已保留", "企业全称")
+		// The same post again replaces the kept one rather than pile up.
+		if r := c.refuse("求购 轮毂 2000套 重庆", "先放一边"); !strings.Contains(r, "已保留") {
+			t.Errorf("the same post typed again: %s", r)
+		}
 		// It read 供应 as the company name and 成都 as its place.
 		c.expect("供应 PCB 成都", "供应已保留", "求购（轮毂", "先放一边", "企业全称")
 		c.expect("轮毂 3000套 重庆璧山 求购", "求购已保留", "供应（PCB", "企业全称")
-		c.expect("重庆长江轴承股份有限公司", "哪一类")
+		// A company name with 供应 and a city in it is an answer, not an offer.
+		c.expect("成都银河供应链管理有限公司", "哪一类")
+		c.expect("修改 企业 重庆长江轴承股份有限公司", "哪一类")
 		c.expect("零部件", "在哪里")
 		c.expect("重庆江北区", "怎么称呼")
 		c.expect("张三 13800005555", "信用代码")
