@@ -120,6 +120,10 @@ func (a *App) dropConfirmation(ctx context.Context, m *bot.Message) string {
 		return ""
 	}
 	note := keptNote(c)
+	if name, rest := matchCommand(clean(m.Text)); c.sess.Flow == flowQuit && name == cmdQuit ||
+		c.sess.Flow == flowClose && name == cmdClose && strings.EqualFold(strings.TrimSpace(rest), c.st.No) {
+		note = "" // asked again: the question is put again, nothing was called off
+	}
 	if err := a.finish(ctx, c); err != nil {
 		a.d.Log.WarnContext(ctx, "end confirmation", "openid", m.OpenID, "err", err)
 		return ""

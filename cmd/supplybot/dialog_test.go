@@ -262,6 +262,8 @@ func TestDialogRegistration(t *testing.T) {
 		c.expect("取消", "已取消")
 		enterprise(t, m, "reg-join")
 		c.expect("注销", "确认注销")
+		// Asked again, it asks again without saying it was called off.
+		c.refuse("注销", "未注销")
 		c.expect("确认注销", "已注销")
 		if _, err := m.Mongo.Enterprises().ByOpenID(ctx, "reg-join"); err == nil {
 			t.Fatal("still a member after 注销")
@@ -478,6 +480,7 @@ func TestDialogFindAndManage(t *testing.T) {
 	buyer.expect("详情 D9999", "没有找到")
 
 	seller.expect("关闭 "+nos[1], "已成交", "撤回")
+	seller.refuse("关闭 "+nos[1], "未关闭")
 	seller.expect("也许", "没看懂")
 	seller.expect("已成交", "本平台")
 	seller.expect("是", "已关闭", "已成交")
