@@ -18,6 +18,7 @@ func TestDialogChatReplies(t *testing.T) {
 		c.expect("你好", "您好", "帮助")
 		c.expect("我想查一下需求", "查需求")
 		c.expect("有没有做线束的厂家？", "查供应 线束")
+		c.expect("我想找做线束的厂家", "查供应 线束\n")
 	})
 
 	t.Run("an unknown menu key is answered", func(t *testing.T) {
