@@ -570,8 +570,9 @@ func (a *App) regAnswer(ctx context.Context, c *conv, t string) (bot.Reply, erro
 		}
 		before := r.Mobile
 		problem := r.extract(a.p, t, step)
-		if problem == "" && r.Mobile == before {
-			problem = "手机号不对，请输入11位手机号，例如：13800001111"
+		if problem == "" && r.Mobile == before || strings.HasPrefix(problem, "手机号") {
+			// The question that follows gives the example.
+			problem = "“" + preview(t, 15) + "”不是有效的手机号。"
 		}
 		if problem != "" {
 			return a.say(c, problem)
