@@ -286,7 +286,7 @@ func (a *App) startQuit(ctx context.Context, m *bot.Message) (bot.Reply, error) 
 		}
 	}
 	if !registered && open == 0 {
-		return bot.Text("您还没有登记，平台没有保存您的个人信息，无需注销。"), nil
+		return bot.Text("您还没有登记，平台没有保存您的个人信息，无需注销。\n" + nextHint), nil
 	}
 	c, err := a.load(ctx, m.OpenID)
 	if err != nil {

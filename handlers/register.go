@@ -561,7 +561,7 @@ func (a *App) regAnswer(ctx context.Context, c *conv, t string) (bot.Reply, erro
 			return a.say(c, problem)
 		}
 		if r.Region == nil {
-			return a.say(c, "没认出这个地区，请写省市区，例如：重庆璧山 / 四川成都。")
+			return a.say(c, "没认出这个地区。") // the question gives the example
 		}
 	case stepMobile:
 		if mob, ok := mobileOf(t); ok {

@@ -210,7 +210,9 @@ func TestDialogRegistration(t *testing.T) {
 		c.expect("成都蓉电科技有限公司", "哪一类")
 		c.expect("汽车", "没看懂企业类型", "1 整车")
 		c.expect("3", "在哪里")
-		c.expect("火星", "没认出", "例如")
+		if r := c.expect("火星", "没认出", "例如"); strings.Count(r, "例如") != 1 {
+			t.Errorf("the example is given twice: %s", r)
+		}
 		c.expect("四川成都高新区", "怎么称呼")
 		c.expect("李娜", "手机号")
 		// Said once, with the example of the question that follows.
@@ -280,7 +282,7 @@ func TestDialogRegistration(t *testing.T) {
 		if p.Status != store.StatusRemoved || p.OpenID != "" {
 			t.Errorf("post after 注销: status %s openid %q", p.Status, p.OpenID)
 		}
-		c.expect("注销", "无需注销")
+		c.expect("注销", "无需注销", "帮助")
 	})
 }
 
