@@ -111,13 +111,7 @@ func TestAlertClaimedByADeadWorkerIsFinished(t *testing.T) {
 func TestOverCapAfterTheDigestWentOut(t *testing.T) {
 	e := newEnv(t, alerts.Config{DailyCap: 1})
 	buyer, _ := e.buyerSeller()
-	supplier := func(name string) store.Post {
-		s := e.enterprise("重庆"+name+"机电有限公司", store.RoleParts, "s"+name, "张"+name, "13700000000", "重庆江津", false)
-		o := e.post(store.KindOffer, s, offerText)
-		e.saved(o)
-		return o
-	}
-	o1, o2 := supplier("甲"), supplier("乙")
+	o1, o2 := e.supplier("甲"), e.supplier("乙")
 	d := e.post(store.KindDemand, buyer, demandText)
 	e.saved(d) // one pushed, the other in the digest due at 21:00
 
@@ -143,7 +137,7 @@ func TestOverCapAfterTheDigestWentOut(t *testing.T) {
 	}
 
 	e.setNow(at(21, 30))
-	o3 := supplier("丙")
+	o3 := e.supplier("丙")
 	var follow []store.OutboxItem
 	for _, it := range e.out.to("buyer") {
 		if strings.HasPrefix(it.Key, "digest:") && it.Key != first {
@@ -172,17 +166,11 @@ func TestOverCapAfterTheDigestWentOut(t *testing.T) {
 func TestDigestDueWithinAMinuteIsNotRewritten(t *testing.T) {
 	e := newEnv(t, alerts.Config{DailyCap: 1})
 	buyer, _ := e.buyerSeller()
-	supplier := func(name string) store.Post {
-		s := e.enterprise("重庆"+name+"机电有限公司", store.RoleParts, "s"+name, "张"+name, "13700000000", "重庆江津", false)
-		o := e.post(store.KindOffer, s, offerText)
-		e.saved(o)
-		return o
-	}
-	o1, o2 := supplier("甲"), supplier("乙")
+	o1, o2 := e.supplier("甲"), e.supplier("乙")
 	e.saved(e.post(store.KindDemand, buyer, demandText))
 	c := e.clock().In(cst)
 	e.setNow(time.Date(c.Year(), c.Month(), c.Day(), 20, 59, 30, 0, cst))
-	o3 := supplier("丙")
+	o3 := e.supplier("丙")
 
 	first := "digest:buyer:" + c.Format("20060102")
 	s1, err := e.mongo.Outbox().Get(context.Background(), first)
@@ -204,4 +192,14 @@ func TestDigestDueWithinAMinuteIsNotRewritten(t *testing.T) {
 	if len(texts) != 1 || !strings.Contains(texts[0], o3.No) {
 		t.Fatalf("next digest: got %q, want one listing %s", texts, o3.No)
 	}
+}
+
+// supplier registers 重庆<name>机电有限公司 (openid s<name>) and saves its
+// offer of offerText, matched at once.
+func (e *env) supplier(name string) store.Post {
+	e.t.Helper()
+	s := e.enterprise("重庆"+name+"机电有限公司", store.RoleParts, "s"+name, "张"+name, "13700000000", "重庆江津", false)
+	o := e.post(store.KindOffer, s, offerText)
+	e.saved(o)
+	return o
 }
