@@ -25,7 +25,7 @@ func (a *App) isCommand(m *bot.Message) bool {
 // looksLikePost returns the kind of a message that names a product and a
 // quantity, capacity or place and has a demand or offer word, or "".
 func (a *App) looksLikePost(t string) string {
-	if t == "" {
+	if t == "" || namesCompany(t) {
 		return ""
 	}
 	p := a.p.Parse(t, a.now())

@@ -205,7 +205,7 @@ func (a *App) dialog(ctx context.Context, m *bot.Message) (bot.Reply, error) {
 			return a.keepPost(ctx, c, m, kind, postText(t, rest))
 		}
 	case "":
-		if (c.sess.Flow == flowReg || c.sess.Flow == flowJoin) && !namesCompany(t) {
+		if c.sess.Flow == flowReg || c.sess.Flow == flowJoin {
 			if kind := a.looksLikePost(t); kind != "" {
 				return a.keepPost(ctx, c, m, kind, t)
 			}

@@ -137,12 +137,16 @@ func isCompany(s string) bool {
 	return false
 }
 
-// namesCompany reports whether a word of t ends like a company name
-// (成都银河供应链管理有限公司): during registration such a message answers
-// it, though 供应 and 成都 make it look like an offer.
+// legalSuffixes end the registered name of a company; unlike 厂 or 中心
+// they do not end the words of a post (本厂, 加工厂, 检测中心).
+var legalSuffixes = []string{"公司", "集团", "有限", "股份", "研究院", "研究所", "商行", "工作室", "合作社", "事务所"}
+
+// namesCompany reports whether a word of t ends like a company's registered
+// name (成都银河供应链管理有限公司). Such a message is not read as a post,
+// though 供应 and 成都 make it look like an offer.
 func namesCompany(t string) bool {
 	for _, w := range fields(t) {
-		for _, suf := range companySuffixes {
+		for _, suf := range legalSuffixes {
 			if strings.HasSuffix(w, suf) {
 				return true
 			}

@@ -19,6 +19,8 @@ func TestDialogChatReplies(t *testing.T) {
 		c.expect("我想查一下需求", "查需求")
 		c.expect("有没有做线束的厂家？", "查供应 线束")
 		c.expect("我想找做线束的厂家", "查供应 线束\n")
+		// A company name with 供应 and a city is not an offer.
+		c.refuse("成都银河供应链管理有限公司", "已保留", "已记下")
 	})
 
 	t.Run("an unknown menu key is answered", func(t *testing.T) {
