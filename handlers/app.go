@@ -83,8 +83,12 @@ type Deps struct {
 
 // App holds the conversation's handlers.
 type App struct {
-	d Deps
-	p *parse.Parser
+	d     Deps
+	p     *parse.Parser
+	cmds  *bot.Commands   // every feature's commands (commands.go)
+	flows map[string]flow // every flow (flow.go)
+
+	closeConf, quitConf *Confirmation
 }
 
 // New returns the conversation. It panics only if the parser's embedded
@@ -112,7 +116,10 @@ func New(d Deps) *App {
 			panic("handlers: embedded parser data: " + err.Error())
 		}
 	}
-	return &App{d: d, p: p}
+	a := &App{d: d, p: p, cmds: &bot.Commands{Normalize: clean}}
+	a.registerFlows()
+	a.cmds.Add(a.commands()...)
+	return a
 }
 
 // Menu keys of config.yaml that start the conversation's flows. MY_MATCHES
@@ -125,28 +132,6 @@ const (
 	MenuMyPosts      = "MY_POSTS"
 	MenuHelp         = "HELP"
 )
-
-// Register adds the conversation's routes and middleware to r. Register it
-// before other text routes: a user in the middle of a form (answering
-// 同意 to the consent question, say) must reach the form first. Commands of
-// other features (订阅, 联系, 我的匹配 …) pass a running form by, and end
-// a pending confirmation (关闭, 注销) on the way (leaveConfirmation applies
-// to every route of r).
-func (a *App) Register(r *bot.Router) {
-	r.Use(a.capReply, a.RateLimit, a.leaveConfirmation)
-	r.Func("too-long", tooLong, a.tooLong)
-	r.Func("dialog", a.inDialog, a.dialog)
-	r.Func("commands", a.isCommand, a.command)
-	r.MenuKey(MenuPostDemand, a.menuPost(store.KindDemand))
-	r.MenuKey(MenuPostOffer, a.menuPost(store.KindOffer))
-	r.MenuKey(MenuSearchDemand, a.menuSearch(store.KindDemand))
-	r.MenuKey(MenuSearchOffer, a.menuSearch(store.KindOffer))
-	r.MenuKey(MenuMyPosts, a.myPosts)
-	r.MenuKey(MenuHelp, a.help)
-	r.Event(bot.EventSubscribe, a.welcome)
-	r.Event(bot.EventUnsubscribe, a.silent)
-	r.Default(a.unknown)
-}
 
 func (a *App) now() time.Time { return a.d.Now() }
 

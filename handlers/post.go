@@ -21,7 +21,7 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	f, notes := a.formOf(m, kind, text)
+	f, notes := a.formOf(ctx, m, kind, text)
 	_, err = a.d.Enterprises.ByOpenID(ctx, m.OpenID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -61,12 +61,12 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 
 // formOf is the form of a post as typed in m ("" for a bare 求购), with
 // notes on what was set right.
-func (a *App) formOf(m *bot.Message, kind, text string) (*postForm, []string) {
+func (a *App) formOf(ctx context.Context, m *bot.Message, kind, text string) (*postForm, []string) {
 	f := &postForm{Kind: kind}
 	if text == "" {
 		return f, nil
 	}
-	p := a.p.Parse(text, a.now())
+	p := a.parse(ctx, text)
 	f.merge(p)
 	notes := f.sanitize(a.now())
 	f.normalize()
@@ -80,7 +80,7 @@ func (a *App) formOf(m *bot.Message, kind, text string) (*postForm, []string) {
 // “供应” and the place 成都 of "供应 PCB 成都"). A post kept before is set
 // aside and offered again after. The registration question is asked again.
 func (a *App) keepPost(ctx context.Context, c *conv, m *bot.Message, kind, text string) (bot.Reply, error) {
-	f, notes := a.formOf(m, kind, text)
+	f, notes := a.formOf(ctx, m, kind, text)
 	// The same post typed again replaces the kept one rather than pile up.
 	if old := c.st.Post; old != nil && formStarted(old) && (old.Kind != f.Kind || old.Product != f.Product) {
 		s := bot.Session{Flow: flowPost, Step: old.next()}
@@ -143,7 +143,7 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 			return a.say(c, "好的，先不发布。")
 		}
 		// More details typed at the summary ("单价30元 需IATF16949").
-		p := a.p.Parse(t, now)
+		p := a.parse(ctx, t)
 		if p.Quantity == nil && p.Capacity == nil && p.MOQ == nil && p.Price == nil && p.Region == nil &&
 			p.Deadline == nil && len(p.Certifications) == 0 && p.LeadTimeDays == 0 && !p.InStock {
 			return a.say(c, "没看懂。要发布请回复“确认”，要改请发“修改 字段 新内容”。")
@@ -162,7 +162,7 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 		}
 		return a.say(c, "已补充。")
 	case stepProduct:
-		p := a.p.Parse(t, now)
+		p := a.parse(ctx, t)
 		if p.Product == "" {
 			v := safeField(t, maxProduct)
 			if !meaningful(v) {
@@ -183,7 +183,7 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 		if q.Value > maxAmount {
 			return a.say(c, tooMuch)
 		}
-		p := a.p.Parse(t, now)
+		p := a.parse(ctx, t)
 		p.Product, p.Spec, p.Category = "", "", nil
 		f.merge(p)
 		f.Quantity = q
@@ -194,7 +194,7 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 		if !ok {
 			return a.say(c, "没认出这个地区。")
 		}
-		p := a.p.Parse(t, now)
+		p := a.parse(ctx, t)
 		p.Product, p.Spec, p.Category = "", "", nil
 		f.merge(p)
 		f.Region = &store.Region{Province: r.Province, City: r.City, District: r.District}

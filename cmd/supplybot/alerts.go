@@ -51,7 +51,6 @@ func (m *Main) startAlerts(ctx context.Context, p *parse.Parser) error {
 	if err := svc.Start(ctx); err != nil {
 		return fmt.Errorf("alerts: %w", err)
 	}
-	svc.Register(m.Router)
 	m.Alerts.Service = svc
 	return nil
 }

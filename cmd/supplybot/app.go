@@ -46,6 +46,10 @@ type Main struct {
 	SharedSim *sim.Server
 	// App is the conversation, after Run.
 	App *handlers.App
+	// Extend, when set before Run, may add commands to the conversation
+	// before its routes are set (tests; a confirmed command is one
+	// App.AddConfirmed call).
+	Extend func(app *handlers.App)
 	// menuTransport, when set, carries MenuSync's calls (tests).
 	menuTransport http.RoundTripper
 
@@ -123,11 +127,14 @@ func (m *Main) Run(ctx context.Context) error {
 		Enterprises: m.Mongo.Enterprises(), Demands: m.Mongo.Demands(), Offers: m.Mongo.Offers(),
 		Parser: parser, Events: postEvents{m}, Forget: m.Mongo, Log: m.Log,
 	})
-	app.Register(m.Router)
 	m.App = app
 	if err := m.startAlerts(ctx, parser); err != nil {
 		return err
 	}
+	if m.Extend != nil {
+		m.Extend(app)
+	}
+	app.Route(m.Router, m.Alerts.Service)
 
 	m.Gateway = bot.NewGateway(bot.GatewayConfig{
 		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey,

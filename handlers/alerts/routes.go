@@ -14,25 +14,29 @@ const MenuMyMatches = "MY_MATCHES"
 // maxReply keeps a passive reply within WeChat's 2048 bytes.
 const maxReply = 2000
 
-// Register adds the service's commands to r: 订阅 / 我的订阅 / 退订 N /
-// 联系 D1024 / 同意 [N] / 拒绝 [N] / 我的匹配 and the menu key MY_MATCHES.
-// 同意 and 拒绝 always match (a user with nothing to answer is told so), so
-// an active dialog that also takes 同意 must be routed before them. The
-// menu key must come before any catch-all event route.
-func (s *Service) Register(r *bot.Router) {
-	r.Func("alerts:subscribe", textPrefix("订阅"), s.cmdSubscribe)
-	r.Exact(s.cmdMySubscriptions, "我的订阅")
-	r.Func("alerts:unsubscribe", textPrefix("退订"), s.cmdUnsubscribe)
-	r.Regexp(contactRe, s.cmdContact)
-	r.Regexp(answerRe, s.cmdAnswer)
-	r.Exact(s.cmdMyMatches, "我的匹配")
-	r.MenuKey(MenuMyMatches, s.cmdMyMatches)
+// Commands are the service's commands: 订阅 … / 我的订阅 / 退订 N /
+// 联系 D1024 / 同意 [N] / 拒绝 [N] / 我的匹配. Each passes an open form
+// by; the conversation routes them (handlers.App.Route).
+func (s *Service) Commands() []bot.Command {
+	h := func(f bot.Handler) bot.CommandHandler {
+		return func(ctx context.Context, m *bot.Message, _ string) (bot.Reply, error) { return f(ctx, m) }
+	}
+	return []bot.Command{
+		{Name: "subscribe", Words: []string{"订阅"}, PassBy: bot.Always, Handle: h(s.cmdSubscribe)},
+		{Name: "my-subscriptions", Exact: []string{"我的订阅"}, PassBy: bot.Always, Handle: h(s.cmdMySubscriptions)},
+		{Name: "unsubscribe", Words: []string{"退订"}, PassBy: bot.Always, Handle: h(s.cmdUnsubscribe)},
+		{Name: "contact", Pattern: contactRe, PassBy: bot.Always, Handle: h(s.cmdContact)},
+		// Other text starting with 联系 (联系方式是什么) is not a request,
+		// but it is not an answer to a form either.
+		{Name: "contact-word", Words: []string{"联系"}, PassBy: bot.Always},
+		{Name: "contact-answer", Pattern: answerRe, PassBy: bot.Always, Handle: h(s.cmdAnswer)},
+		{Name: "my-matches", Exact: []string{"我的匹配"}, PassBy: bot.Always, Handle: h(s.cmdMyMatches)},
+	}
 }
 
-func textPrefix(p string) func(*bot.Message) bool {
-	return func(m *bot.Message) bool {
-		return (m.Type == bot.TypeText || m.Type == bot.TypeVoice) && strings.HasPrefix(strings.TrimSpace(m.Text), p)
-	}
+// MenuKeys are the service's custom-menu buttons.
+func (s *Service) MenuKeys() map[string]bot.Handler {
+	return map[string]bot.Handler{MenuMyMatches: s.cmdMyMatches}
 }
 
 // cmdMyMatches lists the user's recent alerts with their reasons. Contact
