@@ -70,7 +70,7 @@ type PusherConfig struct {
 }
 
 // Pusher drains the outbox through the WeChat API with the reactions of
-// shared/WECHAT.md: refresh and retry once on token errors (in Client),
+// docs/WECHAT.md: refresh and retry once on token errors (in Client),
 // back off on -1, slow down 60 s on 45011, stop the API until tomorrow on
 // 45009, give up for the user on 43004/48001/43101 and hold on 45015/45047.
 type Pusher struct {
@@ -430,6 +430,9 @@ func (p *Pusher) retryDelay(attempt int) time.Duration {
 	return d
 }
 
+// chinaTZ is the zone of WeChat's quota day (Beijing time): a fact of the
+// WeChat API like its error codes (docs/WECHAT.md), not a setting, so bot
+// keeps its own and needs no product package for it.
 var chinaTZ = time.FixedZone("CST", 8*3600)
 
 // nextChinaMidnight is when WeChat's daily quotas reset.

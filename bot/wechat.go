@@ -26,7 +26,7 @@ import (
 // routing this host to it in the HTTP transport.
 const apiBase = "https://api.weixin.qq.com"
 
-// WeChat error codes the engine reacts to (see shared/WECHAT.md).
+// WeChat error codes the engine reacts to (see docs/WECHAT.md).
 const (
 	CodeSystemBusy        = -1
 	CodeInvalidToken      = 40001

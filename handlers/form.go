@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -557,62 +556,6 @@ func (f *postForm) stepHelp(step string) string {
 		return "信息已齐，等您确认。回复“确认”发布；还可以补充：修改 价格 30-35元 / 修改 认证 IATF16949 / 修改 交期 12月底。" + common
 	}
 	return common
-}
-
-func fmtQty(q *store.Quantity) string {
-	if q == nil {
-		return ""
-	}
-	return fmtNum(q.Value) + q.Unit
-}
-
-func fmtNum(v float64) string {
-	if v >= 10000 && int64(v)%100 == 0 && float64(int64(v)) == v {
-		return strconv.FormatFloat(v/10000, 'f', -1, 64) + "万"
-	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
-}
-
-func fmtPrice(p *store.Price) string {
-	if p == nil {
-		return ""
-	}
-	unit := p.Unit
-	if unit == "" {
-		unit = "元"
-	}
-	switch {
-	case p.Min == 0 && p.Max > 0:
-		return "不超过" + fmtNum(p.Max) + unit
-	case p.Max == 0 && p.Min > 0:
-		return fmtNum(p.Min) + unit + "以上"
-	case p.Min == p.Max:
-		return fmtNum(p.Min) + unit
-	}
-	return fmtNum(p.Min) + "-" + fmtNum(p.Max) + unit
-}
-
-func fmtRegion(r store.Region) string {
-	s := r.Province
-	if r.City != "" && r.City != r.Province {
-		s += r.City
-	}
-	return s + r.District
-}
-
-func fmtDate(t, now time.Time) string {
-	t, now = t.In(parse.CST), now.In(parse.CST)
-	if t.Year() == now.Year() {
-		return fmt.Sprintf("%d月%d日", t.Month(), t.Day())
-	}
-	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
-}
-
-func fmtLead(days int) string {
-	if days == 0 {
-		return "现货"
-	}
-	return strconv.Itoa(days) + "天"
 }
 
 // setProduct takes a new product name, split by the parser into product

@@ -18,6 +18,7 @@ import (
 	"supplybot/bot/sim"
 	"supplybot/handlers"
 	"supplybot/handlers/parse"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -311,7 +312,7 @@ func (m *Main) onGiveUp(ctx context.Context, p bot.Push, code int) {
 	default:
 		return // the outbox item records the code and reason; the pusher logged it
 	}
-	day := time.Now().In(chinaTZ).Format("20060102")
+	day := time.Now().In(record.China).Format("20060102")
 	for _, admin := range m.Config.Admin.OpenIDs {
 		err := m.Outbox.Enqueue(ctx, store.OutboxItem{
 			Key: "giveup:" + strconv.Itoa(code) + ":" + p.Kind + ":" + day + ":" + admin, Kind: bot.PushCustom, OpenID: admin,
@@ -322,8 +323,6 @@ func (m *Main) onGiveUp(ctx context.Context, p bot.Push, code int) {
 		}
 	}
 }
-
-var chinaTZ = time.FixedZone("CST", 8*3600)
 
 func kindName(kind string) string {
 	switch kind {

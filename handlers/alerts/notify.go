@@ -9,6 +9,7 @@ import (
 
 	"supplybot/bot"
 	"supplybot/handlers/match"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -125,7 +126,7 @@ func (s *Service) alert(ctx context.Context, now time.Time, a alertSpec) error {
 	entry := store.Alert{
 		Key: a.Key, OpenID: a.OpenID, Kind: a.Kind, MyNo: a.MyNo,
 		RecordID: a.About.ID, RecordNo: a.About.No, RecordKind: a.About.Kind, Product: a.About.Product,
-		Summary: summary(a.About), Reasons: a.Reasons, Score: a.Score,
+		Summary: record.Summary(*a.About), Reasons: a.Reasons, Score: a.Score,
 		Pending: true, Day: chinaDay(at), DeliverAt: at.UTC(), CreatedAt: now.UTC(),
 	}
 	resumed := false
@@ -300,7 +301,7 @@ func (s *Service) rewriteDigest(ctx context.Context, key, text string, dueAfter 
 }
 
 // China time: quiet hours, days and dates are the user's.
-var cst = time.FixedZone("CST", 8*3600)
+var cst = record.China
 
 func chinaDay(t time.Time) string { return t.In(cst).Format("20060102") }
 

@@ -16,11 +16,13 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"supplybot/handlers/record"
 )
 
-// CST is China Standard Time (Asia/Shanghai, UTC+8, no DST). It is a fixed
-// zone so that no tzdata is needed at run time.
-var CST = time.FixedZone("CST", 8*3600)
+// CST is China Standard Time, the zone of every date the parser reads: the
+// record vocabulary's zone, so that a parsed date and a shown one agree.
+var CST = record.China
 
 // MaxInputBytes is the longest prefix of a message that Parse looks at.
 // WeChat text messages are far shorter; the cap bounds the work on abuse.
