@@ -14,25 +14,17 @@ const MenuMyMatches = "MY_MATCHES"
 // maxReply keeps a passive reply within WeChat's 2048 bytes.
 const maxReply = 2000
 
-// Register adds the service's commands to r: 订阅 / 我的订阅 / 退订 N /
-// 联系 D1024 / 同意 [N] / 拒绝 [N] / 我的匹配 and the menu key MY_MATCHES.
-// 同意 and 拒绝 always match (a user with nothing to answer is told so), so
-// an active dialog that also takes 同意 must be routed before them. The
-// menu key must come before any catch-all event route.
+// Register adds the commands of the features the service assembles to r,
+// in this order: 订阅 / 我的订阅 / 退订 N (subscriptions), 联系 D1024 /
+// 同意 [N] / 拒绝 [N] (contacts), then its own 我的匹配 and the menu key
+// MY_MATCHES. 同意 and 拒绝 always match (a user with nothing to answer is
+// told so), so an active dialog that also takes 同意 must be routed before
+// them. The menu key must come before any catch-all event route.
 func (s *Service) Register(r *bot.Router) {
-	r.Func("alerts:subscribe", textPrefix("订阅"), s.cmdSubscribe)
-	r.Exact(s.cmdMySubscriptions, "我的订阅")
-	r.Func("alerts:unsubscribe", textPrefix("退订"), s.cmdUnsubscribe)
-	r.Regexp(contactRe, s.cmdContact)
-	r.Regexp(answerRe, s.cmdAnswer)
+	s.subs.Register(r)
+	s.contacts.Register(r)
 	r.Exact(s.cmdMyMatches, "我的匹配")
 	r.MenuKey(MenuMyMatches, s.cmdMyMatches)
-}
-
-func textPrefix(p string) func(*bot.Message) bool {
-	return func(m *bot.Message) bool {
-		return (m.Type == bot.TypeText || m.Type == bot.TypeVoice) && strings.HasPrefix(strings.TrimSpace(m.Text), p)
-	}
 }
 
 // cmdMyMatches lists the user's recent alerts with their reasons. Contact
