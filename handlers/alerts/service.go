@@ -137,7 +137,9 @@ func (c *Config) defaults() {
 
 // Deps are the stores and helpers the service uses.
 type Deps struct {
-	Mongo  *store.Mongo
+	Mongo *store.Mongo
+	// Notify is the push API; nil builds one on Outbox and Kick.
+	Notify *notify.Notifier
 	Outbox Outbox
 	Kick   func() // wakes the push workers; may be nil
 	Parser *parse.Parser
@@ -210,7 +212,10 @@ func New(cfg Config, d Deps) *Service {
 	}
 	s.SetNow(cfg.Now)
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
-	s.notify = notify.New(d.Outbox, d.Kick)
+	s.notify = d.Notify
+	if s.notify == nil {
+		s.notify = notify.New(d.Outbox, d.Kick)
+	}
 	s.quiet = notify.QuietHours{From: cfg.QuietFrom, To: cfg.QuietTo, Off: cfg.NoQuietHours}
 	s.subs = subscriptions.New(subscriptions.Config{DailyCap: cfg.DailyCap, Now: s.clock},
 		subscriptions.Deps{Mongo: d.Mongo, Parser: d.Parser})
