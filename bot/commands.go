@@ -36,6 +36,11 @@ type Command struct {
 	Visible func(ctx context.Context, m *Message) bool
 }
 
+// Plain makes a handler that reads the whole message a command handler.
+func Plain(h Handler) CommandHandler {
+	return func(ctx context.Context, m *Message, _ string) (Reply, error) { return h(ctx, m) }
+}
+
 // Always is the PassBy of a command that always passes a dialog by.
 func Always(string) bool { return true }
 

@@ -121,6 +121,8 @@ type Client struct {
 	timeout time.Duration // per call
 }
 
+var _ Sender = (*Client)(nil) // the push workers send through a Client
+
 // NewClient builds the SDK's official account on our token source. The
 // SDK sends through one process-wide HTTP client (it has no per-account
 // one); NewClient points it, once, at a client with a timeout whose

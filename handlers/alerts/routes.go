@@ -14,27 +14,16 @@ const MenuMyMatches = "MY_MATCHES"
 // maxReply keeps a passive reply within WeChat's 2048 bytes.
 const maxReply = 2000
 
-// Commands are the service's commands: 订阅 … / 我的订阅 / 退订 N /
-// 联系 D1024 / 同意 [N] / 拒绝 [N] / 我的匹配. Each passes an open form
-// by; the conversation routes them (handlers.App.Route).
+// Commands are the commands of the features the service assembles —
+// 订阅 / 我的订阅 / 退订 N (subscriptions), 联系 D1024 / 同意 [N] /
+// 拒绝 [N] (contacts) — and its own 我的匹配. Each passes an open form by;
+// the conversation routes them (handlers.App.Route).
 func (s *Service) Commands() []bot.Command {
-	h := func(f bot.Handler) bot.CommandHandler {
-		return func(ctx context.Context, m *bot.Message, _ string) (bot.Reply, error) { return f(ctx, m) }
-	}
-	return []bot.Command{
-		{Name: "subscribe", Words: []string{"订阅"}, PassBy: bot.Always, Handle: h(s.cmdSubscribe)},
-		{Name: "my-subscriptions", Exact: []string{"我的订阅"}, PassBy: bot.Always, Handle: h(s.cmdMySubscriptions)},
-		{Name: "unsubscribe", Words: []string{"退订"}, PassBy: bot.Always, Handle: h(s.cmdUnsubscribe)},
-		{Name: "contact", Pattern: contactRe, PassBy: bot.Always, Handle: h(s.cmdContact)},
-		// Other text starting with 联系 (联系方式是什么) is not a request,
-		// but it is not an answer to a form either.
-		{Name: "contact-word", Words: []string{"联系"}, PassBy: bot.Always},
-		{Name: "contact-answer", Pattern: answerRe, PassBy: bot.Always, Handle: h(s.cmdAnswer)},
-		{Name: "my-matches", Exact: []string{"我的匹配"}, PassBy: bot.Always, Handle: h(s.cmdMyMatches)},
-	}
+	cmds := append(s.subs.Commands(), s.contacts.Commands()...)
+	return append(cmds, bot.Command{Name: "my-matches", Exact: []string{"我的匹配"}, PassBy: bot.Always, Handle: bot.Plain(s.cmdMyMatches)})
 }
 
-// MenuKeys are the service's custom-menu buttons.
+// MenuKeys are the custom-menu buttons of the service: 我的匹配.
 func (s *Service) MenuKeys() map[string]bot.Handler {
 	return map[string]bot.Handler{MenuMyMatches: s.cmdMyMatches}
 }

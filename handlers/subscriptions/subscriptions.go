@@ -1,4 +1,11 @@
-package alerts
+// Package subscriptions keeps what users asked to hear of: the chat
+// commands 订阅 / 我的订阅 / 退订, and, for a record just saved, the
+// subscribers it fits (Fitting), whom the alerts service then alerts.
+//
+// It imports bot, store and the handlers' parse package; it must not
+// import the package handlers, the alerts service (which calls it) nor the
+// other features (contacts, lifecycle), and it queues no push itself.
+package subscriptions
 
 import (
 	"context"
@@ -12,8 +19,51 @@ import (
 	"time"
 
 	"supplybot/bot"
+	"supplybot/handlers/parse"
 	"supplybot/store"
 )
+
+// Config tunes the service. Zero values take the defaults.
+type Config struct {
+	// DailyCap is the alerts pushed per user and China day, as the reply
+	// to 订阅 tells it; default 20 (the alerts service enforces it).
+	DailyCap int
+	Now      func() time.Time // default time.Now
+}
+
+// Deps are the stores and helpers the service uses.
+type Deps struct {
+	Mongo  *store.Mongo
+	Parser *parse.Parser
+}
+
+// Service keeps the users' subscriptions.
+type Service struct {
+	cfg Config
+	d   Deps
+}
+
+// New returns the service.
+func New(cfg Config, d Deps) *Service {
+	if cfg.DailyCap <= 0 {
+		cfg.DailyCap = 20
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Service{cfg: cfg, d: d}
+}
+
+func (s *Service) clock() time.Time { return s.cfg.Now() }
+
+// Commands are 订阅 …, 我的订阅 and 退订 N; each passes an open form by.
+func (s *Service) Commands() []bot.Command {
+	return []bot.Command{
+		{Name: "subscribe", Words: []string{"订阅"}, PassBy: bot.Always, Handle: bot.Plain(s.cmdSubscribe)},
+		{Name: "my-subscriptions", Exact: []string{"我的订阅"}, PassBy: bot.Always, Handle: bot.Plain(s.cmdMySubscriptions)},
+		{Name: "unsubscribe", Words: []string{"退订"}, PassBy: bot.Always, Handle: bot.Plain(s.cmdUnsubscribe)},
+	}
+}
 
 // maxSubscriptions a user may hold.
 const maxSubscriptions = 10
@@ -218,28 +268,71 @@ func (s *Service) fits(sub *store.Subscription, p *store.Post) bool {
 	return true
 }
 
-// notifySubscribers alerts the subscribers that p fits, except its own
-// enterprise and whoever heard of p already (told).
-func (s *Service) notifySubscribers(ctx context.Context, now time.Time, p *store.Post, told map[string]bool) error {
+// Subscriber is a user to tell of a record, and what they subscribed to
+// ("求购 线束 · 成都").
+type Subscriber struct {
+	OpenID string
+	Desc   string
+}
+
+// Fitting lists the subscribers that record p fits, once each (by their
+// first fitting subscription), leaving out p's own enterprise (also when
+// a subscriber joined it after subscribing) and those told says heard of
+// p already.
+func (s *Service) Fitting(ctx context.Context, p *store.Post, told func(openid string) bool) ([]Subscriber, error) {
 	subs, err := s.d.Mongo.Subscriptions().Candidates(ctx, lowerKeywords(p), ancestorCodes(p.CategoryCode))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var errs []error
+	var out []Subscriber
+	seen := map[string]bool{}
 	for i := range subs {
 		sub := &subs[i]
-		if told[sub.OpenID] || sub.EnterpriseID != "" && sub.EnterpriseID == p.EnterpriseID || !s.fits(sub, p) {
+		if seen[sub.OpenID] || told(sub.OpenID) || sub.EnterpriseID != "" && sub.EnterpriseID == p.EnterpriseID || !s.fits(sub, p) {
 			continue
 		}
 		// The subscriber may have joined an enterprise since subscribing.
 		if ent, err := s.d.Mongo.Enterprises().ByOpenID(ctx, sub.OpenID); err == nil && ent.ID == p.EnterpriseID {
 			continue
 		}
-		told[sub.OpenID] = true
-		errs = append(errs, s.alert(ctx, now, alertSpec{
-			Key: "sub:" + p.ID + ":" + sub.OpenID, OpenID: sub.OpenID, Kind: kindSubscription,
-			SubDesc: describe(sub), About: p,
-		}))
+		seen[sub.OpenID] = true
+		out = append(out, Subscriber{OpenID: sub.OpenID, Desc: describe(sub)})
 	}
-	return errors.Join(errs...)
+	return out, nil
+}
+
+// lowerKeywords is the record's keywords and product in lower case, for
+// looking up subscriptions.
+func lowerKeywords(p *store.Post) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(w string) {
+		w = strings.ToLower(strings.TrimSpace(w))
+		if w != "" && !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	for _, k := range p.Keywords {
+		add(k)
+	}
+	add(p.Product)
+	return out
+}
+
+// ancestorCodes is the category code and every code above it.
+func ancestorCodes(code string) []string {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return nil
+	}
+	var out []string
+	for {
+		out = append(out, code)
+		i := strings.LastIndexByte(code, '.')
+		if i < 0 {
+			return out
+		}
+		code = code[:i]
+	}
 }
