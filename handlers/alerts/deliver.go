@@ -297,12 +297,12 @@ func (s *Service) digest(ctx context.Context, now time.Time, a store.Alert) erro
 // China time: days and dates are the user's.
 var cst = record.China
 
-func chinaDay(t time.Time) string { return t.In(cst).Format("20060102") }
+func chinaDay(t time.Time) string { return t.In(record.China).Format("20060102") }
 
 // digestAt is when the digest of day goes out: DigestAt that day, moved
 // out of quiet hours, never before now.
 func (s *Service) digestAt(day string, now time.Time) time.Time {
-	d, err := time.ParseInLocation("20060102", day, cst)
+	d, err := time.ParseInLocation("20060102", day, record.China)
 	if err != nil {
 		return now
 	}

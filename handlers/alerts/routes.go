@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"supplybot/bot"
+	"supplybot/handlers/record"
 )
 
 // MenuMyMatches is the custom-menu key of 我的匹配.
@@ -42,7 +43,7 @@ func (s *Service) cmdMyMatches(ctx context.Context, m *bot.Message) (bot.Reply, 
 	var b strings.Builder
 	b.WriteString("您最近的匹配：")
 	for i, a := range items {
-		line := fmt.Sprintf("\n%d. %s %s", i+1, a.RecordNo, clip(a.Product, 14))
+		line := fmt.Sprintf("\n%d. %s %s", i+1, a.RecordNo, record.Clip(a.Product, 14))
 		if a.Summary != "" {
 			line += " · " + a.Summary
 		}

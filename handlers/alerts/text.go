@@ -3,7 +3,6 @@ package alerts
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"supplybot/handlers/record"
 	"supplybot/store"
@@ -11,11 +10,6 @@ import (
 
 // The record vocabulary under the names the other files of this package
 // use; new code calls record directly.
-var (
-	kindWord    = record.KindName
-	regionShort = record.RegionShort
-	dateCN      = record.MonthDay
-)
 
 // headline names a record: "O2048 变速箱电磁阀".
 func headline(p *store.Post) string { return p.No + " " + p.Product }
@@ -42,15 +36,6 @@ func alertText(a alertSpec) string {
 // maxField is WeChat's limit on each template value (2023 rules).
 const maxField = 20
 
-// clip keeps s within n runes, marking a cut with "…".
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
 // alertFields are the template values of an alert, each within 20 runes.
 func alertFields(a alertSpec) map[string]string {
 	first := "为您的" + record.KindName(record.OtherKind(a.About.Kind)) + " " + a.MyNo + " 找到匹配"
@@ -68,7 +53,7 @@ func alertFields(a alertSpec) map[string]string {
 		if v == "" {
 			v = "—"
 		}
-		f[k] = clip(v, maxField)
+		f[k] = record.Clip(v, maxField)
 	}
 	return f
 }
@@ -83,7 +68,7 @@ func digestText(items []store.Alert) string {
 			fmt.Fprintf(&b, "\n…还有 %d 条", len(items)-show)
 			break
 		}
-		fmt.Fprintf(&b, "\n%d. %s %s", i+1, a.RecordNo, clip(a.Product, 12))
+		fmt.Fprintf(&b, "\n%d. %s %s", i+1, a.RecordNo, record.Clip(a.Product, 12))
 	}
 	b.WriteString("\n回复 我的匹配 查看理由，或 详情 编号 查看")
 	return b.String()

@@ -22,6 +22,7 @@ import (
 
 	"supplybot/bot"
 	"supplybot/handlers/notify"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -89,7 +90,7 @@ func card(e *store.Enterprise) string {
 	if e.Role != "" {
 		parts = append(parts, e.Role)
 	}
-	if r := regionShort(e.Region); r != "" {
+	if r := record.RegionShort(e.Region); r != "" {
 		parts = append(parts, r)
 	}
 	if e.Verified {
@@ -307,7 +308,7 @@ func (s *Service) ask(ctx context.Context, q *store.ContactRequest, now time.Tim
 	}
 	return s.d.Notify.Text(ctx, notify.ContactRequestKey(q.No), q.OwnerOpenID,
 		fmt.Sprintf("【联系请求 %d】%s 想就您的%s %s（%s）与您交换联系方式。\n回复 同意 %d 或 拒绝 %d（%s前有效）",
-			q.No, who, kindWord(q.RecordKind), q.RecordNo, q.Product, q.No, q.No, dateCN(q.ExpiresAt)),
+			q.No, who, record.KindName(q.RecordKind), q.RecordNo, q.Product, q.No, q.No, record.MonthDay(q.ExpiresAt)),
 		s.cfg.Quiet.Hold(now))
 }
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"supplybot/handlers/notify"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -105,7 +106,7 @@ func (s *Sweeper) remind(ctx context.Context, now time.Time, kind string) error 
 				ask = "仍在供应吗？"
 			}
 			err := s.d.Notify.Text(ctx, notify.ExpiryReminderKey(p.ID, p.ExpiresAt), p.OpenID,
-				fmt.Sprintf("您的%s %s（%s）将于 %s 到期，%s回复 续期 %s", kindWord(p.Kind), p.No, p.Product, dateCN(p.ExpiresAt), ask, p.No),
+				fmt.Sprintf("您的%s %s（%s）将于 %s 到期，%s回复 续期 %s", record.KindName(p.Kind), p.No, p.Product, record.MonthDay(p.ExpiresAt), ask, p.No),
 				s.cfg.Quiet.Hold(now))
 			if err != nil {
 				errs = append(errs, err)

@@ -127,3 +127,13 @@ func Summary(p store.Post) string {
 	}
 	return strings.Join(parts, " · ")
 }
+
+// Clip keeps s within n characters, marking a cut with "…" (template
+// fields and list lines have fixed widths).
+func Clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

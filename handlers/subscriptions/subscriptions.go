@@ -20,6 +20,7 @@ import (
 
 	"supplybot/bot"
 	"supplybot/handlers/parse"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -96,7 +97,7 @@ func (s *Service) parseSubscription(openid, args string) (store.Subscription, st
 		}
 		c, ok := s.d.Parser.ParseCategory(toks[1])
 		if !ok {
-			return sub, fmt.Sprintf("没有找到品类“%s”。可以换个说法，例如：订阅 品类 PCB，或直接 订阅 %s", clip(toks[1], 10), clip(toks[1], 10))
+			return sub, fmt.Sprintf("没有找到品类“%s”。可以换个说法，例如：订阅 品类 PCB，或直接 订阅 %s", record.Clip(toks[1], 10), record.Clip(toks[1], 10))
 		}
 		sub.CategoryCode, sub.CategoryName, toks = c.Code, c.Name, toks[2:]
 	}
@@ -153,10 +154,10 @@ func describe(sub *store.Subscription) string {
 		head = strings.TrimSpace("品类" + sub.CategoryName + " " + head)
 	}
 	if sub.Kind != "" {
-		head = kindWord(sub.Kind) + " " + head
+		head = record.KindName(sub.Kind) + " " + head
 	}
 	parts = append(parts, head)
-	if r := regionShort(sub.Region); r != "" {
+	if r := record.RegionShort(sub.Region); r != "" {
 		parts = append(parts, r)
 	}
 	return strings.Join(parts, " · ")
