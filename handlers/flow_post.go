@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"supplybot/bot"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -35,7 +36,7 @@ func (postFlow) keepsDraft() bool     { return true }
 
 func (postFlow) title(st *state) string {
 	if st.Post != nil {
-		return kindName(st.Post.Kind)
+		return record.KindName(st.Post.Kind)
 	}
 	return "注册"
 }
@@ -118,9 +119,9 @@ func formStarted(f *postForm) bool {
 // formName is a form as the user knows it: 求购（变速箱电磁阀 5000件）.
 func formName(f *postForm) string {
 	if b := f.brief(); b != "" {
-		return kindName(f.Kind) + "（" + b + "）"
+		return record.KindName(f.Kind) + "（" + b + "）"
 	}
-	return kindName(f.Kind)
+	return record.KindName(f.Kind)
 }
 
 // newPost starts a demand or offer: text is what the user typed, "" for a
@@ -165,9 +166,9 @@ func switchQuestion(c *conv) string {
 	f := c.st.Post
 	q := "您正在填写的" + formName(f) + "还没发布。"
 	if c.st.Switch == f.Kind {
-		q += "要放弃它，重新填写一条" + kindName(f.Kind) + "吗？"
+		q += "要放弃它，重新填写一条" + record.KindName(f.Kind) + "吗？"
 	} else {
-		q += "要放弃它，改发" + kindName(c.st.Switch) + "吗？"
+		q += "要放弃它，改发" + record.KindName(c.st.Switch) + "吗？"
 	}
 	return q + "回复“是”放弃并重新开始，回复“否”接着填写。"
 }

@@ -7,6 +7,7 @@ import (
 
 	"supplybot/bot"
 	"supplybot/handlers/parse"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -356,7 +357,7 @@ func (a *App) saveRegistration(ctx context.Context, c *conv) (bot.Reply, error) 
 		if err := a.save(ctx, c); err != nil {
 			return bot.Reply{}, err
 		}
-		return a.say(c, msg+"\n\n接着发布您的"+kindName(pending.Kind)+"：")
+		return a.say(c, msg+"\n\n接着发布您的"+record.KindName(pending.Kind)+"：")
 	}
 	if err := a.finish(ctx, c); err != nil {
 		return bot.Reply{}, err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"supplybot/handlers/parse"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -77,13 +78,6 @@ func (f *postForm) sanitize(now time.Time) (notes []string) {
 		notes = append(notes, "起订量数字太大了（超过10亿），已去掉；可发“修改 起订量 500件”补上。")
 	}
 	return notes
-}
-
-func kindName(kind string) string {
-	if kind == store.KindOffer {
-		return "供应"
-	}
-	return "求购"
 }
 
 // merge takes every field the parser understood; set fields are kept
@@ -262,7 +256,7 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 			return "", tooMuch
 		}
 		f.Quantity = q
-		return fmtQty(q), ""
+		return record.Quantity(q), ""
 	case "capacity", "moq":
 		if demand {
 			return "", "求购信息填写 数量，例如：修改 数量 5000件"
@@ -295,12 +289,12 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 		if field == "capacity" {
 			f.Capacity = q
 			if q != nil {
-				return fmtQty(q), "" // the label says 月产能
+				return record.Quantity(q), "" // the label says 月产能
 			}
 		} else {
 			f.MOQ = q
 			if q != nil {
-				return fmtQty(q), ""
+				return record.Quantity(q), ""
 			}
 		}
 		return "（无）", ""
@@ -319,7 +313,7 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 			return "", "没看懂价格，例如：单价30-35元 / 不超过50元/件"
 		}
 		f.Price = &store.Price{Min: pr.Min, Max: pr.Max, Unit: pr.Unit}
-		return fmtPrice(f.Price), ""
+		return record.Price(f.Price), ""
 	case "region":
 		if clearing {
 			return "", "地区不能为空，例如：修改 地区 重庆璧山"
@@ -329,7 +323,7 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 			return "", "没认出这个地区，请写省市区，例如：重庆璧山 / 四川绵阳"
 		}
 		f.Region = &store.Region{Province: r.Province, City: r.City, District: r.District}
-		return fmtRegion(*f.Region), ""
+		return record.Region(*f.Region), ""
 	case "lead":
 		if demand {
 			return f.set(p, "deadline", v, now)
@@ -343,7 +337,7 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 			return "", "没看懂交期，例如：修改 交期 15天 / 现货"
 		}
 		f.LeadTimeDays = &days
-		return fmtLead(days), ""
+		return record.Lead(days), ""
 	case "deadline":
 		if !demand {
 			return f.set(p, "lead", v, now)
@@ -364,7 +358,7 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 			return "", pastDeadline
 		}
 		f.Deadline, f.AskDeadline = &d, false
-		return fmtDate(d, now) + "前", ""
+		return record.Date(d, now) + "前", ""
 	case "certs":
 		if clearing {
 			f.Certs = nil
@@ -545,7 +539,7 @@ func (f *postForm) stepHelp(step string) string {
 	common := "\n随时可以：回复“上一步”返回，“取消”放弃，“修改 " + editExample(f.Kind) + "”改任一项。"
 	switch step {
 	case stepProduct:
-		return "正在填写" + kindName(f.Kind) + "的产品名称。写清楚产品即可，规格、认证可一起写。" + common
+		return "正在填写" + record.KindName(f.Kind) + "的产品名称。写清楚产品即可，规格、认证可一起写。" + common
 	case stepQuantity:
 		return "正在填写求购数量。写数字和单位，如 5000件、5千件、一万套。" + common
 	case stepRegion:

@@ -16,17 +16,6 @@ const maxReplyBytes = 2000
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// The chat's short names for the record vocabulary, so that the flows
-// being restructured keep compiling; new code calls record directly.
-var (
-	fmtQty     = record.Quantity
-	fmtPrice   = record.Price
-	fmtRegion  = record.Region
-	fmtDate    = record.Date
-	fmtLead    = record.Lead
-	statusName = record.StatusName
-)
-
 // fieldLines lists a record's fields, one per line, as record.Fields
 // names them, phone numbers masked. The category path comes from the
 // taxonomy, for drafts that have only a code. Contacts are not fields of a

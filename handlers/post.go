@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"supplybot/bot"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -34,7 +35,7 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 		}
 		note := "发布前请先登记企业（只需一次，约1分钟）。"
 		if text != "" {
-			note += "您的" + kindName(kind) + "已保留，登记完成后接着发布。"
+			note += "您的" + record.KindName(kind) + "已保留，登记完成后接着发布。"
 		}
 		return a.say(c, strings.Join(append(notes, note), "\n"))
 	case err != nil:
@@ -50,7 +51,7 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 		if got := f.brief(); got != "" {
 			note = "已记下：" + got + "。"
 		} else {
-			note = "好的，发布" + kindName(kind) + "。"
+			note = "好的，发布" + record.KindName(kind) + "。"
 		}
 	}
 	if len(notes) > 0 {
@@ -98,7 +99,7 @@ func (a *App) keepPost(ctx context.Context, c *conv, m *bot.Message, kind, text 
 	if err := a.save(ctx, c); err != nil {
 		return bot.Reply{}, err
 	}
-	notes = append(notes, "您的"+kindName(kind)+"已保留，登记完成后接着发布。")
+	notes = append(notes, "您的"+record.KindName(kind)+"已保留，登记完成后接着发布。")
 	return a.say(c, strings.Join(notes, "\n"))
 }
 
@@ -116,13 +117,13 @@ func (f *postForm) brief() string {
 		parts = append(parts, scrub(f.Product))
 	}
 	if f.Quantity != nil {
-		parts = append(parts, fmtQty(f.Quantity))
+		parts = append(parts, record.Quantity(f.Quantity))
 	}
 	if f.Capacity != nil {
-		parts = append(parts, "月产能"+fmtQty(f.Capacity))
+		parts = append(parts, "月产能"+record.Quantity(f.Capacity))
 	}
 	if f.Region != nil {
-		parts = append(parts, fmtRegion(*f.Region))
+		parts = append(parts, record.Region(*f.Region))
 	}
 	return strings.Join(parts, " ")
 }
@@ -287,7 +288,7 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 		if err := a.save(ctx, c); err != nil {
 			return bot.Reply{}, err
 		}
-		return a.say(c, "发布前请先登记企业，您的"+kindName(f.Kind)+"已保留。")
+		return a.say(c, "发布前请先登记企业，您的"+record.KindName(f.Kind)+"已保留。")
 	}
 	if err != nil {
 		return bot.Reply{}, err
@@ -305,7 +306,7 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 		a.d.Log.WarnContext(ctx, "end form after publishing", "openid", c.openid, "err", err)
 	}
 	var b strings.Builder
-	b.WriteString("已发布！编号 " + p.No + "，有效期30天（到" + fmtDate(p.ExpiresAt, a.now()) + "）。\n")
+	b.WriteString("已发布！编号 " + p.No + "，有效期30天（到" + record.Date(p.ExpiresAt, a.now()) + "）。\n")
 	b.WriteString("平台会自动为您匹配" + map[bool]string{true: "求购方", false: "供应商"}[f.Kind == store.KindOffer] + "，有合适的会通知您。\n")
 	b.WriteString("回复“详情 " + p.No + "”查看，“修改 " + p.No + " " + editExample(f.Kind) + "”更正，“关闭 " + p.No + "”关闭。")
 	return bot.Text(b.String()), nil
@@ -314,7 +315,7 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 // summary shows the form before it is saved.
 func (a *App) summary(f *postForm) string {
 	var b strings.Builder
-	b.WriteString("请核对您的" + kindName(f.Kind) + "：\n")
+	b.WriteString("请核对您的" + record.KindName(f.Kind) + "：\n")
 	b.WriteString(a.fieldLines(f.Kind, f.Product, f.CategoryCode, f.Spec, f.Quantity, f.Capacity, f.MOQ, f.Price, f.Region, f.Deadline, f.LeadTimeDays, f.Certs))
 	if n := len(f.MediaIDs); n > 0 {
 		b.WriteString("图片：" + itoa(n) + "张\n")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"supplybot/bot"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -37,7 +38,7 @@ func (a *App) showDetail(ctx context.Context, m *bot.Message, args string) (bot.
 	}
 	own := p.OpenID == m.OpenID
 	if !own && (p.Status != store.StatusOpen || !p.ExpiresAt.After(a.now())) {
-		return bot.Text(p.No + "已" + strings.TrimPrefix(statusName(p, a.now()), "已") + "，不再对接。\n回复“查需求”或“查供应”看看别的。"), nil
+		return bot.Text(p.No + "已" + strings.TrimPrefix(record.StatusName(p, a.now()), "已") + "，不再对接。\n回复“查需求”或“查供应”看看别的。"), nil
 	}
 	return bot.Text(a.detail(p, own)), nil
 }
@@ -61,7 +62,7 @@ func (a *App) renew(ctx context.Context, m *bot.Message, args string) (bot.Reply
 		return bot.Text(problem), err
 	}
 	if p.Status == store.StatusClosed {
-		return bot.Text(p.No + "已关闭，不能续期。请重新发布，例如：" + kindName(p.Kind) + " " + scrub(p.Product)), nil
+		return bot.Text(p.No + "已关闭，不能续期。请重新发布，例如：" + record.KindName(p.Kind) + " " + scrub(p.Product)), nil
 	}
 	now := a.now().UTC()
 	base := p.ExpiresAt
@@ -77,14 +78,14 @@ func (a *App) renew(ctx context.Context, m *bot.Message, args string) (bot.Reply
 	if open && until.Sub(p.ExpiresAt) < 24*time.Hour {
 		// Renewing again would not move the date: say so rather than
 		// claim another 30 days.
-		return bot.Text(p.No + "的有效期已经是最长的了（到" + fmtDate(p.ExpiresAt, a.now()) + "，最多续到" + itoa(int(maxRenewAhead.Hours()/24)) + "天后）。快到期时平台会提醒您再续。\n回复“我的发布”查看。"), nil
+		return bot.Text(p.No + "的有效期已经是最长的了（到" + record.Date(p.ExpiresAt, a.now()) + "，最多续到" + itoa(int(maxRenewAhead.Hours()/24)) + "天后）。快到期时平台会提醒您再续。\n回复“我的发布”查看。"), nil
 	}
 	if err := a.posts(p.Kind).Renew(ctx, p.ID, until); err != nil {
 		return bot.Reply{}, err
 	}
 	p.Status, p.ExpiresAt = store.StatusOpen, until
 	a.saved(ctx, p)
-	msg := p.No + "已续期，有效期到" + fmtDate(until, a.now())
+	msg := p.No + "已续期，有效期到" + record.Date(until, a.now())
 	if capped {
 		msg += "（最多续到" + itoa(int(maxRenewAhead.Hours()/24)) + "天后）"
 	}
@@ -173,7 +174,7 @@ func (a *App) myPostsFrom(ctx context.Context, openid string, offset int) (bot.R
 	}
 	now := a.now()
 	for i, p := range all[offset:end] {
-		b.WriteString(itoa(offset+i+1) + ". " + kindName(p.Kind) + " " + a.line(p) + "【" + statusName(p, now) + "】\n")
+		b.WriteString(itoa(offset+i+1) + ". " + record.KindName(p.Kind) + " " + a.line(p) + "【" + record.StatusName(p, now) + "】\n")
 	}
 	b.WriteString("回复“详情 编号”查看，“关闭 编号”关闭，“续期 编号”延长有效期")
 	if end < len(all) {

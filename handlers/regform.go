@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"supplybot/handlers/parse"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -112,7 +113,7 @@ func (r *regForm) consentText() string {
 	if r.joining() {
 		b.WriteString("请确认：加入“" + r.JoinName + "”\n")
 	} else {
-		b.WriteString("请确认登记信息：\n企业：" + r.Name + "（" + r.Role + "）\n所在地：" + fmtRegion(*r.Region) + "\n")
+		b.WriteString("请确认登记信息：\n企业：" + r.Name + "（" + r.Role + "）\n所在地：" + record.Region(*r.Region) + "\n")
 	}
 	b.WriteString("联系人：" + r.Contact + " " + maskMobile(r.Mobile) + "\n")
 	if !r.joining() {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"supplybot/bot"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -173,7 +174,7 @@ func (a *App) runSearch(ctx context.Context, openid string, s savedSearch) (bot.
 		filters = append(filters, "品类"+s.CategoryName)
 	}
 	if s.Province != "" {
-		filters = append(filters, fmtRegion(store.Region{Province: s.Province, City: s.City}))
+		filters = append(filters, record.Region(store.Region{Province: s.Province, City: s.City}))
 	}
 	if s.VerifiedOnly {
 		filters = append(filters, "已认证")
