@@ -184,6 +184,26 @@ type Feature interface {
 	MenuKeys() map[string]bot.Handler
 }
 
+// Confirmed is a command that asks before it acts, as a feature declares
+// it (see Confirmation).
+type Confirmed struct {
+	Command      bot.Command
+	Confirmation *Confirmation
+}
+
+// Optional parts of a Feature.
+type (
+	// ConfirmingFeature has commands that ask before they act (下架, 群发).
+	ConfirmingFeature interface {
+		Confirmed() []Confirmed
+	}
+	// EventFeature answers events by name (SCAN of a login QR code,
+	// MASSSENDJOBFINISH).
+	EventFeature interface {
+		Events() map[string]bot.Handler
+	}
+)
+
 // Route adds every route of the product to r, in the one order that
 // makes them right:
 //  1. middleware: replies fit WeChat's size, the rate limit, and a
@@ -197,6 +217,11 @@ type Feature interface {
 func (a *App) Route(r *bot.Router, features ...Feature) {
 	for _, f := range features {
 		a.cmds.Add(f.Commands()...)
+		if cf, ok := f.(ConfirmingFeature); ok {
+			for _, c := range cf.Confirmed() {
+				a.AddConfirmed(c.Command, c.Confirmation)
+			}
+		}
 	}
 	r.Prepare(a.beginTurn)
 	r.Use(a.capReply, a.RateLimit, a.leaveConfirmation)
@@ -219,6 +244,13 @@ func (a *App) Route(r *bot.Router, features ...Feature) {
 	}
 	for k, h := range menus {
 		r.MenuKey(k, h)
+	}
+	for _, f := range features {
+		if ef, ok := f.(EventFeature); ok {
+			for name, h := range ef.Events() {
+				r.Event(name, h)
+			}
+		}
 	}
 	r.Event(bot.EventSubscribe, a.welcome)
 	r.Event(bot.EventUnsubscribe, a.silent)
