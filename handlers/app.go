@@ -38,6 +38,7 @@ type PostStore interface {
 	Close(ctx context.Context, id, status, reason string, viaPlatform *bool) error
 	Renew(ctx context.Context, id string, expiresAt time.Time) error
 	ByOpenID(ctx context.Context, openid string, limit int) ([]store.Post, error)
+	ByEnterprise(ctx context.Context, enterpriseID string, limit int) ([]store.Post, error)
 	RemoveByOpenID(ctx context.Context, openid string) (int64, error)
 	Search(ctx context.Context, q store.SearchQuery) (store.SearchResult, error)
 }
@@ -75,6 +76,9 @@ type Deps struct {
 	// DraftTTL is how long an unfinished form can be resumed after its
 	// session timed out (default 7 days).
 	DraftTTL time.Duration
+	// DailyPostCap is how many records one enterprise may publish per
+	// China day (0: no cap); more are kept as a draft for tomorrow.
+	DailyPostCap int
 	// RateLimit messages per RateWindow are answered; more get a polite
 	// "slow down" (defaults 8 per 5 s).
 	RateLimit  int

@@ -36,6 +36,9 @@ type postForm struct {
 	MediaIDs     []string        `json:"media_ids,omitempty"`
 	RawText      string          `json:"raw_text,omitempty"` // the texts of Raw, one a line
 	Raw          []rawPart       `json:"raw,omitempty"`
+	// SameAs is an open record of the enterprise that this one repeats,
+	// once the user was asked and confirmed again.
+	SameAs string `json:"same_as,omitempty"`
 	// AskDeadline: the deadline given had passed and was dropped; the form
 	// asks for another before the summary.
 	AskDeadline bool `json:"ask_deadline,omitempty"`

@@ -298,9 +298,26 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 	if p.RawText == "" {
 		p.RawText = f.brief()
 	}
+	if stop, err := a.overDailyCap(ctx, c, e); err != nil || stop != "" {
+		return bot.Text(stop), err
+	}
+	if f.SameAs == "" {
+		same, err := a.sameOpenPost(ctx, e.ID, &p)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if same != "" {
+			f.SameAs = same
+			if err := a.save(ctx, c); err != nil {
+				return bot.Reply{}, err
+			}
+			return bot.Text("与 " + same + " 相同，仍要发布吗？回复“确认”仍然发布，回复“取消”放弃（" + same + "照常展示）。"), nil
+		}
+	}
 	if err := a.posts(f.Kind).Create(ctx, &p); err != nil {
 		return bot.Reply{}, err
 	}
+	a.countPosted(ctx, e.ID)
 	a.saved(ctx, p)
 	if err := a.finish(ctx, c); err != nil {
 		a.d.Log.WarnContext(ctx, "end form after publishing", "openid", c.openid, "err", err)

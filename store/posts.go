@@ -23,6 +23,7 @@ func init() {
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "no", Value: 1}}, Options: options.Index().SetUnique(true)}},
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "openid", Value: 1}, {Key: "created_at", Value: -1}}}},
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "enterprise_id", Value: 1}, {Key: "status", Value: 1}}}},
+			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "enterprise_id", Value: 1}, {Key: "created_at", Value: -1}}}},
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "expires_at", Value: 1}}}},
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "keywords", Value: 1}, {Key: "status", Value: 1}}}},
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "category_code", Value: 1}, {Key: "status", Value: 1}}}},
@@ -264,6 +265,12 @@ func (r *Posts) OweMatching(ctx context.Context, id string, version time.Time) e
 // ByOpenID lists the user's records, newest first (at most limit).
 func (r *Posts) ByOpenID(ctx context.Context, openid string, limit int) ([]Post, error) {
 	return r.find(ctx, bson.M{"openid": openid, "status": bson.M{"$ne": StatusRemoved}},
+		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
+}
+
+// ByEnterprise lists the enterprise's records, newest first (at most limit).
+func (r *Posts) ByEnterprise(ctx context.Context, enterpriseID string, limit int) ([]Post, error) {
+	return r.find(ctx, bson.M{"enterprise_id": enterpriseID, "status": bson.M{"$ne": StatusRemoved}},
 		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
 }
 
