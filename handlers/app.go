@@ -25,6 +25,8 @@ type EnterpriseStore interface {
 	ByInviteCode(ctx context.Context, code string) (store.Enterprise, error)
 	// ByName finds a company already registered under name, or ErrNotFound.
 	ByName(ctx context.Context, name string) (store.Enterprise, error)
+	// NameContains finds enterprises by a part of their name (search).
+	NameContains(ctx context.Context, fragment string, limit int) ([]store.Enterprise, error)
 	AddContact(ctx context.Context, id string, c store.Contact) error
 	RemoveContact(ctx context.Context, openid string) (deleted bool, err error)
 }

@@ -11,8 +11,10 @@ import (
 	"supplybot/store"
 )
 
-// rawOf is the message exactly as typed, capped.
-func rawOf(m *bot.Message) string { return cutRunes(m.Text, maxRaw) }
+// rawOf is the message as typed, capped, with the mobiles and WeChat ids
+// in it removed: contacts live on the enterprise and are exchanged only on
+// consent, so a post keeps none (privateNote tells the user).
+func rawOf(m *bot.Message) string { return cutRunes(withoutContacts(m.Text), maxRaw) }
 
 // startPost begins a demand or offer from a message ("求购 轮毂 2000套 重庆",
 // or just "求购" / a menu click with text ""). An unregistered user is taken
@@ -67,9 +69,16 @@ func (a *App) formOf(ctx context.Context, m *bot.Message, kind, text string) (*p
 	if text == "" {
 		return f, nil
 	}
-	p := a.parse(ctx, text)
+	if t, anon := withoutAnonymous(text); anon {
+		text, f.Anonymous = t, true
+	}
+	private := withoutContacts(text) != text
+	p := a.parse(ctx, withoutContacts(text))
 	f.merge(p)
 	notes := f.sanitize(a.now())
+	if private {
+		notes = append(notes, privateNote)
+	}
 	f.normalize()
 	fields, replaces := rawFields(p, kind)
 	f.addRaw(rawOf(m), append(fields, rawKind), replaces)
@@ -293,7 +302,7 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	p := store.Post{OpenID: c.openid, EnterpriseID: e.ID, Verified: e.Verified}
+	p := store.Post{OpenID: c.openid, EnterpriseID: e.ID, EnterpriseName: e.Name, Verified: e.Verified}
 	f.toPost(a.p, &p)
 	if p.RawText == "" {
 		p.RawText = f.brief()
@@ -334,6 +343,9 @@ func (a *App) summary(f *postForm) string {
 	var b strings.Builder
 	b.WriteString("请核对您的" + record.KindName(f.Kind) + "：\n")
 	b.WriteString(a.fieldLines(f.Kind, f.Product, f.CategoryCode, f.Spec, f.Quantity, f.Capacity, f.MOQ, f.Price, f.Region, f.Deadline, f.LeadTimeDays, f.Certs))
+	if f.Anonymous {
+		b.WriteString("发布方：匿名（对方同意交换联系方式后才显示企业名称）\n")
+	}
 	if n := len(f.MediaIDs); n > 0 {
 		b.WriteString("图片：" + itoa(n) + "张\n")
 	}

@@ -112,9 +112,10 @@ func (a *App) editSaved(ctx context.Context, m *bot.Message, args string) (bot.R
 		return bot.Text(problem), nil
 	}
 	f.toPost(a.p, &p)
-	// Verified says what the enterprise was when the record was last saved.
+	// Verified and the name say what the enterprise was when the record was
+	// last saved.
 	if e, err := a.d.Enterprises.ByOpenID(ctx, m.OpenID); err == nil {
-		p.Verified = e.Verified
+		p.Verified, p.EnterpriseName = e.Verified, e.Name
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return bot.Reply{}, err
 	}

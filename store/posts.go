@@ -328,9 +328,13 @@ type SearchQuery struct {
 	Keywords       []string
 	CategoryPrefix string // dot path prefix, e.g. "auto.chassis"
 	Province, City string
-	VerifiedOnly   bool
-	Now            time.Time
-	Offset, Limit  int
+	District       string
+	// EnterpriseIDs limits the search to these enterprises' records that
+	// show their name (not those posted 匿名).
+	EnterpriseIDs []string
+	VerifiedOnly  bool
+	Now           time.Time
+	Offset, Limit int
 }
 
 // SearchResult is one page and whether more follow.
@@ -361,6 +365,13 @@ func (r *Posts) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	}
 	if q.City != "" {
 		filter["region.city"] = q.City
+	}
+	if q.District != "" {
+		filter["region.district"] = q.District
+	}
+	if len(q.EnterpriseIDs) > 0 {
+		filter["enterprise_id"] = bson.M{"$in": q.EnterpriseIDs}
+		filter["anonymous"] = bson.M{"$ne": true}
 	}
 	if q.VerifiedOnly {
 		filter["verified"] = true
