@@ -307,6 +307,7 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 	if p.RawText == "" {
 		p.RawText = f.brief()
 	}
+	p.ExpiresAt = expiryOf(p, a.now())
 	if stop, err := a.overDailyCap(ctx, c, e); err != nil || stop != "" {
 		return bot.Text(stop), err
 	}
@@ -332,7 +333,11 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 		a.d.Log.WarnContext(ctx, "end form after publishing", "openid", c.openid, "err", err)
 	}
 	var b strings.Builder
-	b.WriteString("已发布！编号 " + p.No + "，有效期30天（到" + record.Date(p.ExpiresAt, a.now()) + "）。\n")
+	if p.Deadline != nil && p.ExpiresAt.Equal(endOfChinaDay(*p.Deadline)) {
+		b.WriteString("已发布！编号 " + p.No + "，展示到截止日期" + record.Date(p.ExpiresAt, a.now()) + "。\n")
+	} else {
+		b.WriteString("已发布！编号 " + p.No + "，有效期30天（到" + record.Date(p.ExpiresAt, a.now()) + "）。\n")
+	}
 	b.WriteString("平台会自动为您匹配" + map[bool]string{true: "求购方", false: "供应商"}[f.Kind == store.KindOffer] + "，有合适的会通知您。\n")
 	b.WriteString("回复“详情 " + p.No + "”查看，“修改 " + p.No + " " + editExample(f.Kind) + "”更正，“关闭 " + p.No + "”关闭。")
 	return bot.Text(b.String()), nil

@@ -69,3 +69,23 @@ func sameQty(a, b *store.Quantity) bool {
 	}
 	return a.Value == b.Value && a.Unit == b.Unit
 }
+
+// expiryOf is when a record saved at now stops showing: a demand with a
+// deadline shows until the end of that day (at most maxRenewAhead on),
+// anything else for 30 days.
+func expiryOf(p store.Post, now time.Time) time.Time {
+	if p.Deadline != nil {
+		end, limit := endOfChinaDay(*p.Deadline), now.UTC().Add(maxRenewAhead)
+		if end.After(limit) {
+			return limit
+		}
+		return end
+	}
+	return now.UTC().Add(store.DefaultPostLifetime)
+}
+
+// endOfChinaDay is the last moment of t's day in China time.
+func endOfChinaDay(t time.Time) time.Time {
+	c := t.In(record.China)
+	return time.Date(c.Year(), c.Month(), c.Day()+1, 0, 0, 0, 0, record.China).Add(-time.Second).UTC()
+}

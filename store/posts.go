@@ -268,6 +268,22 @@ func (r *Posts) ByOpenID(ctx context.Context, openid string, limit int) ([]Post,
 		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
 }
 
+// ByIDs returns the records with these ids (in one query), by id.
+func (r *Posts) ByIDs(ctx context.Context, ids []string) (map[string]Post, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ps, err := r.find(ctx, bson.M{"_id": bson.M{"$in": ids}}, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Post, len(ps))
+	for _, p := range ps {
+		out[p.ID] = p
+	}
+	return out, nil
+}
+
 // ByEnterprise lists the enterprise's records, newest first (at most limit).
 func (r *Posts) ByEnterprise(ctx context.Context, enterpriseID string, limit int) ([]Post, error) {
 	return r.find(ctx, bson.M{"enterprise_id": enterpriseID, "status": bson.M{"$ne": StatusRemoved}},

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"supplybot/handlers/alerts"
 )
@@ -108,4 +110,53 @@ func TestSearchDistrictIsExactOrSaysItWidened(t *testing.T) {
 	}
 	b.expect("查供应 PCB 只看荣昌", rongchang)
 	b.refuse("查供应 PCB 只看荣昌", "扩大")
+}
+
+// 我的匹配 tells the truth about the records it lists.
+func TestMyMatchesMarksClosedAndDropsDeleted(t *testing.T) {
+	w := newAlertsWorld(t, testConfig(t), alerts.Config{})
+	seller, buyer := w.seller.Contacts[0].OpenID, w.buyer.Contacts[0].OpenID
+	w.say(seller, "供应 变速箱电磁阀 月产能5万件 重庆璧山")
+	offer := noIn(t, w.say(seller, "确认"))
+	w.say(buyer, "求购 变速箱电磁阀 5000件 重庆璧山")
+	w.say(buyer, "确认")
+	if err := w.m.Alerts.Service.RunOnce(context.Background(), chinaToday(10)); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the match is listed", func() bool { return strings.Contains(w.say(buyer, "我的匹配"), offer) })
+
+	w.say(seller, "关闭 "+offer)
+	w.say(seller, "撤回")
+	if got := w.say(buyer, "我的匹配"); !strings.Contains(got, offer) || !strings.Contains(got, "已关闭") {
+		t.Errorf("a closed counterpart is not marked: %s", got)
+	}
+	w.say(seller, "注销")
+	w.say(seller, "确认注销")
+	if got := w.say(buyer, "我的匹配"); strings.Contains(got, offer) {
+		t.Errorf("a deleted counterpart is still listed: %s", got)
+	}
+}
+
+// A demand shows until its deadline, and 续期 never runs past it.
+func TestExpiryFollowsTheDeadline(t *testing.T) {
+	m := mustRun(t, testConfig(t), nil)
+	c := newChat(t, m, "u-deadline")
+	c.register("重庆青山工业有限公司")
+	deadline := time.Now().In(cstZone).AddDate(0, 0, 45)
+	when := strconv.Itoa(deadline.Year()) + "年" + strconv.Itoa(int(deadline.Month())) + "月" + strconv.Itoa(deadline.Day()) + "日前"
+	c.expect("求购 变速箱电磁阀 5000件 重庆璧山 "+when, "请核对")
+	no := noIn(t, c.expect("确认", "展示到截止日期"))
+	p := postByNo(t, m, no)
+	if got := p.ExpiresAt.In(cstZone); got.YearDay() != deadline.YearDay() || got.Year() != deadline.Year() {
+		t.Errorf("expires %v, want the deadline's day %v", got, deadline)
+	}
+	c.expect("续期 "+no, "已展示到截止日期，不能再续", "修改 "+no+" 截止日期")
+
+	// A demand due in 10 days shows 10 days, not 30.
+	soon := time.Now().In(cstZone).AddDate(0, 0, 10)
+	c.expect("求购 铝合金轮毂 2000套 重庆璧山 "+strconv.Itoa(int(soon.Month()))+"月"+strconv.Itoa(soon.Day())+"日前", "请核对")
+	no2 := noIn(t, c.expect("确认", "已发布"))
+	if got := postByNo(t, m, no2).ExpiresAt; got.After(time.Now().AddDate(0, 0, 11)) {
+		t.Errorf("a demand due in 10 days expires %v", got)
+	}
 }
