@@ -50,9 +50,14 @@ func (k Kind) String() string {
 // Quantity is an amount with a normalised unit ("件", "套", "只", "个", "吨",
 // "kg", "米", "平米", …; "pcs" and "ea" become "件"). Unit is "" when the user
 // gave none ("MOQ 1000").
+//
+// Per is "月" or "年" when the amount is a rate, the volume wanted per month
+// or per year (年需求10万套 → 100000 套 per 年), and "" for a one-off amount.
+// Value is as stated, never scaled for display: 1亿只 is 1e8 只.
 type Quantity struct {
 	Value float64
 	Unit  string
+	Per   string
 }
 
 // Price is a unit or total price in yuan. Min == Max for a single price;
