@@ -57,6 +57,11 @@ func (p *Parser) cleanToken(raw string, spaceOnly bool) prodToken {
 	if tok == "" {
 		return t
 	}
+	if app, prod, ok := splitApplication(tok); ok && !p.inTerm(tok, len(app)) {
+		t.app = app
+		tok = p.stripFillers(prod)
+		raw = tok
+	}
 	// spec runs, unless they are part of a known term (4G模组, PA66)
 	hits := p.findTerms(tok)
 	var b strings.Builder
@@ -209,6 +214,16 @@ func (p *Parser) termEndsAt(tok string, i int) bool {
 			if v, ok := p.terms.get(up[start:]); ok && (!v.(*termInfo).ascii || asciiBoundary(up, start, len(up))) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// inTerm reports whether byte i of tok lies inside a taxonomy term.
+func (p *Parser) inTerm(tok string, i int) bool {
+	for _, h := range p.findTerms(tok) {
+		if h.start <= i && i < h.end {
+			return true
 		}
 	}
 	return false

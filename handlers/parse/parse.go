@@ -21,6 +21,8 @@ var (
 
 	specRe     = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9.\-_*/#+×Φφ%]*(?:万像素|像素|英寸|毫米|公分|层|寸|芯|位|脚|针|孔|号|伏|瓦|欧|安|路|通道|口)?|[一二两三四五六七八九十]+层`)
 	pcbLayerRe = regexp.MustCompile(`(\d+|[一二两三四五六七八九十]+)层`)
+
+	applicationRe = regexp.MustCompile(`(?:适用于|应用于|用于|用在|适配于|适配|配套于|配套用于|装在|装于)\s*([^\s\x00，。,;；:：、!！?？()（）]{1,16}?)(?:的|上的|上|中|等|使用|$|[\s\x00，。,;；:：、!！?？()（）])`)
 )
 
 // masker blanks recognised spans (with NUL bytes) so that later stages and
@@ -226,7 +228,21 @@ func (p *Parser) Parse(text string, now time.Time) (post Post) {
 		}
 	}
 
-	p.extractProduct(m.String(), intentEnd, &post)
+	// application: 用于ECU, 适用于新能源汽车 (X用Y is split in cleanToken)
+	cur = m.String()
+	for _, mm := range applicationRe.FindAllStringSubmatchIndex(cur, -1) {
+		if app := cleanApplication(sub(cur, mm, 1)); app != "" {
+			if post.Application == "" {
+				post.Application = app
+			}
+			m.mask(mm[0], mm[1])
+		}
+	}
+
+	rest := m.String()
+	p.extractProduct(rest, intentEnd, &post)
+	fillAttrs(&post, rest)
+	p.bareAmount(&post)
 	return post
 }
 

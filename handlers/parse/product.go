@@ -8,12 +8,13 @@ import (
 type prodToken struct {
 	text      string // product words left after stripping
 	specs     []string
-	spaceOnly bool // separated from the previous token by user spaces only
-	leaf      bool // contains a taxonomy leaf term
-	term      bool // contains any taxonomy term
-	lastIdx   int  // index of the last raw token merged into this one
-	whole     bool // text is the token as typed: no filler or spec taken off
-	end       int  // byte offset of the end of the raw token
+	spaceOnly bool   // separated from the previous token by user spaces only
+	leaf      bool   // contains a taxonomy leaf term
+	term      bool   // contains any taxonomy term
+	lastIdx   int    // index of the last raw token merged into this one
+	whole     bool   // text is the token as typed: no filler or spec taken off
+	app       string // application split off the token ("ECU" of ECU用PCB)
+	end       int    // byte offset of the end of the raw token
 }
 
 func isSeparator(r rune) bool {
@@ -125,6 +126,9 @@ func (p *Parser) extractProduct(rest string, intentEnd int, post *Post) {
 	}
 	if best >= 0 {
 		post.Product = cands[best].text
+		if post.Application == "" {
+			post.Application = cands[best].app
+		}
 		// Words typed on their own after the product that nothing else
 		// took describe it ("汽车线束 高压"): keep them as spec. What is
 		// left of a word once fillers came off (挡 of 前挡) is not.
@@ -136,7 +140,7 @@ func (p *Parser) extractProduct(rest string, intentEnd int, post *Post) {
 	}
 	post.Spec = strings.Join(dedup(specs), " ")
 
-	node, _ := p.bestCategory(post.Product)
+	node := p.productCategory(post.Product)
 	if node == nil && post.Spec != "" {
 		node, _ = p.bestCategory(post.Spec)
 	}

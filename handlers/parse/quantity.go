@@ -88,11 +88,15 @@ func validQuantityAt(s string, numStart, unitEnd int, unit string) bool {
 var kgRe = regexp.MustCompile(`(\d)\s*[kK][gG]`)
 
 // prepUnits rewrites "20kg" as "20公斤" so that the k is not read as 千.
+// "18 inch" as "18寸", so that the size is read and inch is no spec word.
 func prepUnits(s string) string {
-	if !strings.ContainsAny(s, "kK") {
-		return s
+	if strings.ContainsAny(s, "kK") {
+		s = kgRe.ReplaceAllString(s, "${1}公斤")
 	}
-	return kgRe.ReplaceAllString(s, "${1}公斤")
+	if strings.Contains(s, "nch") || strings.Contains(s, "NCH") {
+		s = inchRe.ReplaceAllString(s, "${1}寸")
+	}
+	return s
 }
 
 func findQuantities(s string) []quantityMatch {
