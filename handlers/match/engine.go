@@ -274,6 +274,16 @@ func cloneRecord(r Record) Record {
 	r.Quantity = cloneQty(r.Quantity)
 	r.Capacity = cloneQty(r.Capacity)
 	r.MOQ = cloneQty(r.MOQ)
+	if r.Price != nil {
+		p := *r.Price
+		r.Price = &p
+	}
+	for _, s := range []**Span{&r.Size, &r.Layers, &r.Voltage} {
+		if *s != nil {
+			c := **s
+			*s = &c
+		}
+	}
 	if r.Deadline != nil {
 		d := *r.Deadline
 		r.Deadline = &d

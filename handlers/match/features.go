@@ -33,8 +33,13 @@ type features struct {
 	district string
 
 	qty, capacity, moq amount
-	deadline           int64 // unix nanos; 0 = none
-	lead               int   // days; <0 unknown
+	qtyMonthly         float64 // demand stated as a rate: the need per month; 0 = one-off
+	deadline           int64   // unix nanos; 0 = none
+	lead               int     // days; <0 unknown
+
+	price                 unitPrice
+	material              string
+	size, layers, voltage span
 }
 
 type amount struct {
@@ -70,6 +75,17 @@ func newFeatures(r *Record, in func(string) string) *features {
 		capacity:   toAmount(r.Capacity, in),
 		moq:        toAmount(r.MOQ, in),
 		lead:       r.LeadTimeDays,
+		price:      toUnitPrice(r.Price),
+		material:   strings.TrimSpace(r.Material),
+		size:       toSpan(r.Size),
+		layers:     toSpan(r.Layers),
+		voltage:    toSpan(r.Voltage),
+	}
+	if f.material == "" {
+		f.material = productMaterial(r.Product)
+	}
+	if v, ok := monthlyNeed(r.Quantity); ok && v > 0 {
+		f.qtyMonthly = v
 	}
 	if !r.ExpiresAt.IsZero() {
 		f.expires = r.ExpiresAt.UnixNano()

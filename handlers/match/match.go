@@ -68,9 +68,12 @@ func (s Side) String() string {
 }
 
 // Quantity is an amount with its unit ("件","套","只","个","吨","平米").
+// Per is "月" or "年" for a demand stated as a rate (年需求10万套), "" for a
+// one-off amount.
 type Quantity struct {
 	Value float64
 	Unit  string
+	Per   string
 }
 
 // Region uses official names, e.g. 重庆市/重庆市/璧山区, 四川省/成都市/龙泉驿区.
@@ -102,6 +105,13 @@ type Record struct {
 	Certifications []string
 	Status         string // only "open" is matchable
 	ExpiresAt      time.Time
+
+	// Terms, compared where the demand states them (see terms.go).
+	Price    *Price // demand: the ceiling or target; offer: the asking price
+	Material string // material family as the parser gives it: 铝合金, 钢, 铸铁, …
+	Size     *Span  // inches
+	Layers   *Span  // PCB layers
+	Voltage  *Span  // volts
 }
 
 // Result is one counterpart found by Engine.Match.

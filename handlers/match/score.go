@@ -48,6 +48,11 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 		}
 	}
 
+	// a product that names the other's only as a modifier (轮毂轴承 for 轮毂)
+	if nearMiss(d, o) || nearMiss(o, d) {
+		return 0, nil, false
+	}
+
 	// --- relevance ---
 	matchedD := 0
 	for i, t := range d.terms {
@@ -108,15 +113,23 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 		return 0, nil, false
 	}
 
+	// --- terms: price, size, material, layers, voltage ---
+	terms := compareTerms(d, o)
+	if terms.conflict {
+		return 0, nil, false
+	}
+
 	// --- fit ---
 	reg, regReason := regionScore(d, o)
 
 	qty, qtyReason := 0.5, ""
 	capLow := false
+	capUnknown := false
 	if d.qty.v > 0 {
 		if d.qty.comparable(o.moq) && d.qty.v < o.moq.v {
 			return 0, nil, false
 		}
+		capUnknown = o.capacity.v <= 0
 		if d.qty.comparable(o.capacity) {
 			months := 1.0
 			if d.deadline != 0 {
@@ -125,6 +138,10 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 				}
 			}
 			ratio := o.capacity.v * months / d.qty.v
+			if d.qtyMonthly > 0 {
+				// a rate (年需求) is met month by month
+				ratio = o.capacity.v / d.qtyMonthly
+			}
 			qty = math.Min(1, ratio)
 			switch {
 			case ratio >= 1:
@@ -160,6 +177,7 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 	if capLow {
 		score *= lowCapacityPenalty
 	}
+	score *= terms.factor
 	spec := specOverlap(d.spec, o.spec)
 	score += R * wSpec * spec
 	if d.verified {
@@ -216,6 +234,15 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 	}
 	if cp.Verified {
 		rs = append(rs, reason{ReasonVerified, wVerified})
+	}
+	for i, t := range terms.fits {
+		rs = append(rs, reason{t, 0.07 - 0.001*float64(i)})
+	}
+	for i, t := range terms.unknown {
+		rs = append(rs, reason{t, -0.5 - 0.001*float64(i)})
+	}
+	if capUnknown {
+		rs = append(rs, reason{ReasonCapacityUnkown, -0.6})
 	}
 	if capLow {
 		rs = append(rs, reason{ReasonCapacityLow, -1})
