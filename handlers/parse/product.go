@@ -181,6 +181,9 @@ func mergeable(left, right prodToken) bool {
 	if len(right.specs) > 0 || left.leaf && right.leaf {
 		return false
 	}
+	if left.leaf && !right.term && !isASCII(right.text) {
+		return false // 电芯 磷酸铁锂: a word after a whole product describes it
+	}
 	return left.term && !left.leaf || isASCII(left.text) || runeLen(left.text) <= 2
 }
 
