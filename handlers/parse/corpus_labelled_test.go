@@ -230,5 +230,6 @@ var heldOut = []string{
 	"供应 T-Box 月产能5万台 重庆 | k=offer | p=T-Box | c=electronics.telecom.tbox | cap=50000台",
 	"求购 OBC 1000台 重庆 | k=demand | p=OBC | c=auto.nev.obc | q=1000台",
 	"求购 电池液冷板 3000件 重庆 | k=demand | p=电池液冷板 | c=auto.nev.thermal",
+	"供应 三元材料 月产能200吨 宜宾 | k=offer | p=三元材料 | c=electronics.battery.cathode | pr=- | cap=200吨",
 	"供应 汽车玻璃 前挡 月产能10万片 福耀 重庆 | k=offer | p=汽车玻璃 | c=auto.body.glass | cap=100000片",
 }

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -146,5 +147,20 @@ func TestAmountsAndRates(t *testing.T) {
 			t.Errorf("Parse(%q) = qty %q per %q capacity %q spec %q, want %q %q %q %q", c.text,
 				fmtQty(got.Quantity), per, fmtQty(got.Capacity), got.Spec, c.qty, c.per, c.capacity, c.spec)
 		}
+	}
+}
+
+// TestChineseNumeralInName: 三元材料 is a cathode material, not a price of
+// 3 yuan (the pairs test found it).
+func TestChineseNumeralInName(t *testing.T) {
+	p := mustParser(t)
+	for _, text := range []string{"供应 三元材料 月产能200吨 宜宾", "求购 三元锂电池 500套", "求购 三元催化器 200个"} {
+		got := p.Parse(text, corpusNow)
+		if got.Price != nil || !strings.HasPrefix(got.Product, "三元") {
+			t.Errorf("Parse(%q) = product %q price %v, want a 三元 product and no price", text, got.Product, fmtPrice(got.Price))
+		}
+	}
+	if pr, ok := ParsePrice("单价三元"); !ok || pr.Max != 3 {
+		t.Errorf("ParsePrice(单价三元) = %v %v, want 3元", pr, ok)
 	}
 }
