@@ -3,6 +3,7 @@ package match
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Terms are what a buyer states beyond the product: a price ceiling, a
@@ -174,6 +175,14 @@ func compareTerms(d, o *features) termResult {
 			return r
 		}
 	}
+	// metric thread sizes in the spec (M8 against M10)
+	if dm, om := threadSizes(d.spec), threadSizes(o.spec); len(dm) > 0 && len(om) > 0 {
+		if specOverlap(dm, om) == 0 {
+			r.conflict = true
+			return r
+		}
+		r.fits = append(r.fits, ReasonSizeOK)
+	}
 	switch {
 	case d.material == "":
 	case o.material == "":
@@ -205,26 +214,47 @@ func trimTails(s string) string {
 // nearMiss reports a product of b that names a's product only as a
 // modifier: 轮毂轴承 against 轮毂, 显示屏驱动芯片 against 显示屏, ECU外壳
 // against ECU, 座椅面料 against 座椅总成. Chinese names are head-final, so b
-// is about a's product only when it ends with one of a's words.
+// is about a's product only when it ends with one of a's words (a synonym,
+// a shorter head); a's product or head inside b, not at its end, is the
+// modifier case. Category and industry words among the keywords are not
+// a's product and are not looked for inside b.
 func nearMiss(a, b *features) bool {
-	bp := trimTails(b.product)
-	if bp == "" {
+	bp := b.product
+	bt := trimTails(bp)
+	if bp == "" || a.product == "" {
 		return false
 	}
-	contains := false
+	bf := trimForm(bt)
 	for i, t := range a.terms {
-		if !a.long[i] {
-			continue
-		}
-		tt := trimTails(t)
-		if strings.HasSuffix(bp, tt) && wordAt(bp, len(bp)-len(tt), len(bp)) {
+		if a.long[i] && (endsWith(bp, t) || endsWith(bt, t) || endsWith(bt, trimTails(t)) || endsWith(bf, t)) {
 			return false
 		}
-		if j := strings.Index(bp, tt); j >= 0 && wordAt(bp, j, j+len(tt)) {
-			contains = true
+	}
+	for _, h := range append([]string{a.product}, a.heads...) {
+		ht := trimTails(h)
+		if utf8.RuneCountInString(ht) < 2 {
+			continue
+		}
+		if j := strings.Index(bt, ht); j >= 0 && wordAt(bt, j, j+len(ht)) {
+			return true
 		}
 	}
-	return contains
+	return false
+}
+
+// trimForm drops a last character that only names a form (OLED屏 is an
+// OLED, PCB板 a PCB).
+func trimForm(s string) string {
+	for _, f := range []string{"屏", "板", "片", "件"} {
+		if rest, ok := strings.CutSuffix(s, f); ok && rest != "" {
+			return rest
+		}
+	}
+	return s
+}
+
+func endsWith(s, t string) bool {
+	return t != "" && strings.HasSuffix(s, t) && wordAt(s, len(s)-len(t), len(s))
 }
 
 // wordAt reports whether s[i:j] is not part of a longer ASCII word (IC in
@@ -274,4 +304,15 @@ func productMaterial(product string) string {
 		}
 	}
 	return ""
+}
+
+// threadSizes are the metric thread sizes among spec tokens: m8, m10, m3.5.
+func threadSizes(spec []string) []string {
+	var out []string
+	for _, t := range spec {
+		if len(t) >= 2 && len(t) <= 5 && t[0] == 'm' && t[1] >= '1' && t[1] <= '9' && strings.Trim(t[1:], "0123456789.") == "" {
+			out = append(out, t)
+		}
+	}
+	return out
 }
