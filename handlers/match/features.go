@@ -37,6 +37,10 @@ type features struct {
 	deadline           int64   // unix nanos; 0 = none
 	lead               int     // days; <0 unknown
 
+	productTrim, productForm string   // product without generic tails (总成) and form (屏)
+	termsTrim                []string // terms without generic tails
+	headsTrim                []string // product and heads without generic tails, >= 2 runes
+
 	price                 unitPrice
 	material              string
 	size, layers, voltage span
@@ -133,6 +137,7 @@ func newFeatures(r *Record, in func(string) string) *features {
 		}
 		sort.SliceStable(f.heads, func(i, j int) bool { return len(f.heads[i]) > len(f.heads[j]) })
 	}
+	f.nearMissWords()
 	f.spec = specTokens(r.Spec)
 	for _, c := range r.Certifications {
 		if k := certKey(c); k != "" {

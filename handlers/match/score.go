@@ -48,11 +48,6 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 		}
 	}
 
-	// a product that names the other's only as a modifier (轮毂轴承 for 轮毂)
-	if nearMiss(d, o) || nearMiss(o, d) {
-		return 0, nil, false
-	}
-
 	// --- relevance ---
 	matchedD := 0
 	for i, t := range d.terms {
@@ -110,6 +105,11 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 	R := wCategory*cat + wProduct*prod
 	// Upper bound of the final score given R: prune before the fit factors.
 	if R*(fitBase+fitSpan+wSpec)+2*wVerified < minScore {
+		return 0, nil, false
+	}
+
+	// a product that names the other's only as a modifier (轮毂轴承 for 轮毂)
+	if nearMiss(d, o) || nearMiss(o, d) {
 		return 0, nil, false
 	}
 

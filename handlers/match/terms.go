@@ -1,6 +1,7 @@
 package match
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -219,27 +220,35 @@ func trimTails(s string) string {
 // modifier case. Category and industry words among the keywords are not
 // a's product and are not looked for inside b.
 func nearMiss(a, b *features) bool {
-	bp := b.product
-	bt := trimTails(bp)
-	if bp == "" || a.product == "" {
+	if b.product == "" || a.product == "" {
 		return false
 	}
-	bf := trimForm(bt)
 	for i, t := range a.terms {
-		if a.long[i] && (endsWith(bp, t) || endsWith(bt, t) || endsWith(bt, trimTails(t)) || endsWith(bf, t)) {
+		if a.long[i] && (endsWith(b.product, t) || endsWith(b.productTrim, t) || endsWith(b.productTrim, a.termsTrim[i]) || endsWith(b.productForm, t)) {
 			return false
 		}
 	}
-	for _, h := range append([]string{a.product}, a.heads...) {
-		ht := trimTails(h)
-		if utf8.RuneCountInString(ht) < 2 {
-			continue
-		}
-		if j := strings.Index(bt, ht); j >= 0 && wordAt(bt, j, j+len(ht)) {
+	for _, h := range a.headsTrim {
+		if j := strings.Index(b.productTrim, h); j >= 0 && wordAt(b.productTrim, j, j+len(h)) {
 			return true
 		}
 	}
 	return false
+}
+
+// nearMissWords precomputes what nearMiss reads of f.
+func (f *features) nearMissWords() {
+	f.productTrim = trimTails(f.product)
+	f.productForm = trimForm(f.productTrim)
+	f.termsTrim = make([]string, len(f.terms))
+	for i, t := range f.terms {
+		f.termsTrim[i] = trimTails(t)
+	}
+	for _, h := range append([]string{f.product}, f.heads...) {
+		if ht := trimTails(h); utf8.RuneCountInString(ht) >= 2 && !slices.Contains(f.headsTrim, ht) {
+			f.headsTrim = append(f.headsTrim, ht)
+		}
+	}
 }
 
 // trimForm drops a last character that only names a form (OLED屏 is an

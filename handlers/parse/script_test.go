@@ -56,3 +56,11 @@ func BenchmarkNormalize(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLoadT2S is the one-off cost of the traditional-character table,
+// paid at the first Normalize of the process.
+func BenchmarkLoadT2S(b *testing.B) {
+	for b.Loop() {
+		loadT2S()
+	}
+}
