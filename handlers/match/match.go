@@ -17,7 +17,12 @@
 //     in different branches or at least one category is unknown;
 //   - units agree and the demand quantity is below the offer MOQ;
 //   - the demand deadline has passed, or the lead time is known and
-//     now + LeadTimeDays falls after the deadline (FILTER, not penalty).
+//     now + LeadTimeDays falls after the deadline (FILTER, not penalty);
+//   - a near miss: one product names the other's only as a modifier
+//     (轮毂轴承 for 轮毂, ECU外壳 for ECU, 显示屏驱动芯片 for 显示屏);
+//   - a term the demand states conflicts clearly with the offer's: the
+//     asking price above 1.1× the ceiling, a size, layer count or voltage
+//     outside the offer's, another material family, another thread size.
 //
 // Then a score in [0,1]:
 //
@@ -26,6 +31,11 @@
 //	score = R·(0.70 + 0.30·F) + R·0.05·spec + 0.015 per verified party
 //	if capacity (over the time to the deadline, ≥1 month) < 20% of the need:
 //	    score ×= 0.5
+//	score ×= 0.94 per term the demand states and the offer does not
+//	score ×= 0.85 when the asking price is above the ceiling by ≤ 10%
+//
+// A demand stated as a rate (Quantity.Per 年/月) is compared month by month
+// with the capacity.
 //
 // category: same leaf 1.0, same branch 0.6, unknown 0.5, different branch (but
 // sharing a product word) 0.2. product: overlap of keyword sets (a keyword also
@@ -42,7 +52,8 @@
 // lists verified enterprises' first, then by score.
 //
 // DefaultThreshold is 0.5. Reasons are short Chinese phrases ordered by their
-// contribution to the score (caveats such as "产能不足" come last).
+// contribution to the score: what fits first, then what is unknown
+// ("价格未注明", "产能未注明"), caveats such as "产能不足" last.
 package match
 
 import "time"
