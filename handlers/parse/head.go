@@ -33,6 +33,7 @@ func (p *Parser) productCategory(prod string) *catNode {
 		if fb := p.headFallback(rem, false); fb != nil {
 			return fb
 		}
+		return nil
 	}
 	return n
 }

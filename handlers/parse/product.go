@@ -146,7 +146,7 @@ func (p *Parser) extractProduct(rest string, intentEnd int, post *Post) {
 	}
 	if node == nil {
 		for _, c := range cands {
-			if node, _ = p.bestCategory(c.text); node != nil {
+			if node = p.productCategory(c.text); node != nil {
 				break
 			}
 		}

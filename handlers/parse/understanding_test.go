@@ -164,3 +164,14 @@ func TestChineseNumeralInName(t *testing.T) {
 		t.Errorf("ParsePrice(单价三元) = %v %v, want 3元", pr, ok)
 	}
 }
+
+// TestUnknownHeadIsNotTheModifier: a head noun the taxonomy lacks does not
+// take the category of its modifier (铝合金踏板 is no aluminium stock).
+func TestUnknownHeadIsNotTheModifier(t *testing.T) {
+	p := mustParser(t)
+	for _, text := range []string{"求购 铝合金踏板 2000套", "采购铝合金踏板2000套重庆"} {
+		if got := p.Parse(text, corpusNow); got.Category != nil {
+			t.Errorf("Parse(%q).Category = %s, want none", text, got.Category.Code)
+		}
+	}
+}
