@@ -39,6 +39,7 @@ type features struct {
 
 	productTrim, productForm string   // product without generic tails (总成) and form (屏)
 	termsTrim                []string // terms without generic tails
+	headKey                  string   // index key of the last two Han runes of productTrim; "" none
 	headsTrim                []string // product and heads without generic tails, >= 2 runes
 
 	price                 unitPrice

@@ -61,7 +61,10 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 			matchedO++
 		}
 	}
-	shared := matchedD > 0 || matchedO > 0
+	// the same head noun by its characters (铝踏板 and 铝合金踏板, 限位器
+	// and 车门限位器), for names the taxonomy lacks
+	charHead := commonHead(d, o)
+	shared := matchedD > 0 || matchedO > 0 || charHead != ""
 
 	var cat float64
 	catReason := ""
@@ -101,6 +104,12 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 		prod = 0.8 * overlap
 	case len(d.heads) > 0 && len(o.heads) > 0: // both heads known, nothing in common
 		prod = 0.2 * overlap
+	}
+	if charHead != "" && prod < charHeadProduct {
+		prod = charHeadProduct
+		if headWord == "" {
+			headWord = charHead
+		}
 	}
 	R := wCategory*cat + wProduct*prod
 	// Upper bound of the final score given R: prune before the fit factors.

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -244,6 +245,9 @@ func (f *features) nearMissWords() {
 	for i, t := range f.terms {
 		f.termsTrim[i] = trimTails(t)
 	}
+	if last := lastHan(f.productTrim, 2); last != "" {
+		f.headKey = "\x00head:" + last
+	}
 	for _, h := range append([]string{f.product}, f.heads...) {
 		if ht := trimTails(h); utf8.RuneCountInString(ht) >= 2 && !slices.Contains(f.headsTrim, ht) {
 			f.headsTrim = append(f.headsTrim, ht)
@@ -324,4 +328,56 @@ func threadSizes(spec []string) []string {
 		}
 	}
 	return out
+}
+
+// charHeadProduct is the product score of two names that end with the same
+// head by their characters (commonHead).
+const charHeadProduct = 0.7
+
+// commonHead returns the longest common ending of the two products (less
+// generic tails) when it is a head noun the matcher can trust by its
+// characters: at least two Han characters, the taxonomy not placing the two
+// in different categories, and either one whole product
+// (限位器 of 车门限位器) or a word neither side's keywords know (踏板 of
+// 铝踏板 and 铝合金踏板). A known shared word (电机 of 驱动电机 and 雨刮电机)
+// is left to the keyword rules, which know it is generic.
+func commonHead(a, b *features) string {
+	x, y := a.productTrim, b.productTrim
+	if x == "" || y == "" || a.leaf != "" && b.leaf != "" && a.leaf != b.leaf {
+		return "" // the taxonomy tells them apart (正极材料, 负极材料)
+	}
+	i, j := len(x), len(y)
+	n := 0
+	for i > 0 && j > 0 {
+		r1, s1 := utf8.DecodeLastRuneInString(x[:i])
+		r2, s2 := utf8.DecodeLastRuneInString(y[:j])
+		if r1 != r2 || !unicode.Is(unicode.Han, r1) {
+			break
+		}
+		i, j, n = i-s1, j-s2, n+1
+	}
+	if n < 2 {
+		return ""
+	}
+	cs := x[i:]
+	if cs == x || cs == y {
+		return cs
+	}
+	if a.hasTerm(cs) || b.hasTerm(cs) {
+		return ""
+	}
+	return cs
+}
+
+// lastHan returns the last n runes of s when they are all Han, else "".
+func lastHan(s string, n int) string {
+	i := len(s)
+	for k := 0; k < n; k++ {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		if size == 0 || !unicode.Is(unicode.Han, r) {
+			return ""
+		}
+		i -= size
+	}
+	return s[i:]
 }
