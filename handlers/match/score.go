@@ -164,6 +164,7 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 	}
 
 	lead, leadReason := 0.5, ""
+	leadUnknown := d.deadline != 0 && o.lead < 0
 	if d.deadline != 0 {
 		if d.deadline <= nowN {
 			return 0, nil, false
@@ -251,7 +252,10 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 		rs = append(rs, reason{t, -0.5 - 0.001*float64(i)})
 	}
 	if capUnknown {
-		rs = append(rs, reason{ReasonCapacityUnkown, -0.6})
+		rs = append(rs, reason{ReasonCapacityUnknown, -0.6})
+	}
+	if leadUnknown {
+		rs = append(rs, reason{ReasonLeadUnknown, -0.65})
 	}
 	if capLow {
 		rs = append(rs, reason{ReasonCapacityLow, -1})

@@ -30,18 +30,19 @@ type Span struct {
 
 // Reasons about terms.
 const (
-	ReasonPriceOK        = "价格在预算内"
-	ReasonPriceHigh      = "价格略高于预算"
-	ReasonPriceUnknown   = "价格未注明"
-	ReasonSizeOK         = "尺寸相符"
-	ReasonSizeUnknown    = "尺寸未注明"
-	ReasonMaterialOK     = "材质相符"
-	ReasonMaterialUnkown = "材质未注明"
-	ReasonLayersOK       = "层数相符"
-	ReasonLayersUnknown  = "层数未注明"
-	ReasonVoltageOK      = "电压相符"
-	ReasonVoltageUnknown = "电压未注明"
-	ReasonCapacityUnkown = "产能未注明"
+	ReasonPriceOK         = "价格在预算内"
+	ReasonPriceHigh       = "价格略高于预算"
+	ReasonPriceUnknown    = "价格未注明"
+	ReasonSizeOK          = "尺寸相符"
+	ReasonSizeUnknown     = "尺寸未注明"
+	ReasonMaterialOK      = "材质相符"
+	ReasonMaterialUnknown = "材质未注明"
+	ReasonLayersOK        = "层数相符"
+	ReasonLayersUnknown   = "层数未注明"
+	ReasonVoltageOK       = "电压相符"
+	ReasonVoltageUnknown  = "电压未注明"
+	ReasonCapacityUnknown = "产能未注明"
+	ReasonLeadUnknown     = "交期未注明"
 )
 
 const (
@@ -188,7 +189,7 @@ func compareTerms(d, o *features) termResult {
 	switch {
 	case d.material == "":
 	case o.material == "":
-		unknown(ReasonMaterialUnkown)
+		unknown(ReasonMaterialUnknown)
 	case d.material == o.material:
 		r.fits = append(r.fits, ReasonMaterialOK)
 	default:

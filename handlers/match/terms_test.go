@@ -37,7 +37,7 @@ func TestTermsFromIssue(t *testing.T) {
 		{"price a little high", off(catWheel, "轮毂", "铝合金轮毂", kw, price(320, 320, "元/只"), size(18, 18), material("铝合金")), true,
 			[]string{ReasonPriceHigh}, true},
 		{"nothing stated", off(catWheel, "轮毂", "铝合金轮毂", kw), true,
-			[]string{ReasonPriceUnknown, ReasonSizeUnknown, ReasonCapacityUnkown}, true},
+			[]string{ReasonPriceUnknown, ReasonSizeUnknown, ReasonCapacityUnknown}, true},
 		{"per thousand", off(catWheel, "轮毂", "铝合金轮毂", kw, price(250000, 250000, "元/千只"), size(18, 18)), true,
 			[]string{ReasonPriceOK, ReasonSizeOK, ReasonMaterialOK}, false},
 	}
@@ -119,5 +119,23 @@ func TestRateAgainstCapacity(t *testing.T) {
 	_, r, ok = Score(d, off(catHarness, "线束", "汽车线束", kwHarness, capac(1000, "套")), testNow)
 	if !ok || !slices.Contains(r, ReasonCapacityLow) {
 		t.Errorf("10000/month need, 1000/month capacity: ok=%v %v", ok, r)
+	}
+}
+
+// TestReasonsNameWhatIsUnknown: what the demand states and the offer does
+// not is named, after what fits.
+func TestReasonsNameWhatIsUnknown(t *testing.T) {
+	d := dem(catHarness, "线束", "汽车线束", kwHarness, qty(2000, "套"), deadlineIn(30), price(0, 40, "元/套"))
+	o := off(catHarness, "线束", "汽车线束", kwHarness)
+	_, r, ok := Score(d, o, testNow)
+	if !ok {
+		t.Fatal("filtered")
+	}
+	want := []string{ReasonPriceUnknown, ReasonCapacityUnknown, ReasonLeadUnknown}
+	if len(r) < len(want) || !slices.Equal(r[len(r)-len(want):], want) {
+		t.Fatalf("reasons %v, want them to end with %v", r, want)
+	}
+	if !slices.Contains(r, ReasonSameLeaf) {
+		t.Fatalf("reasons %v lack what fits", r)
 	}
 }
