@@ -42,11 +42,16 @@ func loadT2S() {
 	}
 	lines := strings.Split(out, "\n")
 	for i, r := range runes {
-		if i < len(lines) && lines[i] != string(r) {
+		if i < len(lines) && lines[i] != string(r) && !strings.ContainsRune(alsoSimplified, r) {
 			t2s.trad[r>>6] |= 1 << (r & 63)
 		}
 	}
 }
+
+// alsoSimplified are characters t2s changes that are standard simplified
+// characters too (names: 陈乾, 於德华); alone they do not make a text
+// traditional.
+const alsoSimplified = "乾於夥徵餘"
 
 // hasTraditional reports whether s holds a character that t2s changes.
 func hasTraditional(s string) bool {
