@@ -151,12 +151,18 @@ func findMaterial(s string) string {
 func fillAttrs(post *Post, rest string) {
 	desc := post.Product + " " + post.Spec
 	post.Material = findMaterial(desc)
-	post.Size = findSize(rest)
-	post.Layers = findLayers(rest)
-	if post.Layers == nil {
-		post.Layers = findLayers(desc)
+	if strings.ContainsAny(rest, "寸\"") {
+		post.Size = findSize(rest)
 	}
-	post.Voltage = findVoltage(rest)
+	if strings.ContainsAny(rest, "层面") {
+		post.Layers = findLayers(rest)
+		if post.Layers == nil {
+			post.Layers = findLayers(desc)
+		}
+	}
+	if strings.ContainsAny(rest, "Vv伏") {
+		post.Voltage = findVoltage(rest)
+	}
 }
 
 // cleanApplication trims an application phrase (用于X的 → X).

@@ -16,8 +16,9 @@ const (
 )
 
 type datePattern struct {
-	re *regexp.Regexp
-	fn func(s string, m []int, now time.Time) (time.Time, bool)
+	re   *regexp.Regexp
+	fn   func(s string, m []int, now time.Time) (time.Time, bool)
+	need string // the text must hold one of these runes, "" for any text
 }
 
 var datePatterns []datePattern
@@ -26,7 +27,7 @@ var deliveryVerbRe = regexp.MustCompile(`^\s*(?:之前|以前|前|以内|之内|
 
 func init() {
 	add := func(pat string, fn func(s string, m []int, now time.Time) (time.Time, bool)) {
-		datePatterns = append(datePatterns, datePattern{regexp.MustCompile(pat + dateTail), fn})
+		datePatterns = append(datePatterns, datePattern{re: regexp.MustCompile(pat + dateTail), fn: fn})
 	}
 	// 2027-01-15, 2027/1/15, 2027.1.15
 	add(`(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[日号]?`, func(s string, m []int, now time.Time) (time.Time, bool) {
@@ -118,8 +119,10 @@ func init() {
 		first := time.Date(n.Year(), n.Month()+time.Month(add), 1, 0, 0, 0, 0, CST)
 		return mkDate(first.Year(), int(first.Month()), d)
 	})
+	datePatterns[len(datePatterns)-1].need = "号日"
 	// 2027年春节前 / 明年国庆前 / 今年中秋前: the day before the holiday
 	add(`(今年|明年|后年|\d{4}\s*年)\s*(春节|过年|国庆节?|元旦|五一|劳动节|端午节?|中秋节?)\s*(?:之前|以前|前)`, holidayFn)
+	datePatterns[len(datePatterns)-1].need = "节过庆旦五午秋"
 	// 本月底 / 下月中旬 / 下个月 / 次月初
 	add(`(本|这个|这|当|下下个|下下|下个|下|次)月份?\s*(初|上旬|中旬|下旬|中|底|末)?`, func(s string, m []int, now time.Time) (time.Time, bool) {
 		n := now.In(CST)
@@ -408,6 +411,9 @@ func findDates(s string, now time.Time) []dateMatch {
 		return false
 	}
 	for i, dp := range datePatterns {
+		if dp.need != "" && !strings.ContainsAny(s, dp.need) {
+			continue
+		}
 		for _, m := range dp.re.FindAllStringSubmatchIndex(s, -1) {
 			if taken(m[0], m[1]) {
 				continue

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"regexp"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -230,6 +231,9 @@ func (p *Parser) Parse(text string, now time.Time) (post Post) {
 
 	// application: 用于ECU, 适用于新能源汽车 (X用Y is split in cleanToken)
 	cur = m.String()
+	if !strings.ContainsAny(cur, "用配装") {
+		cur = ""
+	}
 	for _, mm := range applicationRe.FindAllStringSubmatchIndex(cur, -1) {
 		if app := cleanApplication(sub(cur, mm, 1)); app != "" {
 			if post.Application == "" {
