@@ -29,6 +29,7 @@ type EnterpriseStore interface {
 	NameContains(ctx context.Context, fragment string, limit int) ([]store.Enterprise, error)
 	AddContact(ctx context.Context, id string, c store.Contact) error
 	RemoveContact(ctx context.Context, openid string) (deleted bool, err error)
+	SetFollowAlerts(ctx context.Context, openid string, follow bool) error
 }
 
 // PostStore is what the conversation needs of a demands or offers
@@ -41,6 +42,7 @@ type PostStore interface {
 	Renew(ctx context.Context, id string, expiresAt time.Time) error
 	ByOpenID(ctx context.Context, openid string, limit int) ([]store.Post, error)
 	ByEnterprise(ctx context.Context, enterpriseID string, limit int) ([]store.Post, error)
+	Note(ctx context.Context, id string, c store.PostChange) error
 	RemoveByOpenID(ctx context.Context, openid string) (int64, error)
 	Search(ctx context.Context, q store.SearchQuery) (store.SearchResult, error)
 }
@@ -94,7 +96,7 @@ type App struct {
 	cmds  *bot.Commands   // every feature's commands (commands.go)
 	flows map[string]flow // every flow (flow.go)
 
-	closeConf, quitConf *Confirmation
+	closeConf, quitConf, leaveConf *Confirmation
 }
 
 // New returns the conversation. It panics only if the parser's embedded

@@ -49,6 +49,9 @@ type Contact struct {
 	Name     string    `bson:"name"`
 	Mobile   string    `bson:"mobile"`
 	JoinedAt time.Time `bson:"joined_at"`
+	// FollowAlerts: the contact hears the match alerts of the enterprise's
+	// records posted by colleagues (关注企业提醒).
+	FollowAlerts bool `bson:"follow_alerts,omitempty"`
 }
 
 // Enterprise is a registered company. Contacts hold personal data and are
@@ -111,6 +114,17 @@ type Post struct {
 	UpdatedAt      time.Time  `bson:"updated_at"`
 	ExpiresAt      time.Time  `bson:"expires_at"`
 	RemindedAt     *time.Time `bson:"reminded_at,omitempty"` // expiry reminder sent
+	// Changes are who changed the record and how, oldest first: a
+	// record belongs to the enterprise, and any contact may manage it.
+	Changes []PostChange `bson:"changes,omitempty"`
+}
+
+// PostChange is one change of a record by a contact of its enterprise.
+type PostChange struct {
+	At     time.Time `bson:"at"`
+	OpenID string    `bson:"openid"`
+	Name   string    `bson:"name"`
+	What   string    `bson:"what"` // 关闭（已成交）, 续期到1月15日, 修改 数量 4000件
 }
 
 // DefaultPostLifetime is how long a record stays open unless renewed.
