@@ -8,8 +8,8 @@ import (
 // Charts are drawn on the server as SVG: no script, nothing to load.
 
 const (
-	chartW, chartH = 600, 220
-	padL, padB     = 36, 24
+	chartW, chartH = 900, 240
+	padL, padB     = 40, 26
 	padT, padR     = 10, 10
 )
 
@@ -115,19 +115,28 @@ func newBarChart(counts []Count) barChart {
 	if len(counts) > 10 {
 		counts = counts[:10]
 	}
-	const rowH, labelW, width = 26, 130, 600
+	const rowH, labelW, width = 28, 120, 420
 	ch := barChart{W: width, H: max(rowH, rowH*len(counts)) + 4, LabelW: labelW}
 	top := 1
 	for _, c := range counts {
 		top = max(top, c.N)
 	}
-	room := width - labelW - 60
+	room := width - labelW - 50
 	for i, c := range counts {
 		w := room * c.N / top
 		if c.N > 0 && w < 2 {
 			w = 2
 		}
-		ch.Bars = append(ch.Bars, bar{Name: c.Name, N: c.N, Y: i*rowH + 4, W: w, TextX: labelW + w + 6})
+		ch.Bars = append(ch.Bars, bar{Name: clip(c.Name, 8), N: c.N, Y: i*rowH + 4, W: w, TextX: labelW + w + 6})
 	}
 	return ch
+}
+
+// clip shortens a label to n characters.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

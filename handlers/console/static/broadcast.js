@@ -14,6 +14,7 @@
         if (el.type === 'checkbox') { if (el.checked) { q.set(el.name, el.value); } return; }
         if (el.value) { q.set(el.name, el.value); }
       });
+      if (q.toString() === '') { size.textContent = '—'; note.textContent = '请选择发送对象'; return; }
       fetch('/admin/api/audience?' + q.toString(), {credentials: 'same-origin'})
         .then(function (r) { return r.json().then(function (j) { return {ok: r.ok, j: j}; }); })
         .then(function (res) {
