@@ -187,6 +187,29 @@ func TestBrowserEndToEnd(t *testing.T) {
 		}
 	}
 
+	// On a phone the pages fit the screen: nothing wider than it but the
+	// tables, which scroll inside their own box.
+	run("phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(3)))
+	for _, p := range []string{"/admin/", "/admin/queue", "/admin/records", "/admin/records/D1001", "/admin/broadcasts", "/admin/enterprises"} {
+		run("phone "+p, chromedp.Navigate(base+p), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		fits, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth + 1`))
+		if err != nil || !fits {
+			w, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+			t.Errorf("phone: %s is %d px wide for a 390 px screen", p, w)
+		}
+	}
+	if p := os.Getenv("SUPPLYBOT_SCREENSHOT_PHONE"); p != "" {
+		run("phone queue", chromedp.Navigate(base+"/admin/records"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err == nil {
+			err = os.WriteFile(p, png, 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	run("desktop", chromedp.ResetViewport())
+
 	run("log out", chromedp.Click(chromedp.CSS(`form.logout button`)), chromedp.WaitVisible(chromedp.CSS(`input[name=password]`)),
 		chromedp.Navigate(base+"/admin/"), chromedp.WaitVisible(chromedp.CSS(`input[name=password]`)))
 	out := location()
