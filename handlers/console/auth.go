@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -29,6 +30,7 @@ const (
 	rateWindow   = 15 * time.Minute
 	maxPerIP     = 20 // attempts per IP and window
 	maxPerUser   = 5  // failed attempts per user name and window
+	maxQRPerIP   = 30 // login QR codes asked of WeChat per IP and window
 	cookieBase   = "sb_console"
 	preCookie    = "sb_console_pre"
 	loginFailMsg = "用户名或密码不对"
@@ -187,7 +189,16 @@ func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
 func (c *Console) renderLogin(w http.ResponseWriter, r *http.Request, code int, v loginView) {
 	p := &preSession{CSRF: randomToken()}
 	if c.d.QR != nil {
-		scene, content, err := c.newScene(r.Context())
+		// Each code is a call to WeChat, whose quota an anonymous
+		// visitor must not be able to spend.
+		n, err := c.d.KV.Incr(r.Context(), "console:rl:qr:"+clientIP(r), rateWindow)
+		if err == nil && n > maxQRPerIP {
+			err = errTooManyCodes
+		}
+		var scene, content string
+		if err == nil {
+			scene, content, err = c.newScene(r.Context())
+		}
 		if err == nil {
 			p.Scene, p.QR = scene, content
 			v.QR, v.Scene, v.SimScanURL = true, scene, c.d.SimScanURL
@@ -244,12 +255,24 @@ func (c *Console) loginPassword(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
 }
 
-// dummyHash is compared against when the user is unknown, so that the
-// answer takes as long as for a known one.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("supplybot-no-such-user"), bcrypt.DefaultCost)
+var errTooManyCodes = errors.New("too many login QR codes from this address")
+
+// dummyHash is compared against when the user is unknown, at the cost of
+// the configured hashes, so that the answer takes as long as for a known
+// user.
+func dummyHash(users []User) []byte {
+	cost := bcrypt.DefaultCost
+	if len(users) > 0 {
+		if c, err := bcrypt.Cost([]byte(users[0].Hash)); err == nil {
+			cost = c
+		}
+	}
+	h, _ := bcrypt.GenerateFromPassword([]byte(randomToken()), cost)
+	return h
+}
 
 func (c *Console) checkPassword(name, password string) bool {
-	hash := dummyHash
+	hash := c.dummy
 	found := false
 	for _, u := range c.d.Users {
 		if subtle.ConstantTimeCompare([]byte(u.Name), []byte(name)) == 1 {

@@ -54,6 +54,7 @@ type Console struct {
 	pages *pages
 	mux   *http.ServeMux
 	cop   *http.CrossOriginProtection
+	dummy []byte // see dummyHash
 }
 
 // New builds the console.
@@ -70,7 +71,7 @@ func New(d Deps) *Console {
 	if d.IsMember == nil {
 		d.IsMember = func(context.Context, string) bool { return false }
 	}
-	c := &Console{d: d, pages: mustParsePages(), mux: http.NewServeMux(), cop: http.NewCrossOriginProtection()}
+	c := &Console{d: d, pages: mustParsePages(), mux: http.NewServeMux(), cop: http.NewCrossOriginProtection(), dummy: dummyHash(d.Users)}
 	c.routes()
 	return c
 }
@@ -79,8 +80,14 @@ func New(d Deps) *Console {
 // cross-origin writes refused, and the anonymous sent to the login page
 // (HTML) or answered 401 (API).
 func (c *Console) Handler() http.Handler {
-	return securityHeaders(c.cop.Handler(c.mux))
+	return securityHeaders(c.cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		c.mux.ServeHTTP(w, r)
+	})))
 }
+
+// maxBody bounds what a form or an API call may send.
+const maxBody = 1 << 20
 
 func (c *Console) routes() {
 	static, _ := fs.Sub(staticFS, "static")

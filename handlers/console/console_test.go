@@ -621,3 +621,29 @@ func TestStaticFilesServed(t *testing.T) {
 		}
 	}
 }
+
+func TestLoginQRCodesRateLimitedPerIP(t *testing.T) {
+	h := newHarness(t)
+	cl := h.client()
+	for i := 0; i < maxQRPerIP; i++ {
+		if r := h.do(cl, "GET", "/admin/login", nil); !strings.Contains(r.body, "qr.svg") {
+			t.Fatalf("page %d has no QR code", i+1)
+		}
+	}
+	r := h.do(cl, "GET", "/admin/login", nil)
+	if r.code != http.StatusOK || strings.Contains(r.body, "qr.svg") || !strings.Contains(r.body, `name="password"`) {
+		t.Errorf("page %d: got %d, want the password form and no QR code", maxQRPerIP+1, r.code)
+	}
+}
+
+func TestBodyLimited(t *testing.T) {
+	h := newHarness(t)
+	cl, csrf := h.login()
+	big := url.Values{"csrf": {csrf}, "reason": {strings.Repeat("长", maxBody)}}
+	if r := h.do(cl, "POST", "/admin/queue/e1/reject", big); r.code == http.StatusSeeOther {
+		t.Errorf("a 3 MB form was taken")
+	}
+	if got := h.f.auditActions(); len(got) != 0 {
+		t.Errorf("acted on an oversized form: %v", got)
+	}
+}
