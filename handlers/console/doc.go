@@ -4,6 +4,7 @@
 // front ends).
 //
 // It declares the services it consumes (deps.go) and is wired to the real
-// ones by cmd/supplybot. It imports bot and store only; never handlers.
+// ones by cmd/supplybot. It imports bot, store and the record vocabulary
+// (handlers/record); never the conversation (package handlers).
 // Everything it serves (CSS, JS, the QR code) comes from the bot itself.
 package console
