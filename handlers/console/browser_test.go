@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"supplybot/bot"
 )
 
 // chromiumPath finds Debian's chromium. Without it the browser test is
@@ -221,5 +223,35 @@ func TestBrowserEndToEnd(t *testing.T) {
 	}
 	if got := strings.Join(h.f.auditActions(), ";"); got != "approve e1;takedown D1001;broadcast b1" {
 		t.Errorf("audit: got %q", got)
+	}
+}
+
+// TestBrowserQRLogin: the login page waits on its scene; when a member's
+// SCAN of it arrives, the page (login.js) goes on by itself.
+func TestBrowserQRLogin(t *testing.T) {
+	ctx, blog := browser(t)
+	h := newHarness(t, func(d *Deps) { d.Users = nil })
+	if err := chromedp.Do(ctx, chromedp.Navigate(h.srv.URL+"/admin/audit"), chromedp.WaitVisible(chromedp.CSS(`#qr img`))); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#qr img').naturalWidth > 0`))
+	if err != nil || !loaded {
+		t.Errorf("the QR code image did not load")
+	}
+	scene, err := chromedp.Run(ctx, chromedp.Evaluate[string](`new URL(document.querySelector('#qr img').src).searchParams.get('s')`))
+	if err != nil || !strings.HasPrefix(scene, scenePrefix) {
+		t.Fatalf("scene %q %v", scene, err)
+	}
+	rep, err := h.c.onScan(context.Background(), &bot.Message{OpenID: "o-member", Type: bot.TypeEvent, Event: bot.EventScan, EventKey: scene})
+	if err != nil || !strings.Contains(rep.Text, "已登录") {
+		t.Fatalf("scan: %q %v", rep.Text, err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(wctx, chromedp.WaitVisible(chromedp.CSS(`form.filters input[name=actor]`))); err != nil {
+		t.Fatalf("the page did not log in after the scan: %v (browser errors: %v)", err, blog.all())
+	}
+	if errs := blog.all(); len(errs) > 0 {
+		t.Errorf("browser errors: %v", errs)
 	}
 }
