@@ -70,11 +70,22 @@ func (a *App) renew(ctx context.Context, m *bot.Message, args string) (bot.Reply
 		base = now
 	}
 	until := base.Add(store.DefaultPostLifetime)
-	capped := false
+	capped, toDeadline := false, false
 	if limit := now.Add(maxRenewAhead); until.After(limit) {
 		until, capped = limit, true
 	}
 	open := p.Status == store.StatusOpen && p.ExpiresAt.After(now)
+	if p.Deadline != nil {
+		// A demand shows until its deadline, never past it: a later
+		// deadline is a change of the record (修改 … 截止日期).
+		end := endOfChinaDay(*p.Deadline)
+		if !end.After(now) || open && !end.After(p.ExpiresAt.Add(time.Minute)) {
+			return bot.Text(p.No + "的截止日期是" + record.Date(*p.Deadline, a.now()) + "，已展示到截止日期，不能再续。截止日期有变请回复“修改 " + p.No + " 截止日期 新日期”。"), nil
+		}
+		if until.After(end) {
+			until, capped, toDeadline = end, false, true
+		}
+	}
 	if open && until.Sub(p.ExpiresAt) < 24*time.Hour {
 		// Renewing again would not move the date: say so rather than
 		// claim another 30 days.
@@ -88,6 +99,9 @@ func (a *App) renew(ctx context.Context, m *bot.Message, args string) (bot.Reply
 	msg := p.No + "已续期，有效期到" + record.Date(until, a.now())
 	if capped {
 		msg += "（最多续到" + itoa(int(maxRenewAhead.Hours()/24)) + "天后）"
+	}
+	if toDeadline {
+		msg += "（即截止日期，不会展示到截止日期之后）"
 	}
 	return bot.Text(msg + "。\n回复“详情 " + p.No + "”查看。"), nil
 }
@@ -112,9 +126,13 @@ func (a *App) editSaved(ctx context.Context, m *bot.Message, args string) (bot.R
 		return bot.Text(problem), nil
 	}
 	f.toPost(a.p, &p)
-	// Verified says what the enterprise was when the record was last saved.
+	if field == "deadline" && p.Deadline != nil {
+		p.ExpiresAt = expiryOf(p, a.now()) // the record shows until its new deadline
+	}
+	// Verified and the name say what the enterprise was when the record was
+	// last saved.
 	if e, err := a.d.Enterprises.ByOpenID(ctx, m.OpenID); err == nil {
-		p.Verified = e.Verified
+		p.Verified, p.EnterpriseName = e.Verified, e.Name
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return bot.Reply{}, err
 	}

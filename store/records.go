@@ -103,7 +103,9 @@ type Post struct {
 	ViaPlatform    *bool      `bson:"via_platform,omitempty"`  // fulfilled through the platform, asked on closing
 	RawText        string     `bson:"raw_text"`
 	EnterpriseID   string     `bson:"enterprise_id"`
-	Verified       bool       `bson:"verified"` // the enterprise was verified when last saved
+	EnterpriseName string     `bson:"enterprise_name,omitempty"` // as registered when last saved
+	Anonymous      bool       `bson:"anonymous,omitempty"`       // the name shows only after consent
+	Verified       bool       `bson:"verified"`                  // the enterprise was verified when last saved
 	OpenID         string     `bson:"openid"`
 	CreatedAt      time.Time  `bson:"created_at"`
 	UpdatedAt      time.Time  `bson:"updated_at"`

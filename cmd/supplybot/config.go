@@ -71,6 +71,9 @@ type Config struct {
 	Parse struct {
 		DataDir string `yaml:"data_dir"`
 	} `yaml:"parse"`
+	Posts struct {
+		DailyCap int `yaml:"daily_cap"` // records one enterprise may publish per China day
+	} `yaml:"posts"`
 	Alerts struct {
 		DailyCap   int    `yaml:"daily_cap"`
 		QuietHours string `yaml:"quiet_hours"` // "22:00-08:00" China time, or "off"
@@ -101,6 +104,7 @@ func defaultConfig() Config {
 	c.WeChat.API = apiSimulator
 	c.Session.TTL = 30 * time.Minute
 	c.Push.Workers = 4
+	c.Posts.DailyCap = 30
 	c.Alerts.DailyCap = 20
 	c.Alerts.QuietHours = "22:00-08:00"
 	c.Alerts.DigestAt = "21:00"
@@ -343,6 +347,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Push.Workers < 1 {
 		return fmt.Errorf("push.workers: must be at least 1")
+	}
+	if c.Posts.DailyCap < 1 {
+		return fmt.Errorf("posts.daily_cap: must be at least 1")
 	}
 	if c.Alerts.DailyCap < 1 {
 		return fmt.Errorf("alerts.daily_cap: must be at least 1")
