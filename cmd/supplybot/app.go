@@ -16,6 +16,7 @@ import (
 	"supplybot/bot"
 	"supplybot/bot/sim"
 	"supplybot/handlers"
+	"supplybot/handlers/console"
 	"supplybot/handlers/notify"
 	"supplybot/handlers/parse"
 	"supplybot/store"
@@ -39,7 +40,13 @@ type Main struct {
 	Pusher        *bot.Pusher
 	Router        *bot.Router
 	Outbox        *store.Outbox
-	Alerts        AlertsPart // matching, alerts, subscriptions, contacts (alerts.go)
+	Alerts        AlertsPart       // matching, alerts, subscriptions, contacts (alerts.go)
+	Console       *console.Console // the task-force console (console.go)
+
+	// ConsoleTaskForce and ConsoleBroadcasts, when set before Run, are
+	// the services behind the console; nil serves console.Unwired.
+	ConsoleTaskForce  console.TaskForce
+	ConsoleBroadcasts console.Broadcasts
 
 	// SharedSim, when set before Run, is used instead of a new simulator
 	// (several Mains in one process talking to one simulated WeChat).
@@ -140,7 +147,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Extend != nil {
 		m.Extend(app)
 	}
-	app.Route(m.Router, m.Alerts.Service)
+	m.Console = m.newConsole()
+	app.Route(m.Router, m.Alerts.Service, m.Console)
 
 	m.Gateway = bot.NewGateway(bot.GatewayConfig{
 		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey,
@@ -224,6 +232,7 @@ func (m *Main) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", m.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Metrics.Registry, promhttp.HandlerOpts{}))
 	mux.Handle("GET /r/{no}", m.App.RecordPage())
+	m.mountConsole(mux)
 	if m.Sim != nil {
 		mux.Handle("/sim/api/pushes", m.Sim.PushesHandler())
 		chat := m.Sim.ChatHandler(m.simSend)
@@ -304,6 +313,8 @@ func (m *Main) simSend(ctx context.Context, openid, msgType, content string) (st
 		event, key := content, ""
 		if k, ok := cutPrefix(content, "CLICK:"); ok {
 			event, key = bot.EventClick, k
+		} else if k, ok := cutPrefix(content, "SCAN:"); ok {
+			event, key = bot.EventScan, k
 		}
 		body = bot.EventXML(openid, event, key, time.Now())
 	default:

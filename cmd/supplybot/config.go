@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -59,7 +60,10 @@ type Config struct {
 		TTL time.Duration `yaml:"ttl"`
 	} `yaml:"session"`
 	Admin struct {
-		OpenIDs []string `yaml:"openids"`
+		OpenIDs      []string     `yaml:"openids"`
+		Users        ConsoleUsers `yaml:"users"`         // console logins: name and bcrypt hash
+		APIToken     string       `yaml:"api_token"`     // Bearer token of /admin/api/
+		CookieSecure bool         `yaml:"cookie_secure"` // the console's cookie needs https
 	} `yaml:"admin"`
 	Push struct {
 		Workers int `yaml:"workers"`
@@ -104,6 +108,7 @@ func defaultConfig() Config {
 	c.Alerts.DailyCap = 20
 	c.Alerts.QuietHours = "22:00-08:00"
 	c.Alerts.DigestAt = "21:00"
+	c.Admin.CookieSecure = true
 	return c
 }
 
@@ -242,6 +247,9 @@ func walk(v reflect.Value, prefix string, fn func(string, reflect.Value) error) 
 }
 
 func setField(f reflect.Value, v string) error {
+	if u, ok := f.Addr().Interface().(encoding.TextUnmarshaler); ok {
+		return u.UnmarshalText([]byte(v))
+	}
 	switch {
 	case f.Type() == reflect.TypeOf(time.Duration(0)):
 		d, err := time.ParseDuration(v)
@@ -352,6 +360,12 @@ func (c *Config) Validate() error {
 	if _, err := clockTime(c.Alerts.DigestAt); err != nil {
 		return fmt.Errorf("alerts.digest_at: %w", err)
 	}
+	if err := c.Admin.Users.validate(); err != nil {
+		return fmt.Errorf("admin.users: %w", err)
+	}
+	if t := c.Admin.APIToken; t != "" && len(t) < 24 {
+		return fmt.Errorf("admin.api_token: at least 24 characters (e.g. openssl rand -hex 24)")
+	}
 	if len(c.Menu) > 0 {
 		if err := bot.ValidateMenu(c.Menu); err != nil {
 			return fmt.Errorf("menu: %w", err)
@@ -424,5 +438,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("wechat.api", c.WeChat.API),
 		slog.Duration("session.ttl", c.Session.TTL),
 		slog.Int("admin.openids", len(c.Admin.OpenIDs)),
+		slog.Int("admin.users", len(c.Admin.Users)),
+		slog.String("admin.api_token", mask(c.Admin.APIToken)),
+		slog.Bool("admin.cookie_secure", c.Admin.CookieSecure),
 	)
 }
