@@ -82,7 +82,8 @@ type Sender interface {
 // Pusher drains the outbox through the WeChat API with the reactions of
 // docs/WECHAT.md: refresh and retry once on token errors (in Client),
 // back off on -1, slow down 60 s on 45011, stop the API until tomorrow on
-// 45009, give up for the user on 43004/48001/43101 and hold on 45015/45047.
+// 45009, give up on 48001/43101, and hold for the user's next visit on
+// 43004 (not following now), 45015 and 45047.
 type Pusher struct {
 	cfg     PusherConfig
 	outbox  Outbox
@@ -265,10 +266,11 @@ func (p *Pusher) deliver(ctx context.Context, it Push) {
 	}
 	if it.OpenID != "" && it.Kind != PushMass {
 		if gone, _, err := p.kv.Lookup(ctx, unfollowedKey(it.OpenID)); err == nil && gone != "" {
-			// WeChat would answer 43004: give up without spending the call.
+			// WeChat would answer 43004: hold it for the user's next visit
+			// (following again), without spending the call.
 			err := &APIError{API: api, Code: CodeNotSubscribed, Msg: "the user unfollowed the account (" + gone + ")"}
 			p.giveUp(ctx, it, CodeNotSubscribed, err)
-			p.finish(ctx, it, "failed", p.outbox.Fail(ctx, it.Key, p.cfg.Owner, CodeNotSubscribed, err.Error()))
+			p.hold(ctx, it, CodeNotSubscribed, err)
 			return
 		}
 	}
@@ -327,15 +329,20 @@ func (p *Pusher) deliver(ctx context.Context, it Push) {
 		p.log.WarnContext(ctx, "drop send marker", "key", it.Key, "err", derr)
 	}
 	switch {
-	case code == CodeNotSubscribed, code == CodeUnauthorized, code == CodeUserRefused:
-		if code == CodeNotSubscribed && it.OpenID != "" {
+	case code == CodeUnauthorized, code == CodeUserRefused:
+		p.giveUp(ctx, it, code, err)
+		p.finish(ctx, it, "failed", p.outbox.Fail(ctx, it.Key, p.cfg.Owner, code, err.Error()))
+	case code == CodeNotSubscribed:
+		// Not following now: held for the user's next visit (following
+		// again releases it), and no call is spent on them meanwhile.
+		if it.OpenID != "" {
 			p.SetFollowing(ctx, it.OpenID, false, "43004 at "+now.UTC().Format(time.RFC3339))
 		}
 		p.giveUp(ctx, it, code, err)
-		p.finish(ctx, it, "failed", p.outbox.Fail(ctx, it.Key, p.cfg.Owner, code, err.Error()))
+		p.hold(ctx, it, code, err)
 	case code == CodeOutsideWindow, code == CodeTooManyCustomMsgs:
 		p.giveUp(ctx, it, code, err)
-		p.finish(ctx, it, "held", p.outbox.Hold(ctx, it.Key, p.cfg.Owner, code, err.Error()))
+		p.hold(ctx, it, code, err)
 	case code == CodeMinuteQuota:
 		until := now.Add(60 * time.Second)
 		p.pause(ctx, api, until)
@@ -385,8 +392,38 @@ func (p *Pusher) giveUp(ctx context.Context, it Push, code int, err error) {
 }
 
 // unfollowedKey marks, for every instance, a user who does not follow the
-// account: pushes to them are given up without calling WeChat.
+// account: pushes to them are held without calling WeChat.
 func unfollowedKey(openid string) string { return "wechat:unfollowed:" + openid }
+
+// heldKey marks a user with pushes held for their next visit (and every
+// user marked unfollowed): a message from anyone else costs one lookup,
+// no store write (Returned).
+func heldKey(openid string) string { return "outbox:held:" + openid }
+
+// hold keeps the item for the user's next visit.
+func (p *Pusher) hold(ctx context.Context, it Push, code int, err error) {
+	if it.OpenID != "" {
+		if merr := p.kv.Set(ctx, heldKey(it.OpenID), "1", 0); merr != nil {
+			p.log.WarnContext(ctx, "mark held pushes", "openid", it.OpenID, "err", merr)
+		}
+	}
+	p.finish(ctx, it, "held", p.outbox.Hold(ctx, it.Key, p.cfg.Owner, code, err.Error()))
+}
+
+// Returned is told that openid wrote or followed again: it reports whether
+// pushes may be held for them (the caller releases them), and marks them
+// following. Anyone without held pushes costs one lookup; when the KV
+// fails it answers true, so that nothing stays held by mistake.
+func (p *Pusher) Returned(ctx context.Context, openid string) bool {
+	_, found, err := p.kv.Lookup(ctx, heldKey(openid))
+	if err == nil && !found {
+		return false
+	}
+	if err := p.kv.Del(ctx, heldKey(openid), unfollowedKey(openid)); err != nil {
+		p.log.WarnContext(ctx, "clear held mark", "openid", openid, "err", err)
+	}
+	return true
+}
 
 // SetFollowing records whether openid follows the account: false on the
 // unsubscribe event and on 43004 (why says which), true whenever the user
@@ -395,8 +432,8 @@ func (p *Pusher) SetFollowing(ctx context.Context, openid string, following bool
 	var err error
 	if following {
 		err = p.kv.Del(ctx, unfollowedKey(openid))
-	} else {
-		err = p.kv.Set(ctx, unfollowedKey(openid), why, 0)
+	} else if err = p.kv.Set(ctx, unfollowedKey(openid), why, 0); err == nil {
+		err = p.kv.Set(ctx, heldKey(openid), "1", 0) // what reaches them waits
 	}
 	if err != nil {
 		p.log.WarnContext(ctx, "record follower state", "openid", openid, "following", following, "err", err)

@@ -251,7 +251,8 @@ func TestPusherReactsToEachWeChatError(t *testing.T) {
 			want{op: "retry", code: CodeDailyQuota, at: time.Date(2026, 3, 5, 16, 0, 0, 0, time.UTC), giveUp: true, pause: "custom"}},
 		{"45009 daily quota on mass sends", mass, apiErr("mass_send", CodeDailyQuota),
 			want{op: "retry", code: CodeDailyQuota, at: time.Date(2026, 3, 5, 16, 0, 0, 0, time.UTC), giveUp: true, pause: "mass"}},
-		{"43004 not subscribed", custom, apiErr("custom", CodeNotSubscribed), want{op: "fail", code: CodeNotSubscribed, giveUp: true, unfollow: true}},
+		// Held for the next visit (issue 8: following again brings it).
+		{"43004 not subscribed", custom, apiErr("custom", CodeNotSubscribed), want{op: "hold", code: CodeNotSubscribed, giveUp: true, unfollow: true}},
 		{"45015 outside the 48-hour window", custom, apiErr("custom", CodeOutsideWindow), want{op: "hold", code: CodeOutsideWindow, giveUp: true}},
 		{"45047 too many customer-service messages", custom, apiErr("custom", CodeTooManyCustomMsgs), want{op: "hold", code: CodeTooManyCustomMsgs, giveUp: true}},
 		{"48001 unauthorised", template, apiErr("template", CodeUnauthorized), want{op: "fail", code: CodeUnauthorized, giveUp: true}},
@@ -344,5 +345,31 @@ func TestPusherSendsEachKindThroughTheSender(t *testing.T) {
 	}
 	if n := len(clientMsgID(long)); n > 64 {
 		t.Fatalf("client msg id of a long key: %d bytes, want at most 64", n)
+	}
+}
+
+// A held push marks its user, so that the user's next message releases it
+// and everyone else's messages cost one lookup and no store write.
+func TestReturnedReportsHeldPushesOnce(t *testing.T) {
+	kv := newMemKV()
+	ob := &callOutbox{}
+	p := NewPusher(PusherConfig{Now: func() time.Time { return time.Date(2026, 3, 5, 2, 0, 0, 0, time.UTC) }}, ob, &fakeSender{err: &APIError{API: "custom", Code: CodeOutsideWindow}}, kv, nil, nil)
+	ctx := context.Background()
+	if p.Returned(ctx, "u1") {
+		t.Fatal("a user with nothing held: got true, want false")
+	}
+	p.deliver(ctx, Push{Key: "k1", Kind: PushCustom, OpenID: "u1", Text: "x", Attempts: 1})
+	if !p.Returned(ctx, "u1") {
+		t.Fatal("after a hold: got false, want true")
+	}
+	if p.Returned(ctx, "u1") {
+		t.Fatal("asked again: got true, want false")
+	}
+	p.SetFollowing(ctx, "u2", false, "unsubscribed")
+	if !p.Returned(ctx, "u2") {
+		t.Fatal("a user who unfollowed and came back: got false, want true")
+	}
+	if _, found, _ := kv.Lookup(ctx, unfollowedKey("u2")); found {
+		t.Error("still marked unfollowed after coming back")
 	}
 }

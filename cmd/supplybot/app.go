@@ -128,7 +128,13 @@ func (m *Main) Run(ctx context.Context) error {
 	// through it of pushes a person must act on.
 	m.notifier = notify.New(m.Outbox, func() { m.Pusher.Kick() })
 	notices := &notify.GiveUpNotices{Notifier: m.notifier, Admins: cfg.Admin.OpenIDs, Log: m.Log}
-	m.Pusher = bot.NewPusher(bot.PusherConfig{Workers: cfg.Push.Workers, OnGiveUp: notices.PushGivenUp}, outboxAdapter{m.Outbox}, m.Client, m.Redis, m.Metrics, m.Log)
+	onGiveUp := func(ctx context.Context, p bot.Push, code int) {
+		notices.PushGivenUp(ctx, p, code)
+		if m.Alerts.Service != nil { // set in Run before the workers start
+			m.Alerts.Service.Contacts().PushHeld(ctx, p, code)
+		}
+	}
+	m.Pusher = bot.NewPusher(bot.PusherConfig{Workers: cfg.Push.Workers, OnGiveUp: onGiveUp}, outboxAdapter{m.Outbox}, m.Client, m.Redis, m.Metrics, m.Log)
 
 	parser, err := parse.NewFromDir(cfg.Parse.DataDir)
 	if err != nil {
@@ -291,7 +297,9 @@ func (m *Main) observe(msg *bot.Message) {
 		m.Pusher.SetFollowing(ctx, msg.OpenID, false, "unsubscribed at "+time.Now().UTC().Format(time.RFC3339))
 		return
 	}
-	m.Pusher.SetFollowing(ctx, msg.OpenID, true, "")
+	if !m.Pusher.Returned(ctx, msg.OpenID) {
+		return // nothing held: no store write for an ordinary message
+	}
 	n, err := m.Outbox.ReleaseHeld(ctx, msg.OpenID, time.Now().UTC())
 	if err != nil {
 		m.Log.Warn("release held pushes", "openid", msg.OpenID, "err", err)

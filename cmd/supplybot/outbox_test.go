@@ -211,7 +211,7 @@ func TestOutboxErrorReactions(t *testing.T) {
 				}
 				pauseSet(t, m, want)
 			}},
-		{name: "43004 not subscribed", noFollow: true, status: store.OutboxFailed, lastCode: 43004, giveUp: true},
+		{name: "43004 not subscribed", noFollow: true, status: store.OutboxHeld, lastCode: 43004, giveUp: true, held: true, delivered: 1},
 		{name: "48001 unauthorised", code: 48001, times: 1, status: store.OutboxFailed, lastCode: 48001, giveUp: true},
 		{name: "45015 outside window", code: 45015, times: 1, status: store.OutboxHeld, lastCode: 45015, giveUp: true, held: true, delivered: 1},
 		{name: "45047 too many messages", code: 45047, times: 1, status: store.OutboxHeld, lastCode: 45047, giveUp: true, held: true, delivered: 1},
@@ -529,14 +529,17 @@ func TestOutboxPushMetrics(t *testing.T) {
 	startPusher(t, m, bot.PusherConfig{}, nil, nil)
 	waitStatus(t, m, "m-busy", store.OutboxSent, nil)
 	enqueue(t, m, store.OutboxItem{Key: "m-gone", Kind: bot.PushCustom, OpenID: "met-never-followed", Text: "gone"})
-	waitStatus(t, m, "m-gone", store.OutboxFailed, nil)
+	waitStatus(t, m, "m-gone", store.OutboxHeld, nil) // for the user's next visit
+	m.Sim.InjectError("custom", 48001, 1)
+	enqueue(t, m, store.OutboxItem{Key: "m-denied", Kind: bot.PushCustom, OpenID: "met-ok", Text: "denied"})
+	waitStatus(t, m, "m-denied", store.OutboxFailed, nil)
 	m.Sim.InjectError("custom", 45015, 1)
 	enqueue(t, m, store.OutboxItem{Key: "m-held", Kind: bot.PushCustom, OpenID: "met-held", Text: "held"})
 	waitStatus(t, m, "m-held", store.OutboxHeld, nil)
 	m.Sim.InjectError("template", 45011, 1)
 	enqueue(t, m, store.OutboxItem{Key: "m-tpl", Kind: bot.PushTemplate, OpenID: "met-ok", TemplateID: "tpl", Fields: map[string]string{"first": "x"}})
 	waitStatus(t, m, "m-tpl", store.OutboxPending, func(it store.OutboxItem) bool { return it.LastCode == 45011 })
-	want := map[string]int{"custom/sent": 2, "custom/retry": 1, "custom/failed": 1, "custom/held": 1, "template/retry": 1}
+	want := map[string]int{"custom/sent": 2, "custom/retry": 1, "custom/failed": 1, "custom/held": 2, "template/retry": 1}
 	got := pushMetrics(t, m)
 	for k, v := range want {
 		if got[k] != v {

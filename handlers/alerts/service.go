@@ -220,11 +220,14 @@ func New(cfg Config, d Deps) *Service {
 	s.subs = subscriptions.New(subscriptions.Config{DailyCap: cfg.DailyCap, Now: s.clock},
 		subscriptions.Deps{Mongo: d.Mongo, Parser: d.Parser})
 	s.contacts = contacts.New(contacts.Config{TTL: cfg.ContactTTL, Quiet: s.quiet, Now: s.clock},
-		contacts.Deps{Mongo: d.Mongo, Notify: s.notify})
+		contacts.Deps{Mongo: d.Mongo, Notify: s.notify, Log: d.Log})
 	s.sweep = lifecycle.New(lifecycle.Config{RemindBefore: cfg.RemindBefore, Quiet: s.quiet},
 		lifecycle.Deps{Mongo: d.Mongo, Notify: s.notify, Matcher: s, Contacts: s.contacts})
 	return s
 }
+
+// Contacts is the contact brokering the service assembles.
+func (s *Service) Contacts() *contacts.Service { return s.contacts }
 
 // SetNow replaces the clock of the service and of the features it
 // assembles (tests).

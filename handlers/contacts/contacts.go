@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"slices"
 	"strconv"
@@ -37,6 +38,14 @@ type Config struct {
 type Deps struct {
 	Mongo  *store.Mongo
 	Notify *notify.Notifier
+	Log    *slog.Logger // nil: slog.Default()
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.d.Log != nil {
+		return s.d.Log
+	}
+	return slog.Default()
 }
 
 // Service brokers contact requests.
@@ -161,8 +170,40 @@ func (s *Service) cmdContact(ctx context.Context, m *bot.Message) (bot.Reply, er
 	if err := s.finish(ctx, q, now); err != nil {
 		return bot.Reply{}, err
 	}
-	return bot.Text(fmt.Sprintf("已向 %s 的发布方发送联系请求（编号 %d）。对方同意后，双方会收到彼此的联系人和电话；7天内未回复自动失效。\n回复 我的匹配 看看其他机会。",
-		no, q.No)), nil
+	sent := fmt.Sprintf("已向 %s 的发布方发送联系请求（编号 %d）。", no, q.No)
+	if at, held := s.cfg.Quiet.DeliverAt(now); held {
+		// The owner did not ask for it: it waits for the morning, and the
+		// requester is told so rather than that it was sent.
+		sent = fmt.Sprintf("已收到您对 %s 的联系请求（编号 %d）。现在是夜间，对方将于%s收到。", no, q.No, record.Date(at, now)+at.In(record.China).Format(" 15:04"))
+	}
+	return bot.Text(sent + "对方同意后，双方会收到彼此的联系人和电话；7天内未回复自动失效。\n回复 我的匹配 看看其他机会。"), nil
+}
+
+// PushHeld is told (through the push workers' OnGiveUp) when a push could
+// not be delivered and waits for its recipient's next visit: for a contact
+// request (43004 not following, 45015 or 45047 outside the customer-service
+// window), the requester is told the truth once.
+func (s *Service) PushHeld(ctx context.Context, p bot.Push, code int) {
+	if code != bot.CodeNotSubscribed && code != bot.CodeOutsideWindow && code != bot.CodeTooManyCustomMsgs {
+		return
+	}
+	no, ok := notify.ContactRequestNo(p.Key)
+	if !ok {
+		return
+	}
+	q, err := s.d.Mongo.ContactRequests().ByNo(ctx, p.OpenID, no)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			s.log().WarnContext(ctx, "contact request of a held push", "key", p.Key, "err", err)
+		}
+		return
+	}
+	err = s.d.Notify.Text(ctx, notify.ContactUndeliveredKey(no), q.RequesterOpenID,
+		fmt.Sprintf("您对 %s（%s）的联系请求（编号 %d）暂时没能送达：对方目前收不到公众号消息。对方下次打开公众号时会收到，%s前有效。\n回复 我的匹配 看看其他机会。",
+			q.RecordNo, q.Product, no, record.MonthDay(q.ExpiresAt)))
+	if err != nil {
+		s.log().WarnContext(ctx, "tell the requester of a held contact request", "no", no, "err", err)
+	}
 }
 
 // cmdAnswer handles 同意 / 拒绝 [编号] of a record's owner. Answers whose

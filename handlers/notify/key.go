@@ -2,6 +2,7 @@ package notify
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -44,6 +45,24 @@ func DigestKey(openid, day string, part int) Key {
 // ContactRequestKey is the request of contact request no to the record's
 // owner.
 func ContactRequestKey(no int64) Key { return contactKey(no, "ask") }
+
+// ContactUndeliveredKey tells the requester of contact request no that
+// the owner cannot be reached now, and when they will see the request.
+func ContactUndeliveredKey(no int64) Key { return contactKey(no, "undelivered") }
+
+// ContactRequestNo returns the request number of a ContactRequestKey.
+func ContactRequestNo(key string) (int64, bool) {
+	rest, ok := strings.CutPrefix(key, "contact:")
+	if !ok {
+		return 0, false
+	}
+	n, ok := strings.CutSuffix(rest, ":ask")
+	if !ok {
+		return 0, false
+	}
+	no, err := strconv.ParseInt(n, 10, 64)
+	return no, err == nil
+}
 
 // ContactDeclinedKey tells the requester of contact request no that the
 // owner declined.
