@@ -50,6 +50,9 @@ type postForm struct {
 	// AskDeadline: the deadline given had passed and was dropped; the form
 	// asks for another before the summary.
 	AskDeadline bool `json:"ask_deadline,omitempty"`
+	// Items are the products of a procurement list typed in one message,
+	// one form each, saved together on one 确认 (flow_list.go).
+	Items []*postForm `json:"items,omitempty"`
 }
 
 // maxAmount bounds quantities, capacities and MOQs: more than a billion of
@@ -170,6 +173,8 @@ const (
 // next is the first required field still missing, or the confirmation.
 func (f *postForm) next() string {
 	switch {
+	case len(f.Items) > 0:
+		return f.listNext()
 	case f.Product == "":
 		return stepProduct
 	case f.Kind == store.KindDemand && f.Quantity == nil:
