@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -13,6 +14,12 @@ import (
 
 // flowList names the procurement-list flow in the session.
 const flowList = "list"
+
+// listMarks and itemNoRe find what Parser.ParseList splits a list at:
+// a message with none of them is a single post.
+const listMarks = ";；\n,，、①②③④⑤⑥⑦⑧⑨⑩"
+
+var itemNoRe = regexp.MustCompile(`(?:^|\s)(?:\d{1,2}\s*[.、)）]|[(（]\d{1,2}[)）])`)
 
 // maxListItems bounds a list: one reply must show every item.
 const maxListItems = 10
@@ -181,6 +188,9 @@ func itemIndex(f *postForm, s string) (int, string, bool) {
 // intent; it reports false for a single post. notes say what was set
 // right, item by item.
 func (a *App) listOf(f *postForm, raw, text string) ([]string, bool) {
+	if !strings.ContainsAny(text, listMarks) && !itemNoRe.MatchString(text) {
+		return nil, false // one product: spare the parses of ParseList
+	}
 	now := a.now()
 	items := a.p.ParseList(text, now)
 	if len(items) < 2 {

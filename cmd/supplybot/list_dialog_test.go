@@ -51,3 +51,16 @@ func TestListDialogDailyCap(t *testing.T) {
 	c.expect("帮助", "清单")
 	c.expect("取消", "已取消")
 }
+
+// Lists numbered or split by commas read as lists too; one product with
+// commas stays one post.
+func TestListDialogShapes(t *testing.T) {
+	m := mustRun(t, testConfig(t), nil)
+	c := newChat(t, m, "u-list-shapes")
+	c.register("重庆青山工业有限公司")
+	c.expect("采购 ①线束 5000套 ②连接器 10万只 ③继电器 2万只 重庆璧山", "共3项", "1. 线束 5000套", "2. 连接器 10万只", "3. 继电器 2万只")
+	c.expect("取消", "已取消")
+	c.expect("求购轮毂2000套，轮胎8000条，刹车片5000套，重庆", "共3项")
+	c.expect("取消", "已取消")
+	c.refuse("求购 变速箱电磁阀，5000件，重庆璧山", "清单")
+}
