@@ -84,15 +84,21 @@ func (listFlow) intercept(ctx context.Context, a *App, c *conv, in input) (bot.R
 	default:
 		return bot.Reply{}, false, nil
 	}
-	list := formName(c.st.Post)
-	if err := a.setAside(ctx, c.openid, *c.sess); err != nil {
-		return bot.Reply{}, true, err
-	}
 	r, err := a.startPost(ctx, in.m, kind, in.t)
-	if err == nil {
-		r.Text = "您的" + list + "先放一边，这条发布或取消后回复“继续”接着核对。\n" + r.Text
-	}
 	return r, true, err
+}
+
+// setListAside keeps a list waiting for 确认 when a new post starts (a
+// post typed, a menu click), to come back with 继续, and says so; "" when
+// no list waits.
+func (a *App) setListAside(ctx context.Context, c *conv) (string, error) {
+	if c.sess.Flow != flowList || c.st.Post == nil {
+		return "", nil
+	}
+	if err := a.setAside(ctx, c.openid, *c.sess); err != nil {
+		return "", err
+	}
+	return "您的" + formName(c.st.Post) + "先放一边，这条发布或取消后回复“继续”接着核对。", nil
 }
 
 // edit changes one field of one item: 修改 2 数量 8000条.

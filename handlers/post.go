@@ -25,6 +25,11 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 		return bot.Reply{}, err
 	}
 	f, notes := a.formOf(ctx, m, kind, text)
+	if aside, err := a.setListAside(ctx, c); err != nil {
+		return bot.Reply{}, err
+	} else if aside != "" {
+		notes = append([]string{aside}, notes...)
+	}
 	_, err = a.d.Enterprises.ByOpenID(ctx, m.OpenID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):

@@ -2,6 +2,8 @@ package main
 
 import (
 	"testing"
+
+	"supplybot/handlers"
 )
 
 // A procurement list without a place asks for one for every item; items
@@ -19,6 +21,9 @@ func TestListDialogEditDropAndSetAside(t *testing.T) {
 	c.expect("求购 变速箱电磁阀 3000件 成都", "轮毂、轮胎 共2项）先放一边", "请核对您的求购")
 	c.expect("取消", "已取消", "没填完的求购（轮毂、轮胎 共2项）")
 	c.expect("继续", "共2项", "2. 轮胎 9000条")
+	wantIn(t, "menu click", c.click(handlers.MenuPostOffer), "共2项）先放一边", "供应什么产品")
+	c.expect("取消", "已取消", "没填完的求购（轮毂、轮胎 共2项）")
+	c.expect("继续", "共2项")
 	c.expect("确认", "已发布2条")
 	if n := countDemands(t, m, "u-list"); n != 2 {
 		t.Fatalf("got %d demands, want 2", n)
