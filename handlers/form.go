@@ -29,7 +29,7 @@ type postForm struct {
 	Capacity     *store.Quantity `json:"capacity,omitempty"`
 	MOQ          *store.Quantity `json:"moq,omitempty"`
 	Price        *store.Price    `json:"price,omitempty"`
-	// Terms of the product that matching compares (see attrs).
+	// Terms of the product as the parser read them; matching compares them.
 	Material     string        `json:"material,omitempty"`
 	Size         *store.Span   `json:"size,omitempty"`
 	Layers       *store.Span   `json:"layers,omitempty"`
