@@ -169,7 +169,8 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 		// More details typed at the summary ("单价30元 需IATF16949").
 		p := a.parse(ctx, t)
 		if p.Quantity == nil && p.Capacity == nil && p.MOQ == nil && p.Price == nil && p.Region == nil &&
-			p.Deadline == nil && len(p.Certifications) == 0 && p.LeadTimeDays == 0 && !p.InStock {
+			p.Deadline == nil && len(p.Certifications) == 0 && p.LeadTimeDays == 0 && !p.InStock &&
+			p.Size == nil && p.Layers == nil && p.Voltage == nil && p.Material == "" && p.Application == "" {
 			return a.say(c, "没看懂。要发布请回复“确认”，要改请发“修改 字段 新内容”。")
 		}
 		p.Product, p.Spec, p.Category = "", "", nil

@@ -98,6 +98,18 @@ func TestIssue12AmountsListAndTypos(t *testing.T) {
 			t.Errorf("quantity: got %+v, want 100000 套 per 年", p.Quantity)
 		}
 		buyer.expect("详情 "+no, "10万套/年")
+		// 10万套 once is another post than 10万套 a year.
+		buyer.expect("求购 轮毂 10万套 成都", "请核对")
+		buyer.refuse("确认", "相同")
+	})
+
+	t.Run("terms added at the summary", func(t *testing.T) {
+		buyer.expect("求购 铝合金轮毂 500套 重庆", "请核对")
+		buyer.expect("18寸", "已补充")
+		p := postByNo(t, w.m, noIn(t, buyer.expect("确认", "已发布")))
+		if p.Size == nil || p.Size.Min != 18 || p.Material != "铝合金" {
+			t.Errorf("terms: got size %+v material %q", p.Size, p.Material)
+		}
 	})
 
 	t.Run("球购 typo", func(t *testing.T) {
