@@ -86,6 +86,7 @@ func (a *App) registerFlows() {
 		flowReg:    regFlow{},
 		flowJoin:   joinFlow{},
 		flowPost:   postFlow{},
+		flowList:   listFlow{},
 		flowResume: resumeFlow{},
 		flowClose:  confirmFlow{a.closeConf},
 		flowQuit:   confirmFlow{a.quitConf},

@@ -352,7 +352,7 @@ func (a *App) saveRegistration(ctx context.Context, c *conv) (bot.Reply, error) 
 		}
 	}
 	if pending := c.st.Post; pending != nil {
-		c.start(flowPost, pending.next())
+		c.start(pending.flow(), pending.next())
 		c.st = state{Post: pending}
 		if err := a.save(ctx, c); err != nil {
 			return bot.Reply{}, err

@@ -29,13 +29,19 @@ type postForm struct {
 	Capacity     *store.Quantity `json:"capacity,omitempty"`
 	MOQ          *store.Quantity `json:"moq,omitempty"`
 	Price        *store.Price    `json:"price,omitempty"`
-	Region       *store.Region   `json:"region,omitempty"`
-	Deadline     *time.Time      `json:"deadline,omitempty"`
-	LeadTimeDays *int            `json:"lead_time_days,omitempty"`
-	Certs        []string        `json:"certs,omitempty"`
-	MediaIDs     []string        `json:"media_ids,omitempty"`
-	RawText      string          `json:"raw_text,omitempty"` // the texts of Raw, one a line
-	Raw          []rawPart       `json:"raw,omitempty"`
+	// Terms of the product as the parser read them; matching compares them.
+	Material     string        `json:"material,omitempty"`
+	Size         *store.Span   `json:"size,omitempty"`
+	Layers       *store.Span   `json:"layers,omitempty"`
+	Voltage      *store.Span   `json:"voltage,omitempty"`
+	Application  string        `json:"application,omitempty"`
+	Region       *store.Region `json:"region,omitempty"`
+	Deadline     *time.Time    `json:"deadline,omitempty"`
+	LeadTimeDays *int          `json:"lead_time_days,omitempty"`
+	Certs        []string      `json:"certs,omitempty"`
+	MediaIDs     []string      `json:"media_ids,omitempty"`
+	RawText      string        `json:"raw_text,omitempty"` // the texts of Raw, one a line
+	Raw          []rawPart     `json:"raw,omitempty"`
 	// Anonymous: the enterprise's name shows only after consent (匿名).
 	Anonymous bool `json:"anonymous,omitempty"`
 	// SameAs is an open record of the enterprise that this one repeats,
@@ -44,6 +50,9 @@ type postForm struct {
 	// AskDeadline: the deadline given had passed and was dropped; the form
 	// asks for another before the summary.
 	AskDeadline bool `json:"ask_deadline,omitempty"`
+	// Items are the products of a procurement list typed in one message,
+	// one form each, saved together on one 确认 (flow_list.go).
+	Items []*postForm `json:"items,omitempty"`
 }
 
 // maxAmount bounds quantities, capacities and MOQs: more than a billion of
@@ -95,11 +104,12 @@ func (f *postForm) merge(p parse.Post) {
 			f.CategoryCode = p.Category.Code
 		}
 	}
+	f.mergeTerms(p)
 	if p.Spec != "" {
 		f.Spec = cutRunes(p.Spec, maxSpec)
 	}
 	if p.Quantity != nil {
-		f.Quantity = &store.Quantity{Value: p.Quantity.Value, Unit: p.Quantity.Unit}
+		f.Quantity = &store.Quantity{Value: p.Quantity.Value, Unit: p.Quantity.Unit, Per: p.Quantity.Per}
 	}
 	if p.Capacity != nil {
 		f.Capacity = &store.Quantity{Value: p.Capacity.Value, Unit: p.Capacity.Unit}
@@ -163,6 +173,8 @@ const (
 // next is the first required field still missing, or the confirmation.
 func (f *postForm) next() string {
 	switch {
+	case len(f.Items) > 0:
+		return f.listNext()
 	case f.Product == "":
 		return stepProduct
 	case f.Kind == store.KindDemand && f.Quantity == nil:
@@ -412,13 +424,13 @@ func quantityOf(v, def string) (*store.Quantity, bool) {
 		if q.Unit == "" {
 			q.Unit = def
 		}
-		return &store.Quantity{Value: q.Value, Unit: q.Unit}, true
+		return &store.Quantity{Value: q.Value, Unit: q.Unit, Per: q.Per}, true
 	}
 	if q, ok := parse.ParseQuantity("数量" + v); ok && q.Value > 0 {
 		if q.Unit == "" {
 			q.Unit = def
 		}
-		return &store.Quantity{Value: q.Value, Unit: q.Unit}, true
+		return &store.Quantity{Value: q.Value, Unit: q.Unit, Per: q.Per}, true
 	}
 	return nil, false
 }
@@ -456,78 +468,6 @@ func meaningful(s string) bool {
 		}
 	}
 	return letters >= 2
-}
-
-// toPost builds the record to store.
-func (f *postForm) toPost(p *parse.Parser, into *store.Post) {
-	into.Kind = f.Kind
-	into.Product = f.Product
-	into.CategoryCode, into.Category, into.CategoryPath = "", "", nil
-	if c, ok := p.CategoryByCode(f.CategoryCode); ok {
-		into.CategoryCode, into.Category, into.CategoryPath = c.Code, c.Name, c.Path
-	}
-	into.Spec = f.Spec
-	into.Quantity, into.Capacity, into.MOQ = f.Quantity, f.Capacity, f.MOQ
-	into.Price = f.Price
-	if f.Region != nil {
-		into.Region = *f.Region
-	}
-	into.Deadline, into.LeadTimeDays = f.Deadline, f.LeadTimeDays
-	into.Certifications = append([]string{}, f.Certs...)
-	into.MediaIDs = append([]string(nil), f.MediaIDs...)
-	into.Anonymous = f.Anonymous
-	into.Keywords = f.keywords(p)
-	if f.RawText != "" {
-		into.RawText = f.RawText
-	}
-}
-
-// keywords are the product words, their synonyms, the category's names and
-// the spec words: what search and matching look records up by.
-func (f *postForm) keywords(p *parse.Parser) []string {
-	var kw []string
-	add := func(ws ...string) {
-		for _, w := range ws {
-			w = strings.TrimSpace(w)
-			if w == "" {
-				continue
-			}
-			for _, have := range kw {
-				if have == w {
-					w = ""
-					break
-				}
-			}
-			if w != "" && len(kw) < 40 {
-				kw = append(kw, w)
-			}
-		}
-	}
-	add(f.Product)
-	add(p.Synonyms(f.Product)...)
-	add(p.Parse(f.Product, time.Time{}).Keywords...)
-	for _, w := range fields(f.Product) {
-		add(w)
-		add(p.Synonyms(w)...)
-	}
-	if c, ok := p.CategoryByCode(f.CategoryCode); ok {
-		add(c.Name)
-		add(c.Path...)
-	}
-	for _, w := range strings.Fields(f.Spec) {
-		add(strings.ToUpper(w))
-	}
-	return kw
-}
-
-// formOf turns a saved record back into a form, for editing it.
-func formOf(p store.Post) *postForm {
-	f := &postForm{Kind: p.Kind, No: p.No, Product: p.Product, CategoryCode: p.CategoryCode, Spec: p.Spec,
-		Quantity: p.Quantity, Capacity: p.Capacity, MOQ: p.MOQ, Price: p.Price, Deadline: p.Deadline,
-		LeadTimeDays: p.LeadTimeDays, Certs: p.Certifications, MediaIDs: p.MediaIDs, Anonymous: p.Anonymous}
-	r := p.Region
-	f.Region = &r
-	return f
 }
 
 // question asks for a missing field.
@@ -577,6 +517,7 @@ func (f *postForm) setProduct(p *parse.Parser, v string, now time.Time) string {
 	product, spec, code := v, "", ""
 	if pp := p.Parse(v, now); pp.Product != "" {
 		product, spec = pp.Product, pp.Spec
+		f.mergeTerms(pp)
 		if pp.Category != nil {
 			code = pp.Category.Code
 		}

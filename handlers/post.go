@@ -25,6 +25,11 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 		return bot.Reply{}, err
 	}
 	f, notes := a.formOf(ctx, m, kind, text)
+	if aside, err := a.setListAside(ctx, c); err != nil {
+		return bot.Reply{}, err
+	} else if aside != "" {
+		notes = append([]string{aside}, notes...)
+	}
 	_, err = a.d.Enterprises.ByOpenID(ctx, m.OpenID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -43,7 +48,7 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 	case err != nil:
 		return bot.Reply{}, err
 	}
-	c.start(flowPost, f.next())
+	c.start(f.flow(), f.next())
 	c.st = state{Post: f}
 	if err := a.save(ctx, c); err != nil {
 		return bot.Reply{}, err
@@ -73,6 +78,12 @@ func (a *App) formOf(ctx context.Context, m *bot.Message, kind, text string) (*p
 		text, f.Anonymous = t, true
 	}
 	private := withoutContacts(text) != text
+	if notes, ok := a.listOf(f, rawOf(m), withoutContacts(text)); ok {
+		if private {
+			notes = append(notes, privateNote)
+		}
+		return f, notes
+	}
 	p := a.parse(ctx, withoutContacts(text))
 	f.merge(p)
 	notes := f.sanitize(a.now())
@@ -121,6 +132,9 @@ func (f *postForm) normalize() {
 
 // brief is what the form has so far, on one line.
 func (f *postForm) brief() string {
+	if len(f.Items) > 0 {
+		return f.listBrief()
+	}
 	var parts []string
 	if f.Product != "" {
 		parts = append(parts, scrub(f.Product))
@@ -155,7 +169,8 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 		// More details typed at the summary ("单价30元 需IATF16949").
 		p := a.parse(ctx, t)
 		if p.Quantity == nil && p.Capacity == nil && p.MOQ == nil && p.Price == nil && p.Region == nil &&
-			p.Deadline == nil && len(p.Certifications) == 0 && p.LeadTimeDays == 0 && !p.InStock {
+			p.Deadline == nil && len(p.Certifications) == 0 && p.LeadTimeDays == 0 && !p.InStock &&
+			p.Size == nil && p.Layers == nil && p.Voltage == nil && p.Material == "" && p.Application == "" {
 			return a.say(c, "没看懂。要发布请回复“确认”，要改请发“修改 字段 新内容”。")
 		}
 		p.Product, p.Spec, p.Category = "", "", nil
@@ -302,33 +317,17 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	p := store.Post{OpenID: c.openid, EnterpriseID: e.ID, EnterpriseName: e.Name, Verified: e.Verified}
-	f.toPost(a.p, &p)
-	if p.RawText == "" {
-		p.RawText = f.brief()
-	}
-	p.ExpiresAt = expiryOf(p, a.now())
-	if stop, err := a.overDailyCap(ctx, c, e); err != nil || stop != "" {
+	p, stop, same, err := a.saveRecord(ctx, c, e, f)
+	if err != nil || stop != "" {
 		return bot.Text(stop), err
 	}
-	if f.SameAs == "" {
-		same, err := a.sameOpenPost(ctx, e.ID, &p)
-		if err != nil {
+	if same != "" {
+		f.SameAs = same
+		if err := a.save(ctx, c); err != nil {
 			return bot.Reply{}, err
 		}
-		if same != "" {
-			f.SameAs = same
-			if err := a.save(ctx, c); err != nil {
-				return bot.Reply{}, err
-			}
-			return bot.Text("与 " + same + " 相同，仍要发布吗？回复“确认”仍然发布，回复“取消”放弃（" + same + "照常展示）。"), nil
-		}
+		return bot.Text("与 " + same + " 相同，仍要发布吗？回复“确认”仍然发布，回复“取消”放弃（" + same + "照常展示）。"), nil
 	}
-	if err := a.posts(f.Kind).Create(ctx, &p); err != nil {
-		return bot.Reply{}, err
-	}
-	a.countPosted(ctx, e.ID)
-	a.saved(ctx, p)
 	if err := a.finish(ctx, c); err != nil {
 		a.d.Log.WarnContext(ctx, "end form after publishing", "openid", c.openid, "err", err)
 	}
@@ -341,6 +340,36 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 	b.WriteString("平台会自动为您匹配" + map[bool]string{true: "求购方", false: "供应商"}[f.Kind == store.KindOffer] + "，有合适的会通知您。\n")
 	b.WriteString("回复“详情 " + p.No + "”查看，“修改 " + p.No + " " + editExample(f.Kind) + "”更正，“关闭 " + p.No + "”关闭。")
 	return bot.Text(b.String()), nil
+}
+
+// saveRecord stores f as a record of enterprise e after the checks every
+// post passes, a single one or an item of a list: the enterprise's daily
+// cap (stop says why nothing was saved), and a repeat of one of its open
+// records unless the user confirmed it already (f.SameAs): same is that
+// record's number and nothing was saved. A saved record is counted
+// towards the day and handed to matching.
+func (a *App) saveRecord(ctx context.Context, c *conv, e store.Enterprise, f *postForm) (p store.Post, stop, same string, err error) {
+	p = store.Post{OpenID: c.openid, EnterpriseID: e.ID, EnterpriseName: e.Name, Verified: e.Verified}
+	f.toPost(a.p, &p)
+	if p.RawText == "" {
+		p.RawText = f.brief()
+	}
+	p.ExpiresAt = expiryOf(p, a.now())
+	if stop, err := a.overDailyCap(ctx, c, e); err != nil || stop != "" {
+		return p, stop, "", err
+	}
+	if f.SameAs == "" {
+		same, err := a.sameOpenPost(ctx, e.ID, &p)
+		if err != nil || same != "" {
+			return p, "", same, err
+		}
+	}
+	if err := a.posts(f.Kind).Create(ctx, &p); err != nil {
+		return p, "", "", err
+	}
+	a.countPosted(ctx, e.ID)
+	a.saved(ctx, p)
+	return p, "", "", nil
 }
 
 // summary shows the form before it is saved.

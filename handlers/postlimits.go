@@ -67,7 +67,7 @@ func sameQty(a, b *store.Quantity) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
-	return a.Value == b.Value && a.Unit == b.Unit
+	return a.Value == b.Value && a.Unit == b.Unit && a.Per == b.Per
 }
 
 // expiryOf is when a record saved at now stops showing: a demand with a

@@ -30,10 +30,19 @@ type Region struct {
 	District string `bson:"district,omitempty"`
 }
 
-// Quantity is an amount with its unit (件, 套, 吨 …).
+// Quantity is an amount with its unit (件, 套, 吨 …). Per is "月" or "年"
+// for a rate (年需求10万套), "" for a one-off amount.
 type Quantity struct {
 	Value float64 `bson:"value"`
 	Unit  string  `bson:"unit"`
+	Per   string  `bson:"per,omitempty"`
+}
+
+// Span is a stated size (inches), layer count or voltage (volts): Min ==
+// Max for one value, a range for what an offer covers (4-12层).
+type Span struct {
+	Min float64 `bson:"min"`
+	Max float64 `bson:"max"`
 }
 
 // Price is a unit price range; Min == Max for one price, Min 0 for "at most".
@@ -95,6 +104,11 @@ type Post struct {
 	Capacity       *Quantity  `bson:"capacity,omitempty"` // offer, per month
 	MOQ            *Quantity  `bson:"moq,omitempty"`      // offer
 	Price          *Price     `bson:"price,omitempty"`
+	Material       string     `bson:"material,omitempty"`    // material family: 铝合金, 钢, …
+	Size           *Span      `bson:"size,omitempty"`        // inches
+	Layers         *Span      `bson:"layers,omitempty"`      // PCB layers
+	Voltage        *Span      `bson:"voltage,omitempty"`     // volts
+	Application    string     `bson:"application,omitempty"` // what the product is for: ECU of "PCB 用于ECU"
 	Region         Region     `bson:"region"`
 	Deadline       *time.Time `bson:"deadline,omitempty"`       // demand
 	LeadTimeDays   *int       `bson:"lead_time_days,omitempty"` // offer

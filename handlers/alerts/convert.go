@@ -30,6 +30,11 @@ func (s *Service) toRecord(p *store.Post) match.Record {
 		Certifications: p.Certifications,
 		Status:         p.Status,
 		ExpiresAt:      p.ExpiresAt,
+		Price:          toPrice(p.Price),
+		Material:       p.Material,
+		Size:           toSpan(p.Size),
+		Layers:         toSpan(p.Layers),
+		Voltage:        toSpan(p.Voltage),
 	}
 	if p.Kind == store.KindOffer {
 		r.Side = match.Offer
@@ -51,5 +56,19 @@ func toQty(q *store.Quantity) *match.Quantity {
 	if q == nil {
 		return nil
 	}
-	return &match.Quantity{Value: q.Value, Unit: q.Unit}
+	return &match.Quantity{Value: q.Value, Unit: q.Unit, Per: q.Per}
+}
+
+func toPrice(p *store.Price) *match.Price {
+	if p == nil {
+		return nil
+	}
+	return &match.Price{Min: p.Min, Max: p.Max, Unit: p.Unit}
+}
+
+func toSpan(s *store.Span) *match.Span {
+	if s == nil {
+		return nil
+	}
+	return &match.Span{Min: s.Min, Max: s.Max}
 }

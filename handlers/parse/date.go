@@ -120,8 +120,8 @@ func init() {
 		return mkDate(first.Year(), int(first.Month()), d)
 	})
 	datePatterns[len(datePatterns)-1].need = "号日"
-	// 2027年春节前 / 明年国庆前 / 今年中秋前: the day before the holiday
-	add(`(今年|明年|后年|\d{4}\s*年)\s*(春节|过年|国庆节?|元旦|五一|劳动节|端午节?|中秋节?)\s*(?:之前|以前|前)`, holidayFn)
+	// 2027年春节前 / 明年国庆前 / 春节前: the day before the holiday
+	add(`(今年|明年|后年|\d{4}\s*年)?\s*(春节|过年|国庆节?|元旦|五一|劳动节|端午节?|中秋节?)\s*(?:之前|以前|前)`, holidayFn)
 	datePatterns[len(datePatterns)-1].need = "节过庆旦五午秋"
 	// 本月底 / 下月中旬 / 下个月 / 次月初
 	add(`(本|这个|这|当|下下个|下下|下个|下|次)月份?\s*(初|上旬|中旬|下旬|中|底|末)?`, func(s string, m []int, now time.Time) (time.Time, bool) {
@@ -276,20 +276,28 @@ func holidayDay(name string, y int) (int, int, bool) {
 	return mo, d, true
 }
 
-// holidayFn reads a holiday named with its year (2027年春节前, 明年国庆前).
-// Without a year it is left alone: TestParseDate keeps a bare 春节前
-// unread.
+// holidayFn reads a holiday before which goods are due: with its year
+// (2027年春节前, 明年国庆前), or without one, the next such holiday still
+// ahead (春节前 in November is the coming Spring Festival). "春节前后" is
+// a time around the holiday, not a deadline.
 func holidayFn(s string, m []int, now time.Time) (time.Time, bool) {
-	name := sub(s, m, 2)
-	y, explicit := resolveYear(sub(s, m, 1), now)
-	if !explicit {
+	if strings.HasPrefix(s[m[1]:], "后") {
 		return time.Time{}, false
 	}
+	name := sub(s, m, 2)
+	y, explicit := resolveYear(sub(s, m, 1), now)
 	mo, d, ok := holidayDay(name, y)
 	if !ok {
 		return time.Time{}, false
 	}
-	return endOfDay(time.Date(y, time.Month(mo), d, 0, 0, 0, 0, CST).AddDate(0, 0, -1)), true
+	t := endOfDay(time.Date(y, time.Month(mo), d, 0, 0, 0, 0, CST).AddDate(0, 0, -1))
+	if !explicit && t.Before(startOfDay(now)) {
+		if mo, d, ok = holidayDay(name, y+1); !ok {
+			return time.Time{}, false
+		}
+		t = endOfDay(time.Date(y+1, time.Month(mo), d, 0, 0, 0, 0, CST).AddDate(0, 0, -1))
+	}
+	return t, true
 }
 
 func quarterFn(s string, m []int, now time.Time) (time.Time, bool) {

@@ -207,7 +207,11 @@ func TestParseDate(t *testing.T) {
 		{"30号前", "2026-11-30"},
 		{"2027-02-30", ""},
 		{"3个月", ""},
-		{"春节前", ""},
+		{"春节前", "2027-02-05"}, // issue 12: the coming Spring Festival (2027-02-06)
+		{"过年前交货", "2027-02-05"},
+		{"国庆前", "2027-09-30"}, // this year's is past: next year's
+		{"元旦前", "2026-12-31"},
+		{"春节前后", ""}, // around the holiday, no deadline
 		{"月产能2万件", ""},
 	}
 	for _, c := range cases {

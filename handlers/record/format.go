@@ -10,22 +10,34 @@ import (
 	"supplybot/store"
 )
 
-// Number writes a number the way buyers say it: whole hundreds from ten
-// thousand up in 万 (12300 → 1.23万, 20000 → 2万), anything else as is
-// (12345, 1.5).
+// Number writes a number the way buyers say it: whole millions from a
+// hundred million up in 亿 (150000000 → 1.5亿), whole hundreds from ten
+// thousand up in 万 (12300 → 1.23万, 20000 → 2万, 123450000 → 12345万),
+// anything else as is (12345, 1.5).
 func Number(v float64) string {
-	if v >= 10000 && int64(v)%100 == 0 && float64(int64(v)) == v {
-		return strconv.FormatFloat(v/10000, 'f', -1, 64) + "万"
+	whole := float64(int64(v)) == v
+	switch {
+	case v >= 1e8 && whole && int64(v)%1e6 == 0:
+		return strconv.FormatFloat(v/1e8, 'f', -1, 64) + "亿"
+	case v >= 1e4 && whole && int64(v)%100 == 0:
+		return strconv.FormatFloat(v/1e4, 'f', -1, 64) + "万"
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
-// Quantity writes 5000件, 1.23万件, 1.5吨; "" when there is no quantity.
+// Quantity writes 5000件, 1.23万件, 1亿只, 1.5吨, and a rate with its
+// period: 10万套/年, 2万件/月; "" when there is no quantity. Every reply,
+// page and push shows an amount through it, so that one amount reads the
+// same everywhere.
 func Quantity(q *store.Quantity) string {
 	if q == nil || q.Value <= 0 {
 		return ""
 	}
-	return Number(q.Value) + q.Unit
+	s := Number(q.Value) + q.Unit
+	if q.Per != "" {
+		s += "/" + q.Per
+	}
+	return s
 }
 
 // Price writes 35元, 30-35元, 不超过35元, 30元以上; the unit defaults to 元.

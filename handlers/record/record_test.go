@@ -50,12 +50,35 @@ func TestQuantity(t *testing.T) {
 		{"not whole hundreds", &store.Quantity{Value: 12345, Unit: "件"}, "12345件"},
 		{"fraction", &store.Quantity{Value: 1.5, Unit: "吨"}, "1.5吨"},
 		{"fraction over 万", &store.Quantity{Value: 10000.5, Unit: "米"}, "10000.5米"},
+		{"one 亿", &store.Quantity{Value: 1e8, Unit: "只"}, "1亿只"},
+		{"decimal 亿", &store.Quantity{Value: 1.5e8, Unit: "只"}, "1.5亿只"},
+		{"hundredths of 亿", &store.Quantity{Value: 1.23e8, Unit: "个"}, "1.23亿个"},
+		{"亿 not whole millions", &store.Quantity{Value: 123450000, Unit: "个"}, "12345万个"},
+		{"just under 亿", &store.Quantity{Value: 99990000, Unit: "只"}, "9999万只"},
+		{"ten 亿", &store.Quantity{Value: 1e9, Unit: "只"}, "10亿只"},
+		{"yearly rate", &store.Quantity{Value: 100000, Unit: "套", Per: "年"}, "10万套/年"},
+		{"monthly rate", &store.Quantity{Value: 5000, Unit: "件", Per: "月"}, "5000件/月"},
+		{"yearly rate in 亿", &store.Quantity{Value: 2e8, Unit: "只", Per: "年"}, "2亿只/年"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := record.Quantity(c.q); got != c.want {
 				t.Errorf("got %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+func TestNumber(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		want string
+	}{
+		{0, "0"}, {35, "35"}, {9999, "9999"}, {10000, "1万"}, {12300, "1.23万"}, {12345, "12345"},
+		{1e8, "1亿"}, {2.5e8, "2.5亿"}, {100010000, "10001万"}, {1.5, "1.5"},
+	} {
+		if got := record.Number(c.v); got != c.want {
+			t.Errorf("Number(%v): got %q, want %q", c.v, got, c.want)
+		}
 	}
 }
 
