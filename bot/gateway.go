@@ -21,6 +21,12 @@ type GatewayConfig struct {
 	Token          string
 	AppID          string
 	EncodingAESKey string
+	// Mode is the message mode set in the WeChat admin console: ModeSafe
+	// and ModeCompatible accept only pushes whose encrypted part carries a
+	// valid msg_signature, and read only that part; ModePlain also reads
+	// plaintext pushes, whose bodies nothing authenticates. Empty means
+	// safe when EncodingAESKey is set, plain otherwise.
+	Mode string
 	// MaxBody is the largest request body accepted (default 1 MiB); a larger
 	// one is answered 413.
 	MaxBody int64
@@ -74,6 +80,16 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 	}
 	if log == nil {
 		log = slog.Default()
+	}
+	if cfg.Mode == "" {
+		cfg.Mode = ModePlain
+		if cfg.EncodingAESKey != "" {
+			cfg.Mode = ModeSafe
+		}
+	}
+	if cfg.Mode == ModePlain {
+		log.Warn("wechat message mode is plain: the signature covers only the timestamp and nonce, " +
+			"so message bodies (sender, text) cannot be authenticated; use safe mode in production")
 	}
 	if metrics == nil {
 		metrics = NewMetrics()
@@ -153,7 +169,20 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.reject(w, http.StatusRequestEntityTooLarge, "too_large")
 		return
 	}
-	if q.Get("encrypt_type") == "aes" {
+	encrypted := q.Get("encrypt_type") == "aes"
+	if !encrypted && g.cfg.Mode != ModePlain {
+		// The outer signature covers no body: one captured URL would let
+		// anyone post as any openid while its timestamp is fresh.
+		g.log.WarnContext(r.Context(), "plaintext push refused: the message mode requires encryption",
+			"mode", g.cfg.Mode, "remote", r.RemoteAddr)
+		g.reject(w, http.StatusForbidden, "plaintext")
+		return
+	}
+	if encrypted && g.cfg.EncodingAESKey == "" {
+		g.reject(w, http.StatusBadRequest, "no_key")
+		return
+	}
+	if encrypted {
 		var env struct {
 			Encrypt string `xml:"Encrypt"`
 		}
@@ -168,6 +197,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	if encrypted {
+		// The envelope was read as XML above; the SDK must read the same.
+		r.Header.Set("Content-Type", "text/xml")
+	}
 	// The SDK writes "success" itself in plain mode; count what it wrote so
 	// the answer is written exactly once.
 	cw := &countingWriter{ResponseWriter: w}
@@ -227,7 +260,7 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		g.metrics.DedupeHits.Inc()
 		return g.flights.await(deadline, key)
 	}
-	g.metrics.Messages.WithLabelValues(m.Type).Inc() // once per push, not per retry
+	g.metrics.Messages.WithLabelValues(metricType(m)).Inc() // once per push, not per retry
 
 	// The handler hands its reply to the waiting request unless the request
 	// has abandoned it at the deadline; then the handler delivers it itself.

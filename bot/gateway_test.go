@@ -45,6 +45,11 @@ func newHarness(t *testing.T, cfg GatewayConfig, delay time.Duration) *harness {
 	h.client = NewClient(ClientConfig{AppID: testAppID, AppSecret: testSecret, Token: testToken, EncodingAESKey: testAESKey,
 		Transport: h.sim.RoundTripper(), KV: h.kv})
 	cfg.Token, cfg.AppID, cfg.EncodingAESKey = testToken, testAppID, testAESKey
+	if cfg.Mode == "" {
+		// The harness reads every mode unless a test asks for one; the
+		// refusals of safe and compatible mode have their own tests.
+		cfg.Mode = ModePlain
+	}
 	handler := func(ctx context.Context, m *Message) (Reply, error) {
 		h.calls.Add(1)
 		time.Sleep(delay)
@@ -337,5 +342,96 @@ func TestRetryDuringSlowHandlerAnswersPassively(t *testing.T) {
 	h.gw.Wait(context.Background())
 	if f := h.followUps(); len(f) != 0 {
 		t.Fatalf("follow-ups: got %v, want none (the retry delivered it)", f)
+	}
+}
+
+// TestSafeModeRefusesPlaintext is the attack of issue 8: a signed URL
+// captured from a safe-mode push, replayed with a plaintext body that names
+// another user, must not reach a handler.
+func TestSafeModeRefusesPlaintext(t *testing.T) {
+	for _, mode := range []string{ModeSafe, ModeCompatible} {
+		t.Run(mode, func(t *testing.T) {
+			h := newHarness(t, GatewayConfig{Mode: mode}, 0)
+			good := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+			captured, _ := good.Request(h.srv.URL+"/wechat", TextXML("u-owner", "帮助", 1))
+			attack := []byte("<xml><ToUserName>gh</ToUserName><FromUserName>u-other</FromUserName><CreateTime>1</CreateTime>" +
+				"<MsgType>text</MsgType><Content>同意 3</Content><MsgId>2</MsgId></xml>")
+			cases := []struct {
+				name  string
+				query func(q url.Values)
+				body  []byte
+				want  int
+			}{
+				{"plaintext body on the captured URL", func(q url.Values) { q.Del("encrypt_type"); q.Del("msg_signature") }, attack, 403},
+				{"plaintext body, encrypt_type kept", func(q url.Values) {}, attack, 400},
+				{"encrypt_type other than aes", func(q url.Values) { q.Set("encrypt_type", "raw") }, attack, 403},
+			}
+			for _, tc := range cases {
+				q := captured.URL.Query()
+				tc.query(q)
+				res, err := http.Post(h.srv.URL+"/wechat?"+q.Encode(), "text/xml", bytes.NewReader(tc.body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				if res.StatusCode != tc.want {
+					t.Errorf("%s: status %d, want %d", tc.name, res.StatusCode, tc.want)
+				}
+			}
+			if n := h.calls.Load(); n != 0 {
+				t.Fatalf("handler ran %d times, want 0", n)
+			}
+			// The genuine push still goes through.
+			if status, reply := h.post(t, ModeSafe, TextXML("u-owner", "帮助", 3)); status != 200 || reply != "echo:帮助" {
+				t.Fatalf("genuine push: %d %q", status, reply)
+			}
+		})
+	}
+}
+
+// TestCompatibleModeReadsOnlyTheEncryptedPart: plaintext fields beside a
+// valid Encrypt are ignored, whatever they say.
+func TestCompatibleModeReadsOnlyTheEncryptedPart(t *testing.T) {
+	var seen atomic.Value
+	h := newHarness(t, GatewayConfig{Mode: ModeCompatible}, 0)
+	h.gw.handle = func(ctx context.Context, m *Message) (Reply, error) {
+		seen.Store(m.OpenID + "|" + m.Text)
+		return Text("ok"), nil
+	}
+	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+	req, _ := s.Request(h.srv.URL+"/wechat", TextXML("u-owner", "帮助", 4))
+	body, _ := io.ReadAll(req.Body)
+	forged := bytes.Replace(body, []byte("<xml>"), []byte("<xml><FromUserName>u-other</FromUserName><MsgType>text</MsgType><Content>同意 3</Content>"), 1)
+	req.Body = io.NopCloser(bytes.NewReader(forged))
+	req.ContentLength = int64(len(forged))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || seen.Load() != "u-owner|帮助" {
+		t.Fatalf("got %d, handler saw %v; want 200 and u-owner|帮助", res.StatusCode, seen.Load())
+	}
+}
+
+// TestMessageMetricLabelsAreBounded: invented MsgTypes count as "other".
+func TestMessageMetricLabelsAreBounded(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe}, 0)
+	for i := range 5 {
+		h.post(t, ModeSafe, pushXML("u-label", "invented"+strconv.Itoa(i), int64(500+i), ""))
+	}
+	h.post(t, ModeSafe, TextXML("u-label", "hi", 600))
+	got := map[string]float64{}
+	fams, _ := h.gw.metrics.Registry.Gather()
+	for _, f := range fams {
+		if f.GetName() != "supplybot_messages_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			got[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+		}
+	}
+	if len(got) != 2 || got["other"] != 5 || got["text"] != 1 {
+		t.Fatalf("series: got %v, want other=5 and text=1", got)
 	}
 }

@@ -52,3 +52,13 @@ func NewMetrics() *Metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
+
+// metricType is m's type as a label: WeChat's known types, else "other",
+// so that invented types cannot create series without bound.
+func metricType(m *Message) string {
+	switch m.Type {
+	case TypeText, TypeImage, TypeVoice, TypeVideo, TypeShort, TypeLocation, TypeLink, TypeEvent:
+		return m.Type
+	}
+	return "other"
+}

@@ -130,7 +130,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	m.Gateway = bot.NewGateway(bot.GatewayConfig{
-		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey,
+		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey, Mode: cfg.messageMode(),
 		MaxBody: cfg.Server.MaxBody, Deadline: cfg.Server.ReplyDeadline,
 	}, m.Client, m.Redis, m.Router.Handle, m.followUp, m.Metrics, m.Log)
 	m.Gateway.Observe = m.observe
@@ -330,10 +330,10 @@ func kindName(kind string) string {
 
 // simSend posts a signed push to the gateway in-process, for the simulator page.
 func (m *Main) simSend(ctx context.Context, openid, msgType, content string) (string, error) {
-	signer := bot.PushSigner{Token: m.Config.WeChat.Token, AppID: m.Config.WeChat.AppID, EncodingAESKey: m.Config.WeChat.EncodingAESKey}
-	if signer.EncodingAESKey != "" {
-		signer.Mode = bot.ModeSafe
-	}
+	// The page signs as WeChat would in the configured mode, so its
+	// messages pass the same checks as the real ones.
+	signer := bot.PushSigner{Token: m.Config.WeChat.Token, AppID: m.Config.WeChat.AppID, EncodingAESKey: m.Config.WeChat.EncodingAESKey,
+		Mode: m.Config.messageMode()}
 	var body []byte
 	switch msgType {
 	case "event":

@@ -50,6 +50,7 @@ type Config struct {
 		AppSecret      string `yaml:"app_secret"`
 		Token          string `yaml:"token"`
 		EncodingAESKey string `yaml:"encoding_aes_key"`
+		MessageMode    string `yaml:"message_mode"` // safe, compatible or plain; "" = safe with a key, else plain
 		API            string `yaml:"api"`
 		Templates      struct {
 			Match string `yaml:"match"`
@@ -321,6 +322,15 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("wechat.encoding_aes_key: not a valid EncodingAESKey (base64 of 32 bytes)")
 		}
 	}
+	switch c.WeChat.MessageMode {
+	case "", bot.ModePlain:
+	case bot.ModeSafe, bot.ModeCompatible:
+		if c.WeChat.EncodingAESKey == "" {
+			return fmt.Errorf("wechat.message_mode: %s needs wechat.encoding_aes_key (or say plain)", c.WeChat.MessageMode)
+		}
+	default:
+		return fmt.Errorf("wechat.message_mode: %q is not safe, compatible or plain", c.WeChat.MessageMode)
+	}
 	if c.WeChat.AppID == "" {
 		return fmt.Errorf("wechat.app_id: required")
 	}
@@ -362,6 +372,18 @@ func (c *Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// messageMode is wechat.message_mode with its default: safe when an
+// EncodingAESKey is set, plain otherwise.
+func (c *Config) messageMode() string {
+	switch {
+	case c.WeChat.MessageMode != "":
+		return c.WeChat.MessageMode
+	case c.WeChat.EncodingAESKey != "":
+		return bot.ModeSafe
+	}
+	return bot.ModePlain
 }
 
 // quietHours reads alerts.quiet_hours: from and to as offsets from
@@ -414,6 +436,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("wechat.app_secret", mask(c.WeChat.AppSecret)),
 		slog.String("wechat.token", mask(c.WeChat.Token)),
 		slog.String("wechat.encoding_aes_key", mask(c.WeChat.EncodingAESKey)),
+		slog.String("wechat.message_mode", c.messageMode()),
 		slog.String("wechat.api", c.WeChat.API),
 		slog.Duration("session.ttl", c.Session.TTL),
 		slog.Int("admin.openids", len(c.Admin.OpenIDs)),
