@@ -37,7 +37,16 @@ type GatewayConfig struct {
 	HandlerTimeout time.Duration
 	// DedupeTTL is how long a push is remembered (default 10 min).
 	DedupeTTL time.Duration
+	// DedupeTimeout bounds the dedupe check, which runs before anything
+	// else and outside Deadline (default 1 s).
+	DedupeTimeout time.Duration
+	// BusyText answers a push that cannot be handled safely now (dedupe
+	// unavailable, too many handlers running); default DefaultBusyText.
+	BusyText string
 }
+
+// DefaultBusyText is the default BusyText.
+const DefaultBusyText = "系统繁忙，请稍后再试。"
 
 // FollowUp delivers a reply that missed the deadline, normally by queueing
 // a customer-service message in the outbox. key is unique per push.
@@ -55,8 +64,9 @@ type Gateway struct {
 	followUp FollowUp
 	metrics  *Metrics
 	log      *slog.Logger
-	// Observe, when set, sees every valid push before it is handled (the
-	// simulator uses it to know followers).
+	// Observe, when set, sees every push that is handled, once across
+	// retries, just before its handler (the simulator uses it to know
+	// followers).
 	Observe func(*Message)
 
 	wg    sync.WaitGroup  // handlers still running past their request
@@ -77,6 +87,12 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 	}
 	if cfg.DedupeTTL == 0 {
 		cfg.DedupeTTL = 10 * time.Minute
+	}
+	if cfg.DedupeTimeout == 0 {
+		cfg.DedupeTimeout = time.Second
+	}
+	if cfg.BusyText == "" {
+		cfg.BusyText = DefaultBusyText
 	}
 	if log == nil {
 		log = slog.Default()
@@ -217,9 +233,6 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if m.OpenID == "" || m.Type == "" {
 			return nil
 		}
-		if g.Observe != nil {
-			g.Observe(m)
-		}
 		reply = g.process(r.Context(), m, start)
 		if reply == "" {
 			return nil
@@ -247,15 +260,22 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // ("" answers "success").
 func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) string {
 	key := m.DedupeKey()
+	if ctx.Err() != nil {
+		return "" // WeChat gave up on this delivery; a retry will come
+	}
+	// Dedupe first, on a budget of its own: a handler run without knowing
+	// whether another delivery runs it could save a record twice, so when
+	// dedupe cannot answer the user is asked to send again instead.
+	dctx, dcancel := context.WithTimeout(ctx, g.cfg.DedupeTimeout)
+	first, err := g.flights.begin(dctx, key)
+	dcancel()
+	if err != nil {
+		g.log.ErrorContext(ctx, "dedupe unavailable; answering busy without handling", "openid", m.OpenID, "key", key, "err", err)
+		g.metrics.Busy.WithLabelValues("dedupe").Inc()
+		return g.cfg.BusyText
+	}
 	deadline, cancel := context.WithDeadline(ctx, start.Add(g.cfg.Deadline))
 	defer cancel()
-	first, err := g.flights.begin(deadline, key)
-	if err != nil {
-		// Without the dedupe store we cannot tell a retry from a new push;
-		// answering is better than dropping the user's message.
-		g.log.ErrorContext(ctx, "dedupe unavailable; handling without it", "err", err)
-		first = true
-	}
 	if !first {
 		g.metrics.DedupeHits.Inc()
 		return g.flights.await(deadline, key)
@@ -272,12 +292,19 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	g.wg.Add(1)
 	go func() {
 		defer g.wg.Done()
-		hctx, hcancel := context.WithTimeout(context.WithoutCancel(ctx), g.cfg.HandlerTimeout)
+		hctx, hcancel := context.WithTimeout(WithMessageKey(context.WithoutCancel(ctx), key), g.cfg.HandlerTimeout)
 		defer hcancel()
 		defer context.AfterFunc(g.stop, hcancel)()
+		if g.Observe != nil {
+			g.Observe(m)
+		}
 		text := g.run(hctx, m)
-		if err := g.flights.finish(hctx, key, text); err != nil {
-			g.log.ErrorContext(hctx, "record reply", "err", err)
+		// What the handler produced is recorded even when shutdown
+		// cancelled it meanwhile: the reply is owed to the user.
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(hctx), recordTimeout)
+		defer rcancel()
+		if err := g.flights.finish(rctx, key, text); err != nil {
+			g.log.ErrorContext(rctx, "record reply", "err", err)
 		}
 		mu.Lock()
 		if !abandoned {
@@ -289,21 +316,21 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		if text == "" {
 			return
 		}
-		if g.flights.waiting(hctx, key) {
+		if hctx.Err() == nil && g.flights.waiting(rctx, key) {
 			// A retry is polling; let it answer passively, which reads
 			// better than a customer-service message and costs no quota.
 			time.Sleep(3 * pollInterval)
 		}
-		via, err := g.flights.claim(hctx, key, viaFollowup)
+		via, err := g.flights.claim(rctx, key, viaFollowup)
 		if err != nil || via != viaFollowup {
 			return // a retry answered it passively
 		}
 		if g.followUp == nil {
-			g.log.WarnContext(hctx, "late reply dropped: no follow-up configured", "openid", m.OpenID)
+			g.log.WarnContext(rctx, "late reply dropped: no follow-up configured", "openid", m.OpenID)
 			return
 		}
-		if err := g.followUp(hctx, m.OpenID, text, key); err != nil {
-			g.log.ErrorContext(hctx, "queue late reply", "openid", m.OpenID, "err", err)
+		if err := g.followUp(rctx, m.OpenID, text, key); err != nil {
+			g.log.ErrorContext(rctx, "queue late reply", "openid", m.OpenID, "err", err)
 		}
 	}()
 
@@ -332,6 +359,10 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		"openid", m.OpenID, "key", key)
 	return ""
 }
+
+// recordTimeout bounds recording a finished handler's reply and queueing
+// its follow-up.
+const recordTimeout = 5 * time.Second
 
 func (g *Gateway) run(ctx context.Context, m *Message) string {
 	reply, err := g.handle(ctx, m)

@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -433,5 +434,67 @@ func TestMessageMetricLabelsAreBounded(t *testing.T) {
 	}
 	if len(got) != 2 || got["other"] != 5 || got["text"] != 1 {
 		t.Fatalf("series: got %v, want other=5 and text=1", got)
+	}
+}
+
+// TestDedupeUnavailableAnswersBusy: when the dedupe store fails or hangs,
+// the push is answered busy and no handler runs (it could be a retry of
+// one already handled).
+func TestDedupeUnavailableAnswersBusy(t *testing.T) {
+	for _, how := range []string{"fails", "hangs"} {
+		t.Run(how, func(t *testing.T) {
+			h := newHarness(t, GatewayConfig{Mode: ModeSafe, DedupeTimeout: 50 * time.Millisecond}, 0)
+			if how == "fails" {
+				h.kv.fail = errors.New("connection refused")
+			} else {
+				h.kv.hang.Store(true)
+			}
+			status, reply := h.post(t, ModeSafe, TextXML("busy-user", "确认", 31))
+			if status != 200 || reply != DefaultBusyText {
+				t.Fatalf("got %d %q, want 200 %q", status, reply, DefaultBusyText)
+			}
+			h.gw.Wait(context.Background())
+			if n := h.calls.Load(); n != 0 || len(h.followUps()) != 0 {
+				t.Fatalf("handler ran %d times, %d follow-ups; want none", n, len(h.followUps()))
+			}
+		})
+	}
+}
+
+// TestDedupeHasItsOwnBudget: with a reply deadline shorter than any store
+// call, concurrent deliveries of one push still run the handler once, and
+// the handler knows the message's key.
+func TestDedupeHasItsOwnBudget(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe, Deadline: 2 * time.Millisecond}, 0)
+	var keys sync.Map
+	h.gw.handle = func(ctx context.Context, m *Message) (Reply, error) {
+		h.calls.Add(1)
+		keys.Store(MessageKey(ctx), m.DedupeKey())
+		time.Sleep(20 * time.Millisecond)
+		return Text("已发布"), nil
+	}
+	h.kv.delay = 5 * time.Millisecond // every store call outlasts the deadline
+	body := TextXML("budget-user", "确认", 32)
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h.post(t, ModeSafe, body)
+		}()
+	}
+	wg.Wait()
+	h.gw.Wait(context.Background())
+	if n := h.calls.Load(); n != 1 {
+		t.Fatalf("handler ran %d times, want 1", n)
+	}
+	keys.Range(func(k, v any) bool {
+		if k != v {
+			t.Errorf("MessageKey(ctx) %q, want %q", k, v)
+		}
+		return true
+	})
+	if f := h.followUps(); len(f) != 1 || f[0] != "budget-user|已发布" {
+		t.Fatalf("follow-ups: got %v, want the one reply", f)
 	}
 }

@@ -292,7 +292,7 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	p := store.Post{OpenID: c.openid, EnterpriseID: e.ID, Verified: e.Verified}
+	p := store.Post{OpenID: c.openid, EnterpriseID: e.ID, Verified: e.Verified, MsgKey: bot.MessageKey(ctx)}
 	f.toPost(a.p, &p)
 	if p.RawText == "" {
 		p.RawText = f.brief()

@@ -109,6 +109,9 @@ type Post struct {
 	UpdatedAt      time.Time  `bson:"updated_at"`
 	ExpiresAt      time.Time  `bson:"expires_at"`
 	RemindedAt     *time.Time `bson:"reminded_at,omitempty"` // expiry reminder sent
+	// MsgKey is the dedupe key of the message that created the record
+	// (unique when set): a repeat of that message cannot create another.
+	MsgKey string `bson:"msg_key,omitempty"`
 }
 
 // DefaultPostLifetime is how long a record stays open unless renewed.
