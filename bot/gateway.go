@@ -40,10 +40,17 @@ type GatewayConfig struct {
 	// DedupeTimeout bounds the dedupe check, which runs before anything
 	// else and outside Deadline (default 1 s).
 	DedupeTimeout time.Duration
+	// MaxInflight bounds the handlers running at once, including those
+	// that overran their request (default 32). A push beyond it is
+	// answered BusyText at once, before any store is asked.
+	MaxInflight int
 	// BusyText answers a push that cannot be handled safely now (dedupe
 	// unavailable, too many handlers running); default DefaultBusyText.
 	BusyText string
 }
+
+// DefaultMaxInflight is the default MaxInflight.
+const DefaultMaxInflight = 32
 
 // DefaultBusyText is the default BusyText.
 const DefaultBusyText = "系统繁忙，请稍后再试。"
@@ -69,6 +76,7 @@ type Gateway struct {
 	// followers).
 	Observe func(*Message)
 
+	slots chan struct{}   // one per running handler; MaxInflight in all
 	wg    sync.WaitGroup  // handlers still running past their request
 	stop  context.Context // cancelled by Abort: ends handlers that overran
 	abort context.CancelFunc
@@ -91,6 +99,9 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 	if cfg.DedupeTimeout == 0 {
 		cfg.DedupeTimeout = time.Second
 	}
+	if cfg.MaxInflight <= 0 {
+		cfg.MaxInflight = DefaultMaxInflight
+	}
 	if cfg.BusyText == "" {
 		cfg.BusyText = DefaultBusyText
 	}
@@ -112,7 +123,7 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 	}
 	stop, abort := context.WithCancel(context.Background())
 	return &Gateway{cfg: cfg, client: client, handle: h, flights: &inflight{kv: kv, ttl: cfg.DedupeTTL},
-		followUp: followUp, metrics: metrics, log: log, stop: stop, abort: abort}
+		followUp: followUp, metrics: metrics, log: log, slots: make(chan struct{}, cfg.MaxInflight), stop: stop, abort: abort}
 }
 
 // Wait blocks until every handler that overran its request has finished
@@ -263,6 +274,21 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	if ctx.Err() != nil {
 		return "" // WeChat gave up on this delivery; a retry will come
 	}
+	// Shed load before asking any store: a handler slot is taken now and
+	// handed to the handler, or given back if this delivery runs none.
+	select {
+	case g.slots <- struct{}{}:
+	default:
+		g.metrics.Busy.WithLabelValues("overload").Inc()
+		g.log.WarnContext(ctx, "too many handlers running; answering busy", "openid", m.OpenID, "max_inflight", g.cfg.MaxInflight)
+		return g.cfg.BusyText
+	}
+	handed := false
+	defer func() {
+		if !handed {
+			<-g.slots
+		}
+	}()
 	// Dedupe first, on a budget of its own: a handler run without knowing
 	// whether another delivery runs it could save a record twice, so when
 	// dedupe cannot answer the user is asked to send again instead.
@@ -278,7 +304,19 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	defer cancel()
 	if !first {
 		g.metrics.DedupeHits.Inc()
+		<-g.slots // a retry waits without holding a handler's slot
+		handed = true
 		return g.flights.await(deadline, key)
+	}
+	if ctx.Err() != nil {
+		// WeChat dropped the request while dedupe answered: run nothing
+		// for nobody, and let its retry run the handler.
+		fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), g.cfg.DedupeTimeout)
+		defer fcancel()
+		if err := g.flights.forget(fctx, key); err != nil {
+			g.log.WarnContext(ctx, "forget an abandoned push", "key", key, "err", err)
+		}
+		return ""
 	}
 	g.metrics.Messages.WithLabelValues(metricType(m)).Inc() // once per push, not per retry
 
@@ -290,8 +328,10 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		done      = make(chan string, 1)
 	)
 	g.wg.Add(1)
+	handed = true
 	go func() {
 		defer g.wg.Done()
+		defer func() { <-g.slots }()
 		hctx, hcancel := context.WithTimeout(WithMessageKey(context.WithoutCancel(ctx), key), g.cfg.HandlerTimeout)
 		defer hcancel()
 		defer context.AfterFunc(g.stop, hcancel)()

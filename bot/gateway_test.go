@@ -498,3 +498,67 @@ func TestDedupeHasItsOwnBudget(t *testing.T) {
 		t.Fatalf("follow-ups: got %v, want the one reply", f)
 	}
 }
+
+// TestOverloadIsShed: beyond MaxInflight running handlers a push is
+// answered busy at once and runs nothing; the running ones still answer.
+func TestOverloadIsShed(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe, MaxInflight: 2}, 0)
+	release := make(chan struct{})
+	started := make(chan struct{}, 2)
+	h.gw.handle = func(ctx context.Context, m *Message) (Reply, error) {
+		h.calls.Add(1)
+		started <- struct{}{}
+		<-release
+		return Text("echo:" + m.Text), nil
+	}
+	var wg sync.WaitGroup
+	replies := make([]string, 2)
+	for i := range replies {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, replies[i] = h.post(t, ModeSafe, TextXML("load-"+strconv.Itoa(i), "查供应", int64(900+i)))
+		}()
+	}
+	<-started
+	<-started
+	status, reply := h.post(t, ModeSafe, TextXML("load-late", "查供应", 902))
+	if status != 200 || reply != DefaultBusyText {
+		t.Fatalf("push beyond the bound: got %d %q, want %q", status, reply, DefaultBusyText)
+	}
+	close(release)
+	wg.Wait()
+	for i, r := range replies {
+		if r != "echo:查供应" {
+			t.Errorf("running push %d: got %q", i, r)
+		}
+	}
+	if n := h.calls.Load(); n != 2 {
+		t.Fatalf("handler ran %d times, want 2", n)
+	}
+	// The slots are free again.
+	h.gw.handle = func(ctx context.Context, m *Message) (Reply, error) { return Text("ok"), nil }
+	if _, reply := h.post(t, ModeSafe, TextXML("load-late", "查供应", 903)); reply != "ok" {
+		t.Fatalf("after the load: got %q, want ok", reply)
+	}
+}
+
+// TestAbandonedPushRunsNoHandler: a push whose request WeChat dropped
+// while dedupe answered runs no handler; its retry runs it once.
+func TestAbandonedPushRunsNoHandler(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe}, 0)
+	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+	body := TextXML("gone-user", "确认", 904)
+	req, _ := s.Request("/wechat", body)
+	ctx, cancel := context.WithCancel(context.Background())
+	h.kv.onMark = cancel // the client goes away while the mark is set
+	h.gw.ServeHTTP(httptest.NewRecorder(), req.WithContext(ctx))
+	h.kv.onMark = nil
+	h.gw.Wait(context.Background())
+	if n := h.calls.Load(); n != 0 {
+		t.Fatalf("handler ran %d times for an abandoned push, want 0", n)
+	}
+	if _, reply := h.post(t, ModeSafe, body); reply != "echo:确认" || h.calls.Load() != 1 {
+		t.Fatalf("retry: got %q after %d runs, want the reply after 1", reply, h.calls.Load())
+	}
+}

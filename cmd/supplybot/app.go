@@ -131,7 +131,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 	m.Gateway = bot.NewGateway(bot.GatewayConfig{
 		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey, Mode: cfg.messageMode(),
-		MaxBody: cfg.Server.MaxBody, Deadline: cfg.Server.ReplyDeadline,
+		MaxBody: cfg.Server.MaxBody, Deadline: cfg.Server.ReplyDeadline, MaxInflight: cfg.Server.MaxInflight,
 	}, m.Client, m.Redis, m.Router.Handle, m.followUp, m.Metrics, m.Log)
 	m.Gateway.Observe = m.observe
 
@@ -409,9 +409,18 @@ func (m *Main) Close(ctx context.Context) error {
 			m.stopPusher()
 		}
 		if m.http != nil {
-			if err := m.http.Shutdown(ctx); err != nil {
-				errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+			// A push in the gateway ends within its deadline; a request
+			// still open when the reserve is reached is one not yet read
+			// (a slow client), which nothing was promised to: close it.
+			sctx, cancel := ctx, context.CancelFunc(func() {})
+			if d, ok := ctx.Deadline(); ok {
+				sctx, cancel = context.WithDeadline(ctx, d.Add(-closeReserve))
 			}
+			if err := m.http.Shutdown(sctx); err != nil {
+				m.Log.Warn("requests still open at shutdown; closing their connections", "err", err)
+				m.http.Close()
+			}
+			cancel()
 		} else if m.ln != nil {
 			m.ln.Close() // Run failed after listening
 		}

@@ -29,6 +29,7 @@ type Config struct {
 		Addr          string        `yaml:"addr"`
 		ReplyDeadline time.Duration `yaml:"reply_deadline"`
 		MaxBody       int64         `yaml:"max_body"`
+		MaxInflight   int           `yaml:"max_inflight"`
 		PublicURL     string        `yaml:"public_url"`
 	} `yaml:"server"`
 	DataDir string `yaml:"data_dir"`
@@ -88,6 +89,7 @@ func defaultConfig() Config {
 	c.Server.Addr = "127.0.0.1:8080"
 	c.Server.ReplyDeadline = 4500 * time.Millisecond
 	c.Server.MaxBody = 1 << 20
+	c.Server.MaxInflight = bot.DefaultMaxInflight
 	c.DataDir = "data"
 	c.Mongo.URI = embedded
 	c.Mongo.Database = "supplybot"
@@ -284,6 +286,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Server.MaxBody <= 0 {
 		return fmt.Errorf("server.max_body: must be positive")
+	}
+	if c.Server.MaxInflight < 1 {
+		return fmt.Errorf("server.max_inflight: must be at least 1")
 	}
 	if c.DataDir == "" && (c.Mongo.URI == embedded || c.Redis.Addr == embedded) {
 		return fmt.Errorf("data_dir: required for the embedded stores")
