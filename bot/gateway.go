@@ -170,6 +170,13 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.reject(w, http.StatusForbidden, "signature")
 		return
 	}
+	// A signed request is only good for as long as its retries are
+	// deduped; an older one replayed by whoever captured it would run
+	// again (or, for the GET echo, prove the token to a prober).
+	if sec, err := strconv.ParseInt(ts, 10, 64); err != nil || start.Sub(time.Unix(sec, 0)).Abs() > g.cfg.DedupeTTL {
+		g.reject(w, http.StatusForbidden, "stale")
+		return
+	}
 	if r.Method == http.MethodGet {
 		echo := q.Get("echostr")
 		if echo == "" {
@@ -181,12 +188,6 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// A signed push is only good for as long as its retries are deduped;
-	// an older one replayed by whoever captured it would run again.
-	if sec, err := strconv.ParseInt(ts, 10, 64); err != nil || start.Sub(time.Unix(sec, 0)).Abs() > g.cfg.DedupeTTL {
-		g.reject(w, http.StatusForbidden, "stale")
-		return
-	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, g.cfg.MaxBody+1))
 	if err != nil {
 		g.reject(w, http.StatusBadRequest, "read")

@@ -86,11 +86,13 @@ func (h *harness) followUps() []string {
 
 func TestURLVerification(t *testing.T) {
 	h := newHarness(t, GatewayConfig{}, 0)
-	sign := func(token string) string {
-		q := url.Values{"timestamp": {"1714036504"}, "nonce": {"1514711492"}, "echostr": {"hello123"}}
-		q.Set("signature", util.Signature(token, "1714036504", "1514711492"))
+	signAt := func(token, ts string) string {
+		q := url.Values{"timestamp": {ts}, "nonce": {"1514711492"}, "echostr": {"hello123"}}
+		q.Set("signature", util.Signature(token, ts, "1514711492"))
 		return h.srv.URL + "/wechat?" + q.Encode()
 	}
+	now := strconv.FormatInt(time.Now().Unix(), 10)
+	sign := func(token string) string { return signAt(token, now) }
 	for _, tc := range []struct {
 		name, url  string
 		wantStatus int
@@ -99,6 +101,7 @@ func TestURLVerification(t *testing.T) {
 		{"valid", sign(testToken), 200, "hello123"},
 		{"wrong token", sign("other"), 403, ""},
 		{"no signature", h.srv.URL + "/wechat?echostr=x&timestamp=1&nonce=2", 403, ""},
+		{"stale timestamp", signAt(testToken, "1714036504"), 403, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := http.Get(tc.url)

@@ -92,7 +92,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if cfg.WeChat.API == apiSimulator {
 		m.Sim = m.SharedSim
 		if m.Sim == nil {
-			m.Sim = sim.New(sim.Options{AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret})
+			m.Sim = sim.New(sim.Options{AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret,
+				StateFile: filepath.Join(cfg.DataDir, "sim-followers.json")})
 		}
 		transport = m.Sim.RoundTripper()
 	}
@@ -212,27 +213,66 @@ func (m *Main) routes() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Metrics.Registry, promhttp.HandlerOpts{}))
 	mux.Handle("GET /r/{no}", m.App.RecordPage())
 	if m.Sim != nil {
-		mux.Handle("/sim/api/pushes", m.Sim.PushesHandler())
+		local := func(h http.Handler) http.Handler { return loopbackOnly(h, m.Config.Sim.AllowRemote) }
+		mux.Handle("/sim/api/pushes", local(m.Sim.PushesHandler()))
 		chat := m.Sim.ChatHandler(m.simSend)
-		mux.Handle("/sim/", chat)
-		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/sim/", http.StatusFound) })
+		mux.Handle("/sim/", local(chat))
+		mux.Handle("GET /{$}", local(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/sim/", http.StatusFound) })))
 	}
-	return mux
+	return securityHeaders(mux)
+}
+
+// contentSecurityPolicy lets pages load nothing but their own files and
+// inline styles: no inline script, no framing.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+	"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// securityHeaders sets the browser protections on every response; a
+// handler may set a stricter policy of its own (the simulator page names
+// its script by hash).
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", contentSecurityPolicy)
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("X-Frame-Options", "DENY")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// loopbackOnly serves h to clients on this machine only, unless allowed:
+// the simulator acts as any user and shows what each was sent.
+func loopbackOnly(h http.Handler, allowRemote bool) http.Handler {
+	if allowRemote {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			http.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // ready answers 200 when MongoDB and Redis each answer within a second.
+// What failed is named; why is logged, not published.
 func (m *Main) ready(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	var failed []string
 	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 	defer cancel()
 	if err := m.Mongo.Ping(ctx); err != nil {
-		failed = append(failed, "mongo: "+err.Error())
+		m.Log.WarnContext(r.Context(), "readiness: MongoDB does not answer", "err", err)
+		failed = append(failed, "mongo: unavailable")
 	}
 	ctx2, cancel2 := context.WithTimeout(r.Context(), time.Second)
 	defer cancel2()
 	if err := m.Redis.Ping(ctx2); err != nil {
-		failed = append(failed, "redis: "+err.Error())
+		m.Log.WarnContext(r.Context(), "readiness: Redis does not answer", "err", err)
+		failed = append(failed, "redis: unavailable")
 	}
 	if len(failed) > 0 {
 		w.WriteHeader(http.StatusServiceUnavailable)

@@ -74,6 +74,9 @@ type Config struct {
 		QuietHours string `yaml:"quiet_hours"` // "22:00-08:00" China time, or "off"
 		DigestAt   string `yaml:"digest_at"`   // "21:00" China time
 	} `yaml:"alerts"`
+	Sim struct {
+		AllowRemote bool `yaml:"allow_remote"` // serve /sim/ to other machines too
+	} `yaml:"sim"`
 	Menu []bot.MenuButton `yaml:"menu"`
 }
 
