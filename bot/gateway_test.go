@@ -40,7 +40,7 @@ type harness struct {
 
 // newHarness builds a gateway on the simulated WeChat API whose handler
 // answers "echo:<text>" after delay.
-func newHarness(t *testing.T, cfg GatewayConfig, delay time.Duration) *harness {
+func newHarness(t testing.TB, cfg GatewayConfig, delay time.Duration) *harness {
 	t.Helper()
 	h := &harness{kv: newMemKV(), sim: sim.New(sim.Options{AppID: testAppID, AppSecret: testSecret})}
 	h.client = NewClient(ClientConfig{AppID: testAppID, AppSecret: testSecret, Token: testToken, EncodingAESKey: testAESKey,
