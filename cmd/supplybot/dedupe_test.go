@@ -105,3 +105,27 @@ func TestDedupeDownAnswersBusyAndSavesNothing(t *testing.T) {
 	}
 	c.expect("确认", "已发布")
 }
+
+// TestConfirmWhileRedisIsDownAnswersBusy: 确认 on a pending draft while
+// Redis is down answers 系统繁忙 (it answered 没看懂: the session could not
+// be read) and saves nothing; once Redis is back the draft is published.
+func TestConfirmWhileRedisIsDownAnswersBusy(t *testing.T) {
+	cfg := testConfig(t)
+	proxy := newTCPProxy(t, cfg.Redis.Addr)
+	cfg.Redis.Addr = proxy.addr
+	m := mustRun(t, cfg, nil)
+	c := newChat(t, m, "redis-down")
+	c.register("重庆长风机器有限公司")
+	c.expect("求购 汽车线束 2万套 重庆 12月底前交货", "请核对")
+	proxy.down()
+	status, reply := send(t, m, bot.ModeSafe, bot.TextXML("redis-down", "确认", msgSeq.Add(1)))
+	if status != 200 || !strings.Contains(reply, "系统繁忙") {
+		t.Fatalf("确认 while Redis is down: got %d %q, want 系统繁忙", status, reply)
+	}
+	if got, _ := m.Mongo.Demands().ByOpenID(context.Background(), "redis-down", 10); len(got) != 0 {
+		t.Fatalf("demands saved while Redis was down: %d", len(got))
+	}
+	proxy.up(t)
+	eventually(t, "Redis back", func() bool { return m.Redis.Ping(context.Background()) == nil })
+	c.expect("确认", "已发布")
+}
