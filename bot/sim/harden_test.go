@@ -56,6 +56,9 @@ func TestFollowersSurviveRestart(t *testing.T) {
 	e.s.Follow("a")
 	e.s.Follow("b")
 	e.s.Unfollow("b")
+	if err := e.s.SaveState(); err != nil { // as the process does when it stops
+		t.Fatal(err)
+	}
 
 	again := New(Options{AppID: testAppID, AppSecret: testSecret, Now: e.clk.Now, StateFile: file})
 	if got := again.Followers(); !equalStrings(got, []string{"a"}) {

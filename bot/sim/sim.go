@@ -131,10 +131,14 @@ type Server struct {
 	tokenFetches                    int
 	tokenSeq                        int64
 
-	users   map[string]*user
-	saved   map[string]savedUser // what StateFile holds
-	tags    []*tag
-	nextTag int32
+	users map[string]*user
+	saved map[string]savedUser // what StateFile holds, or will shortly
+	// saveTimer writes StateFile soon after a change; writing serialises
+	// the writes.
+	saveTimer *time.Timer
+	writing   sync.Mutex
+	tags      []*tag
+	nextTag   int32
 
 	pushes []Push
 	nextID int64

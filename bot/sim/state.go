@@ -45,8 +45,10 @@ func (s *Server) loadState() {
 	}
 }
 
-// saveStateLocked writes the state when openid's record changed (or its
-// last interaction moved by saveEvery). s.mu must be held.
+// saveStateLocked records openid's state when it changed (or its last
+// interaction moved by saveEvery) and has the file written shortly: a
+// write per new follower would cost more than the message (5,000 users in
+// the webhook benchmark). s.mu must be held.
 func (s *Server) saveStateLocked(openid string) {
 	if s.opts.StateFile == "" {
 		return
@@ -61,7 +63,30 @@ func (s *Server) saveStateLocked(openid string) {
 		s.saved = map[string]savedUser{}
 	}
 	s.saved[openid] = savedUser{Following: u.following, SubscribeTime: u.subscribeTime, LastInteraction: u.lastInteraction}
+	if s.saveTimer == nil {
+		s.saveTimer = time.AfterFunc(saveDelay, func() { _ = s.SaveState() })
+	}
+}
+
+// saveDelay is how long changes gather before the file is written.
+const saveDelay = 200 * time.Millisecond
+
+// SaveState writes the followers to StateFile now (a no-op without one).
+// Changes are written shortly after they happen; call it before the
+// process ends so the last ones are kept too.
+func (s *Server) SaveState() error {
+	if s.opts.StateFile == "" {
+		return nil
+	}
+	s.writing.Lock() // one writer at a time, so an older state never lands last
+	defer s.writing.Unlock()
+	s.mu.Lock()
+	if s.saveTimer != nil {
+		s.saveTimer.Stop()
+		s.saveTimer = nil
+	}
 	b, err := json.Marshal(s.saved)
+	s.mu.Unlock()
 	if err == nil {
 		// Written aside and renamed, so a crash leaves the old file whole.
 		tmp := s.opts.StateFile + ".tmp"
@@ -74,4 +99,5 @@ func (s *Server) saveStateLocked(openid string) {
 	if err != nil {
 		slog.Warn("simulator: cannot save followers", "file", s.opts.StateFile, "err", err)
 	}
+	return err
 }

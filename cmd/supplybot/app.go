@@ -481,6 +481,9 @@ func (m *Main) Close(ctx context.Context) error {
 				}
 			}
 		}
+		if m.Sim != nil && m.SharedSim == nil {
+			_ = m.Sim.SaveState() // logged by the simulator
+		}
 		// Matching may still queue alerts: stop it before the stores close.
 		if err := m.stopAlerts(ctx); err != nil {
 			errs = append(errs, err)
