@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
@@ -41,9 +42,14 @@ type GatewayConfig struct {
 	// else and outside Deadline (default 1 s).
 	DedupeTimeout time.Duration
 	// MaxInflight bounds the handlers running at once, including those
-	// that overran their request (default 32). A push beyond it is
-	// answered BusyText at once, before any store is asked.
+	// that overran their request (default 32). A push beyond it waits up
+	// to QueueWait for a slot, then is answered BusyText, before any
+	// store is asked.
 	MaxInflight int
+	// QueueWait is how long a push may wait for a handler slot (default
+	// 1 s, at most half of Deadline): a burst is absorbed, a sustained
+	// overload is answered busy instead of queueing for seconds.
+	QueueWait time.Duration
 	// BusyText answers a push that cannot be handled safely now (dedupe
 	// unavailable, too many handlers running); default DefaultBusyText.
 	BusyText string
@@ -76,10 +82,11 @@ type Gateway struct {
 	// followers).
 	Observe func(*Message)
 
-	slots chan struct{}   // one per running handler; MaxInflight in all
-	wg    sync.WaitGroup  // handlers still running past their request
-	stop  context.Context // cancelled by Abort: ends handlers that overran
-	abort context.CancelFunc
+	slots      chan struct{}   // one per running handler; MaxInflight in all
+	shedLogged atomic.Int64    // unix second of the last "answering busy" line
+	wg         sync.WaitGroup  // handlers still running past their request
+	stop       context.Context // cancelled by Abort: ends handlers that overran
+	abort      context.CancelFunc
 }
 
 // NewGateway returns the /wechat handler.
@@ -101,6 +108,9 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 	}
 	if cfg.MaxInflight <= 0 {
 		cfg.MaxInflight = DefaultMaxInflight
+	}
+	if cfg.QueueWait <= 0 {
+		cfg.QueueWait = min(time.Second, cfg.Deadline/2)
 	}
 	if cfg.BusyText == "" {
 		cfg.BusyText = DefaultBusyText
@@ -275,13 +285,18 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	if ctx.Err() != nil {
 		return "" // WeChat gave up on this delivery; a retry will come
 	}
-	// Shed load before asking any store: a handler slot is taken now and
-	// handed to the handler, or given back if this delivery runs none.
-	select {
-	case g.slots <- struct{}{}:
-	default:
+	// Shed load before asking any store: a handler slot is taken now (or
+	// within QueueWait) and handed to the handler, or given back if this
+	// delivery runs none.
+	if !g.acquire(ctx) {
+		if ctx.Err() != nil {
+			return ""
+		}
 		g.metrics.Busy.WithLabelValues("overload").Inc()
-		g.log.WarnContext(ctx, "too many handlers running; answering busy", "openid", m.OpenID, "max_inflight", g.cfg.MaxInflight)
+		if now := time.Now().Unix(); g.shedLogged.Swap(now) != now { // a line a second at most
+			g.log.WarnContext(ctx, "too many handlers running; answering busy (see supplybot_busy_answers_total)",
+				"max_inflight", g.cfg.MaxInflight, "queue_wait", g.cfg.QueueWait)
+		}
 		return g.cfg.BusyText
 	}
 	handed := false
@@ -399,6 +414,25 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	g.log.WarnContext(ctx, "reply deadline passed; answering success, reply follows as a customer-service message",
 		"openid", m.OpenID, "key", key)
 	return ""
+}
+
+// acquire takes a handler slot, waiting up to QueueWait; false when none
+// came free or ctx ended.
+func (g *Gateway) acquire(ctx context.Context) bool {
+	select {
+	case g.slots <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(g.cfg.QueueWait)
+	defer t.Stop()
+	select {
+	case g.slots <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return false
 }
 
 // recordTimeout bounds recording a finished handler's reply and queueing

@@ -565,3 +565,30 @@ func TestAbandonedPushRunsNoHandler(t *testing.T) {
 		t.Fatalf("retry: got %q after %d runs, want the reply after 1", reply, h.calls.Load())
 	}
 }
+
+// TestBurstWaitsForASlot: a push beyond the bound waits for a slot that
+// comes free within QueueWait instead of being answered busy.
+func TestBurstWaitsForASlot(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe, MaxInflight: 1, QueueWait: time.Minute}, 0)
+	release := make(chan struct{})
+	started := make(chan struct{}, 2)
+	h.gw.handle = func(ctx context.Context, m *Message) (Reply, error) {
+		started <- struct{}{}
+		if m.Text == "first" {
+			<-release
+		}
+		return Text("echo:" + m.Text), nil
+	}
+	first := make(chan string, 1)
+	go func() { _, r := h.post(t, ModeSafe, TextXML("burst-1", "first", 910)); first <- r }()
+	<-started
+	second := make(chan string, 1)
+	go func() { _, r := h.post(t, ModeSafe, TextXML("burst-2", "second", 911)); second <- r }()
+	close(release)
+	if r := <-first; r != "echo:first" {
+		t.Fatalf("first: got %q", r)
+	}
+	if r := <-second; r != "echo:second" {
+		t.Fatalf("second: got %q, want it handled once the slot came free", r)
+	}
+}
