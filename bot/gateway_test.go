@@ -302,8 +302,8 @@ func TestDeadlineFallbackSendsFollowUp(t *testing.T) {
 }
 
 // TestDeadlineHoldsWhenRedisHangs: a dedupe store that never answers does
-// not hold the answer past the deadline; WeChat gets success and the reply
-// follows as a customer-service message.
+// not hold the answer past WeChat's patience (it is answered busy, see
+// TestDedupeUnavailableAnswersBusy).
 func TestDeadlineHoldsWhenRedisHangs(t *testing.T) {
 	h := newHarness(t, GatewayConfig{Deadline: 100 * time.Millisecond}, 0)
 	h.kv.hang.Store(true)
