@@ -82,11 +82,12 @@ type Gateway struct {
 	// followers).
 	Observe func(*Message)
 
-	slots      chan struct{}   // one per running handler; MaxInflight in all
-	shedLogged atomic.Int64    // unix second of the last "answering busy" line
-	wg         sync.WaitGroup  // handlers still running past their request
-	stop       context.Context // cancelled by Abort: ends handlers that overran
-	abort      context.CancelFunc
+	slots chan struct{} // one per running handler; MaxInflight in all
+	// unix seconds of the last line logged of a kind a flood repeats
+	shedLogged, refusedLogged atomic.Int64
+	wg                        sync.WaitGroup  // handlers still running past their request
+	stop                      context.Context // cancelled by Abort: ends handlers that overran
+	abort                     context.CancelFunc
 }
 
 // NewGateway returns the /wechat handler.
@@ -154,6 +155,14 @@ func (g *Gateway) Wait(ctx context.Context) error {
 // only if they then fail to finish.
 func (g *Gateway) Abort() { g.abort() }
 
+// warnLimited logs a warning at most once a second per last; the metrics
+// count every occurrence.
+func (g *Gateway) warnLimited(ctx context.Context, last *atomic.Int64, msg string, args ...any) {
+	if now := time.Now().Unix(); last.Swap(now) != now {
+		g.log.WarnContext(ctx, msg, args...)
+	}
+}
+
 func (g *Gateway) reject(w http.ResponseWriter, status int, reason string) {
 	g.metrics.Rejected.WithLabelValues(reason).Inc()
 	http.Error(w, http.StatusText(status), status)
@@ -211,7 +220,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !encrypted && g.cfg.Mode != ModePlain {
 		// The outer signature covers no body: one captured URL would let
 		// anyone post as any openid while its timestamp is fresh.
-		g.log.WarnContext(r.Context(), "plaintext push refused: the message mode requires encryption",
+		g.warnLimited(r.Context(), &g.refusedLogged, "plaintext push refused: the message mode requires encryption",
 			"mode", g.cfg.Mode, "remote", r.RemoteAddr)
 		g.reject(w, http.StatusForbidden, "plaintext")
 		return
@@ -229,6 +238,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !g.validSignature(q.Get("msg_signature"), ts, nonce, env.Encrypt) {
+			g.warnLimited(r.Context(), &g.refusedLogged, "push refused: msg_signature does not cover its Encrypt", "remote", r.RemoteAddr)
 			g.reject(w, http.StatusForbidden, "msg_signature")
 			return
 		}
@@ -293,10 +303,8 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 			return ""
 		}
 		g.metrics.Busy.WithLabelValues("overload").Inc()
-		if now := time.Now().Unix(); g.shedLogged.Swap(now) != now { // a line a second at most
-			g.log.WarnContext(ctx, "too many handlers running; answering busy (see supplybot_busy_answers_total)",
-				"max_inflight", g.cfg.MaxInflight, "queue_wait", g.cfg.QueueWait)
-		}
+		g.warnLimited(ctx, &g.shedLogged, "too many handlers running; answering busy (see supplybot_busy_answers_total)",
+			"max_inflight", g.cfg.MaxInflight, "queue_wait", g.cfg.QueueWait)
 		return g.cfg.BusyText
 	}
 	handed := false

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -591,4 +592,40 @@ func TestBurstWaitsForASlot(t *testing.T) {
 	if r := <-second; r != "echo:second" {
 		t.Fatalf("second: got %q, want it handled once the slot came free", r)
 	}
+}
+
+// TestPlainModeWarnsAndRefusalsAreLogged: plain mode says at start that
+// bodies cannot be authenticated; a refused plaintext push is logged.
+func TestPlainModeWarnsAndRefusalsAreLogged(t *testing.T) {
+	var buf syncBuffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	NewGateway(GatewayConfig{Token: testToken, Mode: ModePlain}, nil, newMemKV(), nil, nil, nil, log)
+	if !strings.Contains(buf.String(), "cannot be authenticated") {
+		t.Fatalf("plain mode start-up log: %q", buf.String())
+	}
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe}, 0)
+	h.gw.log = log
+	if status, _ := h.post(t, ModePlain, TextXML("u-log", "hi", 1)); status != http.StatusForbidden {
+		t.Fatalf("plaintext push in safe mode: %d", status)
+	}
+	if !strings.Contains(buf.String(), "plaintext push refused") {
+		t.Fatalf("refusal not logged: %q", buf.String())
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
