@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -42,7 +43,7 @@ type GatewayConfig struct {
 	// else and outside Deadline (default 1 s).
 	DedupeTimeout time.Duration
 	// MaxInflight bounds the handlers running at once, including those
-	// that overran their request (default 32). A push beyond it waits up
+	// that overran their request (default DefaultMaxInflight). A push beyond it waits up
 	// to QueueWait for a slot, then is answered BusyText, before any
 	// store is asked.
 	MaxInflight int
@@ -55,8 +56,12 @@ type GatewayConfig struct {
 	BusyText string
 }
 
-// DefaultMaxInflight is the default MaxInflight.
-const DefaultMaxInflight = 32
+// DefaultMaxInflight is the default MaxInflight: four handlers per CPU.
+// Handlers share the CPU with the stores' clients (and, locally, with
+// embedded FerretDB): with 32 on two CPUs a burst of searches over 2,000
+// records left every handler past its deadline and a shutdown could not
+// queue their replies in time; with 8 they answered within it.
+func DefaultMaxInflight() int { return 4 * runtime.GOMAXPROCS(0) }
 
 // DefaultBusyText is the default BusyText.
 const DefaultBusyText = "系统繁忙，请稍后再试。"
@@ -108,7 +113,7 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 		cfg.DedupeTimeout = time.Second
 	}
 	if cfg.MaxInflight <= 0 {
-		cfg.MaxInflight = DefaultMaxInflight
+		cfg.MaxInflight = DefaultMaxInflight()
 	}
 	if cfg.QueueWait <= 0 {
 		cfg.QueueWait = min(time.Second, cfg.Deadline/2)

@@ -92,7 +92,6 @@ func defaultConfig() Config {
 	c.Server.Addr = "127.0.0.1:8080"
 	c.Server.ReplyDeadline = 4500 * time.Millisecond
 	c.Server.MaxBody = 1 << 20
-	c.Server.MaxInflight = bot.DefaultMaxInflight
 	c.DataDir = "data"
 	c.Mongo.URI = embedded
 	c.Mongo.Database = "supplybot"
@@ -290,8 +289,8 @@ func (c *Config) Validate() error {
 	if c.Server.MaxBody <= 0 {
 		return fmt.Errorf("server.max_body: must be positive")
 	}
-	if c.Server.MaxInflight < 1 {
-		return fmt.Errorf("server.max_inflight: must be at least 1")
+	if c.Server.MaxInflight < 0 {
+		return fmt.Errorf("server.max_inflight: must be at least 1 (or 0 for four per CPU)")
 	}
 	if c.DataDir == "" && (c.Mongo.URI == embedded || c.Redis.Addr == embedded) {
 		return fmt.Errorf("data_dir: required for the embedded stores")

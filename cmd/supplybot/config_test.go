@@ -103,6 +103,7 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 		{"digest time", []string{"SUPPLYBOT_ALERTS_DIGEST_AT=25:00"}, "alerts.digest_at"},
 		{"no daily cap", []string{"SUPPLYBOT_ALERTS_DAILY_CAP=0"}, "alerts.daily_cap"},
 		{"public url", []string{"SUPPLYBOT_SERVER_PUBLIC_URL=bot.example.com"}, "server.public_url"},
+		{"negative max_inflight", []string{"SUPPLYBOT_SERVER_MAX_INFLIGHT=-1"}, "server.max_inflight"},
 		{"unknown message mode", []string{"SUPPLYBOT_WECHAT_MESSAGE_MODE=aes"}, "wechat.message_mode"},
 		{"safe mode without a key", []string{"SUPPLYBOT_WECHAT_MESSAGE_MODE=safe", "SUPPLYBOT_WECHAT_ENCODING_AES_KEY="}, "wechat.message_mode: safe needs wechat.encoding_aes_key"},
 		{"compatible mode without a key", []string{"SUPPLYBOT_WECHAT_MESSAGE_MODE=compatible", "SUPPLYBOT_WECHAT_ENCODING_AES_KEY="}, "wechat.message_mode: compatible needs"},
