@@ -7,7 +7,7 @@ import (
 	"github.com/silenceper/wechat/v2/util"
 )
 
-// The published vectors of shared/WECHAT.md, through the functions the
+// The published vectors of docs/WECHAT.md, through the functions the
 // gateway and the SDK's server use.
 func TestCryptoVectors(t *testing.T) {
 	const key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"

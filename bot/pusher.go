@@ -69,14 +69,24 @@ type PusherConfig struct {
 	OnGiveUp func(ctx context.Context, p Push, code int)
 }
 
+// Sender is the part of the WeChat API the push workers send through;
+// *Client is one. An error that carries WeChat's errcode is an *APIError
+// (after the sender's own refresh-and-retry on token errors); any other
+// error is taken as a network failure.
+type Sender interface {
+	SendText(ctx context.Context, openid, text string) error
+	SendTemplate(ctx context.Context, t TemplateMessage) error
+	MassSend(ctx context.Context, openids []string, text, clientMsgID string) error
+}
+
 // Pusher drains the outbox through the WeChat API with the reactions of
-// shared/WECHAT.md: refresh and retry once on token errors (in Client),
+// docs/WECHAT.md: refresh and retry once on token errors (in Client),
 // back off on -1, slow down 60 s on 45011, stop the API until tomorrow on
 // 45009, give up for the user on 43004/48001/43101 and hold on 45015/45047.
 type Pusher struct {
 	cfg     PusherConfig
 	outbox  Outbox
-	client  *Client
+	sender  Sender
 	kv      KV
 	metrics *Metrics
 	log     *slog.Logger
@@ -84,7 +94,7 @@ type Pusher struct {
 }
 
 // NewPusher returns the workers; Run starts them.
-func NewPusher(cfg PusherConfig, outbox Outbox, client *Client, kv KV, metrics *Metrics, log *slog.Logger) *Pusher {
+func NewPusher(cfg PusherConfig, outbox Outbox, sender Sender, kv KV, metrics *Metrics, log *slog.Logger) *Pusher {
 	if cfg.Owner == "" {
 		cfg.Owner = "pusher-" + randomID()
 	}
@@ -115,7 +125,7 @@ func NewPusher(cfg PusherConfig, outbox Outbox, client *Client, kv KV, metrics *
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Pusher{cfg: cfg, outbox: outbox, client: client, kv: kv, metrics: metrics, log: log, kick: make(chan struct{}, 1)}
+	return &Pusher{cfg: cfg, outbox: outbox, sender: sender, kv: kv, metrics: metrics, log: log, kick: make(chan struct{}, 1)}
 }
 
 // Kick wakes the workers now instead of at the next poll.
@@ -291,11 +301,11 @@ func (p *Pusher) deliver(ctx context.Context, it Push) {
 	}
 	switch it.Kind {
 	case PushCustom:
-		err = p.client.SendText(ctx, it.OpenID, it.Text)
+		err = p.sender.SendText(ctx, it.OpenID, it.Text)
 	case PushTemplate:
-		err = p.client.SendTemplate(ctx, TemplateMessage{OpenID: it.OpenID, TemplateID: it.TemplateID, URL: it.URL, Fields: it.Fields, ClientMsgID: clientMsgID(it.Key)})
+		err = p.sender.SendTemplate(ctx, TemplateMessage{OpenID: it.OpenID, TemplateID: it.TemplateID, URL: it.URL, Fields: it.Fields, ClientMsgID: clientMsgID(it.Key)})
 	case PushMass:
-		err = p.client.MassSend(ctx, it.OpenIDs, it.Text, clientMsgID(it.Key))
+		err = p.sender.MassSend(ctx, it.OpenIDs, it.Text, clientMsgID(it.Key))
 	default:
 		err = fmt.Errorf("unknown push kind %q", it.Kind)
 		p.finishMarked(ctx, it, "failed", p.outbox.Fail(ctx, it.Key, p.cfg.Owner, 0, err.Error()))
@@ -430,6 +440,9 @@ func (p *Pusher) retryDelay(attempt int) time.Duration {
 	return d
 }
 
+// chinaTZ is the zone of WeChat's quota day (Beijing time): a fact of the
+// WeChat API like its error codes (docs/WECHAT.md), not a setting, so bot
+// keeps its own and needs no product package for it.
 var chinaTZ = time.FixedZone("CST", 8*3600)
 
 // nextChinaMidnight is when WeChat's daily quotas reset.

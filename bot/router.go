@@ -18,7 +18,7 @@ type Middleware func(Handler) Handler
 
 type route struct {
 	name  string
-	match func(*Message) bool
+	match func(context.Context, *Message) bool
 	h     Handler
 }
 
@@ -28,6 +28,7 @@ type Router struct {
 	routes   []route
 	fallback Handler
 	mw       []Middleware
+	prepare  []func(context.Context, *Message) context.Context
 	// OnError turns a handler error into the user's reply. The default logs
 	// it and says the system is busy.
 	OnError func(ctx context.Context, m *Message, err error) Reply
@@ -45,10 +46,49 @@ func NewRouter(log *slog.Logger) *Router {
 // Use adds middleware applied to every route, outermost first.
 func (r *Router) Use(mw ...Middleware) { r.mw = append(r.mw, mw...) }
 
+// Prepare adds a step that runs before the routes are matched and may put
+// per-message state into the context (the user's session, loaded once and
+// shared by the matchers, the middleware and the handler).
+func (r *Router) Prepare(f func(context.Context, *Message) context.Context) {
+	r.prepare = append(r.prepare, f)
+}
+
 // Func routes messages for which match returns true.
 func (r *Router) Func(name string, match func(*Message) bool, h Handler, mw ...Middleware) {
+	r.When(name, func(_ context.Context, m *Message) bool { return match(m) }, h, mw...)
+}
+
+// When routes messages for which match returns true; match sees the
+// message's context, as prepared.
+func (r *Router) When(name string, match func(context.Context, *Message) bool, h Handler, mw ...Middleware) {
 	r.routes = append(r.routes, route{name: name, match: match, h: chain(h, mw)})
 }
+
+// Group adds routes that only messages passing guard reach, wrapped in mw
+// (a route group for task-force members is one line). For other messages
+// the group's routes do not exist: they fall through to later routes.
+func (r *Router) Group(guard func(context.Context, *Message) bool, mw ...Middleware) *Group {
+	return &Group{r: r, guard: guard, mw: mw}
+}
+
+// Group is a set of routes behind one guard and middleware.
+type Group struct {
+	r     *Router
+	guard func(context.Context, *Message) bool
+	mw    []Middleware
+}
+
+// When adds a route to the group.
+func (g *Group) When(name string, match func(context.Context, *Message) bool, h Handler) {
+	guard := g.guard
+	g.r.When(name, func(ctx context.Context, m *Message) bool {
+		return (guard == nil || guard(ctx, m)) && match(ctx, m)
+	}, h, g.mw...)
+}
+
+// Commands adds a route for the commands of cs that the user may use and
+// that have a handler.
+func (g *Group) Commands(cs *Commands) { g.When("commands", cs.Routes, cs.Handle) }
 
 // Exact routes text equal to one of words, ignoring case and surrounding space.
 func (r *Router) Exact(h Handler, words ...string) {
@@ -106,9 +146,18 @@ func (r *Router) Default(h Handler) { r.fallback = h }
 
 // Handle routes m, applies the middleware and recovers from panics.
 func (r *Router) Handle(ctx context.Context, m *Message) (reply Reply, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.Log.ErrorContext(ctx, "handler panic", "openid", m.OpenID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			reply, err = r.onError(ctx, m, fmt.Errorf("panic: %v", p)), nil
+		}
+	}()
+	for _, f := range r.prepare {
+		ctx = f(ctx, m)
+	}
 	h := r.fallback
 	for _, rt := range r.routes {
-		if rt.match(m) {
+		if rt.match(ctx, m) {
 			h = rt.h
 			break
 		}
@@ -117,12 +166,6 @@ func (r *Router) Handle(ctx context.Context, m *Message) (reply Reply, err error
 		return Reply{}, nil
 	}
 	h = chain(h, r.mw)
-	defer func() {
-		if p := recover(); p != nil {
-			r.Log.ErrorContext(ctx, "handler panic", "openid", m.OpenID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			reply, err = r.onError(ctx, m, fmt.Errorf("panic: %v", p)), nil
-		}
-	}()
 	reply, err = h(ctx, m)
 	if err != nil {
 		return r.onError(ctx, m, err), nil

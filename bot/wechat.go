@@ -26,7 +26,7 @@ import (
 // routing this host to it in the HTTP transport.
 const apiBase = "https://api.weixin.qq.com"
 
-// WeChat error codes the engine reacts to (see shared/WECHAT.md).
+// WeChat error codes the engine reacts to (see docs/WECHAT.md).
 const (
 	CodeSystemBusy        = -1
 	CodeInvalidToken      = 40001
@@ -120,6 +120,8 @@ type Client struct {
 	log     *slog.Logger
 	timeout time.Duration // per call
 }
+
+var _ Sender = (*Client)(nil) // the push workers send through a Client
 
 // NewClient builds the SDK's official account on our token source. The
 // SDK sends through one process-wide HTTP client (it has no per-account

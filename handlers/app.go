@@ -25,8 +25,11 @@ type EnterpriseStore interface {
 	ByInviteCode(ctx context.Context, code string) (store.Enterprise, error)
 	// ByName finds a company already registered under name, or ErrNotFound.
 	ByName(ctx context.Context, name string) (store.Enterprise, error)
+	// NameContains finds enterprises by a part of their name (search).
+	NameContains(ctx context.Context, fragment string, limit int) ([]store.Enterprise, error)
 	AddContact(ctx context.Context, id string, c store.Contact) error
 	RemoveContact(ctx context.Context, openid string) (deleted bool, err error)
+	SetFollowAlerts(ctx context.Context, openid string, follow bool) error
 }
 
 // PostStore is what the conversation needs of a demands or offers
@@ -38,6 +41,8 @@ type PostStore interface {
 	Close(ctx context.Context, id, status, reason string, viaPlatform *bool) error
 	Renew(ctx context.Context, id string, expiresAt time.Time) error
 	ByOpenID(ctx context.Context, openid string, limit int) ([]store.Post, error)
+	ByEnterprise(ctx context.Context, enterpriseID string, limit int) ([]store.Post, error)
+	Note(ctx context.Context, id string, c store.PostChange) error
 	RemoveByOpenID(ctx context.Context, openid string) (int64, error)
 	Search(ctx context.Context, q store.SearchQuery) (store.SearchResult, error)
 }
@@ -75,6 +80,9 @@ type Deps struct {
 	// DraftTTL is how long an unfinished form can be resumed after its
 	// session timed out (default 7 days).
 	DraftTTL time.Duration
+	// DailyPostCap is how many records one enterprise may publish per
+	// China day (0: no cap); more are kept as a draft for tomorrow.
+	DailyPostCap int
 	// RateLimit messages per RateWindow are answered; more get a polite
 	// "slow down" (defaults 8 per 5 s).
 	RateLimit  int
@@ -83,8 +91,12 @@ type Deps struct {
 
 // App holds the conversation's handlers.
 type App struct {
-	d Deps
-	p *parse.Parser
+	d     Deps
+	p     *parse.Parser
+	cmds  *bot.Commands   // every feature's commands (commands.go)
+	flows map[string]flow // every flow (flow.go)
+
+	closeConf, quitConf, leaveConf *Confirmation
 }
 
 // New returns the conversation. It panics only if the parser's embedded
@@ -112,7 +124,10 @@ func New(d Deps) *App {
 			panic("handlers: embedded parser data: " + err.Error())
 		}
 	}
-	return &App{d: d, p: p}
+	a := &App{d: d, p: p, cmds: &bot.Commands{Normalize: clean}}
+	a.registerFlows()
+	a.cmds.Add(a.commands()...)
+	return a
 }
 
 // Menu keys of config.yaml that start the conversation's flows. MY_MATCHES
@@ -125,28 +140,6 @@ const (
 	MenuMyPosts      = "MY_POSTS"
 	MenuHelp         = "HELP"
 )
-
-// Register adds the conversation's routes and middleware to r. Register it
-// before other text routes: a user in the middle of a form (answering
-// 同意 to the consent question, say) must reach the form first. Commands of
-// other features (订阅, 联系, 我的匹配 …) pass a running form by, and end
-// a pending confirmation (关闭, 注销) on the way (leaveConfirmation applies
-// to every route of r).
-func (a *App) Register(r *bot.Router) {
-	r.Use(a.capReply, a.RateLimit, a.leaveConfirmation)
-	r.Func("too-long", tooLong, a.tooLong)
-	r.Func("dialog", a.inDialog, a.dialog)
-	r.Func("commands", a.isCommand, a.command)
-	r.MenuKey(MenuPostDemand, a.menuPost(store.KindDemand))
-	r.MenuKey(MenuPostOffer, a.menuPost(store.KindOffer))
-	r.MenuKey(MenuSearchDemand, a.menuSearch(store.KindDemand))
-	r.MenuKey(MenuSearchOffer, a.menuSearch(store.KindOffer))
-	r.MenuKey(MenuMyPosts, a.myPosts)
-	r.MenuKey(MenuHelp, a.help)
-	r.Event(bot.EventSubscribe, a.welcome)
-	r.Event(bot.EventUnsubscribe, a.silent)
-	r.Default(a.unknown)
-}
 
 func (a *App) now() time.Time { return a.d.Now() }
 

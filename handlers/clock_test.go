@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -16,7 +17,7 @@ func TestLooksLikePostReadsTheAppClock(t *testing.T) {
 		return time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
 	}})
 	calls = 0
-	if got := a.looksLikePost("求购 轮毂 2000套 重庆璧山 12月底前"); got != store.KindDemand {
+	if got := a.looksLikePost(context.Background(), "求购 轮毂 2000套 重庆璧山 12月底前"); got != store.KindDemand {
 		t.Fatalf("looksLikePost: got %q, want %q", got, store.KindDemand)
 	}
 	if calls == 0 {

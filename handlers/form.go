@@ -1,12 +1,12 @@
 package handlers
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"supplybot/handlers/parse"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -36,6 +36,11 @@ type postForm struct {
 	MediaIDs     []string        `json:"media_ids,omitempty"`
 	RawText      string          `json:"raw_text,omitempty"` // the texts of Raw, one a line
 	Raw          []rawPart       `json:"raw,omitempty"`
+	// Anonymous: the enterprise's name shows only after consent (匿名).
+	Anonymous bool `json:"anonymous,omitempty"`
+	// SameAs is an open record of the enterprise that this one repeats,
+	// once the user was asked and confirmed again.
+	SameAs string `json:"same_as,omitempty"`
 	// AskDeadline: the deadline given had passed and was dropped; the form
 	// asks for another before the summary.
 	AskDeadline bool `json:"ask_deadline,omitempty"`
@@ -78,13 +83,6 @@ func (f *postForm) sanitize(now time.Time) (notes []string) {
 		notes = append(notes, "起订量数字太大了（超过10亿），已去掉；可发“修改 起订量 500件”补上。")
 	}
 	return notes
-}
-
-func kindName(kind string) string {
-	if kind == store.KindOffer {
-		return "供应"
-	}
-	return "求购"
 }
 
 // merge takes every field the parser understood; set fields are kept
@@ -190,6 +188,7 @@ var fieldNames = map[string]string{
 	"交期": "lead", "交货期": "lead", "货期": "lead",
 	"截止日期": "deadline", "截止": "deadline", "交货日期": "deadline", "日期": "deadline", "截止时间": "deadline",
 	"认证": "certs", "资质": "certs", "证书": "certs",
+	"匿名": "anonymous", "匿名发布": "anonymous",
 }
 
 // splitEdit reads "数量 4000" or "数量4000" into a field and a value.
@@ -263,7 +262,7 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 			return "", tooMuch
 		}
 		f.Quantity = q
-		return fmtQty(q), ""
+		return record.Quantity(q), ""
 	case "capacity", "moq":
 		if demand {
 			return "", "求购信息填写 数量，例如：修改 数量 5000件"
@@ -296,12 +295,12 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 		if field == "capacity" {
 			f.Capacity = q
 			if q != nil {
-				return fmtQty(q), "" // the label says 月产能
+				return record.Quantity(q), "" // the label says 月产能
 			}
 		} else {
 			f.MOQ = q
 			if q != nil {
-				return fmtQty(q), ""
+				return record.Quantity(q), ""
 			}
 		}
 		return "（无）", ""
@@ -320,7 +319,7 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 			return "", "没看懂价格，例如：单价30-35元 / 不超过50元/件"
 		}
 		f.Price = &store.Price{Min: pr.Min, Max: pr.Max, Unit: pr.Unit}
-		return fmtPrice(f.Price), ""
+		return record.Price(f.Price), ""
 	case "region":
 		if clearing {
 			return "", "地区不能为空，例如：修改 地区 重庆璧山"
@@ -330,7 +329,7 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 			return "", "没认出这个地区，请写省市区，例如：重庆璧山 / 四川绵阳"
 		}
 		f.Region = &store.Region{Province: r.Province, City: r.City, District: r.District}
-		return fmtRegion(*f.Region), ""
+		return record.Region(*f.Region), ""
 	case "lead":
 		if demand {
 			return f.set(p, "deadline", v, now)
@@ -344,7 +343,7 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 			return "", "没看懂交期，例如：修改 交期 15天 / 现货"
 		}
 		f.LeadTimeDays = &days
-		return fmtLead(days), ""
+		return record.Lead(days), ""
 	case "deadline":
 		if !demand {
 			return f.set(p, "lead", v, now)
@@ -365,7 +364,17 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 			return "", pastDeadline
 		}
 		f.Deadline, f.AskDeadline = &d, false
-		return fmtDate(d, now) + "前", ""
+		return record.Date(d, now) + "前", ""
+	case "anonymous":
+		switch {
+		case isYes(v) || inWords(v, []string{"匿名", "开", "开启"}):
+			f.Anonymous = true
+			return "是（对方同意交换联系方式后才显示企业名称）", ""
+		case isNo(v) || clearing || inWords(v, []string{"公开", "关", "关闭"}):
+			f.Anonymous = false
+			return "否（公开企业名称）", ""
+		}
+		return "", "请写“修改 匿名 是”或“修改 匿名 否”。"
 	case "certs":
 		if clearing {
 			f.Certs = nil
@@ -466,6 +475,7 @@ func (f *postForm) toPost(p *parse.Parser, into *store.Post) {
 	into.Deadline, into.LeadTimeDays = f.Deadline, f.LeadTimeDays
 	into.Certifications = append([]string{}, f.Certs...)
 	into.MediaIDs = append([]string(nil), f.MediaIDs...)
+	into.Anonymous = f.Anonymous
 	into.Keywords = f.keywords(p)
 	if f.RawText != "" {
 		into.RawText = f.RawText
@@ -514,7 +524,7 @@ func (f *postForm) keywords(p *parse.Parser) []string {
 func formOf(p store.Post) *postForm {
 	f := &postForm{Kind: p.Kind, No: p.No, Product: p.Product, CategoryCode: p.CategoryCode, Spec: p.Spec,
 		Quantity: p.Quantity, Capacity: p.Capacity, MOQ: p.MOQ, Price: p.Price, Deadline: p.Deadline,
-		LeadTimeDays: p.LeadTimeDays, Certs: p.Certifications, MediaIDs: p.MediaIDs}
+		LeadTimeDays: p.LeadTimeDays, Certs: p.Certifications, MediaIDs: p.MediaIDs, Anonymous: p.Anonymous}
 	r := p.Region
 	f.Region = &r
 	return f
@@ -546,7 +556,7 @@ func (f *postForm) stepHelp(step string) string {
 	common := "\n随时可以：回复“上一步”返回，“取消”放弃，“修改 " + editExample(f.Kind) + "”改任一项。"
 	switch step {
 	case stepProduct:
-		return "正在填写" + kindName(f.Kind) + "的产品名称。写清楚产品即可，规格、认证可一起写。" + common
+		return "正在填写" + record.KindName(f.Kind) + "的产品名称。写清楚产品即可，规格、认证可一起写。" + common
 	case stepQuantity:
 		return "正在填写求购数量。写数字和单位，如 5000件、5千件、一万套。" + common
 	case stepRegion:
@@ -557,62 +567,6 @@ func (f *postForm) stepHelp(step string) string {
 		return "信息已齐，等您确认。回复“确认”发布；还可以补充：修改 价格 30-35元 / 修改 认证 IATF16949 / 修改 交期 12月底。" + common
 	}
 	return common
-}
-
-func fmtQty(q *store.Quantity) string {
-	if q == nil {
-		return ""
-	}
-	return fmtNum(q.Value) + q.Unit
-}
-
-func fmtNum(v float64) string {
-	if v >= 10000 && int64(v)%100 == 0 && float64(int64(v)) == v {
-		return strconv.FormatFloat(v/10000, 'f', -1, 64) + "万"
-	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
-}
-
-func fmtPrice(p *store.Price) string {
-	if p == nil {
-		return ""
-	}
-	unit := p.Unit
-	if unit == "" {
-		unit = "元"
-	}
-	switch {
-	case p.Min == 0 && p.Max > 0:
-		return "不超过" + fmtNum(p.Max) + unit
-	case p.Max == 0 && p.Min > 0:
-		return fmtNum(p.Min) + unit + "以上"
-	case p.Min == p.Max:
-		return fmtNum(p.Min) + unit
-	}
-	return fmtNum(p.Min) + "-" + fmtNum(p.Max) + unit
-}
-
-func fmtRegion(r store.Region) string {
-	s := r.Province
-	if r.City != "" && r.City != r.Province {
-		s += r.City
-	}
-	return s + r.District
-}
-
-func fmtDate(t, now time.Time) string {
-	t, now = t.In(parse.CST), now.In(parse.CST)
-	if t.Year() == now.Year() {
-		return fmt.Sprintf("%d月%d日", t.Month(), t.Day())
-	}
-	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
-}
-
-func fmtLead(days int) string {
-	if days == 0 {
-		return "现货"
-	}
-	return strconv.Itoa(days) + "天"
 }
 
 // setProduct takes a new product name, split by the parser into product

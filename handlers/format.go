@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -15,77 +16,46 @@ const maxReplyBytes = 2000
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// fieldLines lists a record's fields, one per line. Contacts are not
-// fields of a record and never appear here.
+// fieldLines lists a record's fields, one per line, as record.Fields
+// names them, phone numbers masked. The category path comes from the
+// taxonomy, for drafts that have only a code. Contacts are not fields of a
+// record and never appear here.
 func (a *App) fieldLines(kind, product, catCode, spec string, qty, capa, moq *store.Quantity, price *store.Price,
 	region *store.Region, deadline *time.Time, lead *int, certs []string) string {
-	var b strings.Builder
-	line := func(label, v string) {
-		if v != "" {
-			b.WriteString(label + "：" + scrub(v) + "\n")
-		}
+	p := store.Post{Kind: kind, Product: product, CategoryCode: catCode, Spec: spec, Quantity: qty, Capacity: capa, MOQ: moq,
+		Price: price, Deadline: deadline, LeadTimeDays: lead, Certifications: certs}
+	if c, ok := a.p.CategoryByCode(catCode); ok {
+		p.CategoryPath = c.Path
 	}
-	line("产品", product)
-	line("品类", a.categoryPath(catCode))
-	line("规格", spec)
-	if kind == store.KindDemand {
-		line("数量", fmtQty(qty))
-	} else {
-		if capa != nil {
-			line("月产能", fmtQty(capa))
-		}
-		line("起订量", fmtQty(moq))
-	}
-	line("价格", fmtPrice(price))
 	if region != nil {
-		line("地区", fmtRegion(*region))
+		p.Region = *region
 	}
-	if deadline != nil {
-		line("截止", fmtDate(*deadline, a.now())+"前")
+	var b strings.Builder
+	for _, f := range record.Fields(p, a.now()) {
+		b.WriteString(f.Label + "：" + scrub(f.Text) + "\n")
 	}
-	if lead != nil {
-		line("交期", fmtLead(*lead))
-	}
-	line("认证", strings.Join(certs, "、"))
 	return b.String()
-}
-
-func statusName(p store.Post, now time.Time) string {
-	switch p.Status {
-	case store.StatusOpen:
-		if !p.ExpiresAt.After(now) {
-			return "已过期"
-		}
-		return "进行中"
-	case store.StatusClosed:
-		if p.ClosedReason != "" {
-			return "已关闭·" + p.ClosedReason
-		}
-		return "已关闭"
-	case store.StatusExpired:
-		return "已过期"
-	case store.StatusRemoved:
-		return "已下架"
-	}
-	return p.Status
 }
 
 // line is one record in a listing: number, product, amount, place, date.
 func (a *App) line(p store.Post) string {
 	parts := []string{p.No, cutRunes(scrub(p.Product), 20)}
 	if p.Kind == store.KindDemand && p.Quantity != nil {
-		parts = append(parts, fmtQty(p.Quantity))
+		parts = append(parts, record.Quantity(p.Quantity))
 	}
 	if p.Kind == store.KindOffer && p.Capacity != nil {
-		parts = append(parts, "月产"+fmtQty(p.Capacity))
+		parts = append(parts, "月产"+record.Quantity(p.Capacity))
 	}
-	if r := fmtRegion(p.Region); r != "" {
+	if r := record.Region(p.Region); r != "" {
 		parts = append(parts, r)
 	}
 	if p.Deadline != nil {
-		parts = append(parts, fmtDate(*p.Deadline, a.now())+"前")
+		parts = append(parts, record.Date(*p.Deadline, a.now())+"前")
 	}
-	if p.Verified {
+	switch pub := record.Publisher(p); {
+	case pub != "":
+		parts = append(parts, "· "+record.Clip(pub, 18))
+	case p.Verified:
 		parts = append(parts, "✔已认证")
 	}
 	return strings.Join(parts, " ")
@@ -94,22 +64,27 @@ func (a *App) line(p store.Post) string {
 // detail is a record in full, without any contact.
 func (a *App) detail(p store.Post, own bool) string {
 	var b strings.Builder
-	b.WriteString(p.No + " " + kindName(p.Kind) + "（" + statusName(p, a.now()) + "）\n")
+	b.WriteString(p.No + " " + record.KindName(p.Kind) + "（" + record.StatusName(p, a.now()) + "）\n")
 	lead := p.LeadTimeDays
 	region := p.Region
 	b.WriteString(a.fieldLines(p.Kind, p.Product, p.CategoryCode, p.Spec, p.Quantity, p.Capacity, p.MOQ, p.Price, &region, p.Deadline, lead, p.Certifications))
 	if n := len(p.MediaIDs); n > 0 {
 		b.WriteString("图片：" + itoa(n) + "张\n")
 	}
-	if p.Verified {
+	switch pub := record.Publisher(p); {
+	case pub != "" && !p.Verified && !p.Anonymous:
+		b.WriteString("企业：" + pub + "（未认证）\n")
+	case pub != "":
+		b.WriteString("企业：" + pub + "\n")
+	case p.Verified:
 		b.WriteString("企业：已认证\n")
-	} else {
+	default:
 		b.WriteString("企业：未认证\n")
 	}
-	b.WriteString("发布：" + fmtDate(p.CreatedAt, a.now()) + "，有效期到" + fmtDate(p.ExpiresAt, a.now()) + "\n")
+	b.WriteString("发布：" + record.Date(p.CreatedAt, a.now()) + "，有效期到" + record.Date(p.ExpiresAt, a.now()) + "\n")
 	switch {
 	case own && p.Status == store.StatusClosed:
-		b.WriteString("这是您发布的，已关闭，不再展示和匹配。需要时请重新发布，例如：" + kindName(p.Kind) + " " + scrub(p.Product))
+		b.WriteString("这是您发布的，已关闭，不再展示和匹配。需要时请重新发布，例如：" + record.KindName(p.Kind) + " " + scrub(p.Product))
 	case own && (p.Status == store.StatusExpired || !p.ExpiresAt.After(a.now())):
 		b.WriteString("这是您发布的，已过期。回复“续期 " + p.No + "”重新上架，“关闭 " + p.No + "”关闭。")
 	case own:

@@ -71,7 +71,7 @@ func (a *App) unknown(ctx context.Context, m *bot.Message) (bot.Reply, error) {
 			}
 			return bot.Text(helpText), nil
 		}
-		if s := a.chatAnswer(t); s != "" {
+		if s := a.chatAnswer(ctx, t); s != "" {
 			return bot.Text(s), nil
 		}
 		if s := suggest(t); s != "" {
@@ -94,7 +94,7 @@ var greetings = []string{"你好", "您好", "你好啊", "您好啊", "hi", "he
 
 // chatAnswer answers natural phrasing that names no command ("你好",
 // "我想查一下需求", "有没有做线束的厂家") with the command it asks for, or "".
-func (a *App) chatAnswer(t string) string {
+func (a *App) chatAnswer(ctx context.Context, t string) string {
 	if inWords(t, greetings) {
 		return "您好！这里是成渝产业链供需对接平台。可以直接发：\n求购 轮毂 2000套 重庆璧山\n查供应 PCB\n" + nextHint
 	}
@@ -108,7 +108,7 @@ func (a *App) chatAnswer(t string) string {
 	}
 	// A product the taxonomy knows, for the example; 轮毂 otherwise.
 	product, example := "", "轮毂"
-	if p := a.p.Parse(t, a.now()).Product; p != "" {
+	if p := a.parse(ctx, t).Product; p != "" {
 		if _, ok := a.p.ParseCategory(p); ok {
 			product, example = p, p
 		}

@@ -7,11 +7,14 @@ import (
 	"strings"
 
 	"supplybot/bot"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
-// rawOf is the message exactly as typed, capped.
-func rawOf(m *bot.Message) string { return cutRunes(m.Text, maxRaw) }
+// rawOf is the message as typed, capped, with the mobiles and WeChat ids
+// in it removed: contacts live on the enterprise and are exchanged only on
+// consent, so a post keeps none (privateNote tells the user).
+func rawOf(m *bot.Message) string { return cutRunes(withoutContacts(m.Text), maxRaw) }
 
 // startPost begins a demand or offer from a message ("求购 轮毂 2000套 重庆",
 // or just "求购" / a menu click with text ""). An unregistered user is taken
@@ -21,7 +24,7 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	f, notes := a.formOf(m, kind, text)
+	f, notes := a.formOf(ctx, m, kind, text)
 	_, err = a.d.Enterprises.ByOpenID(ctx, m.OpenID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -34,7 +37,7 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 		}
 		note := "发布前请先登记企业（只需一次，约1分钟）。"
 		if text != "" {
-			note += "您的" + kindName(kind) + "已保留，登记完成后接着发布。"
+			note += "您的" + record.KindName(kind) + "已保留，登记完成后接着发布。"
 		}
 		return a.say(c, strings.Join(append(notes, note), "\n"))
 	case err != nil:
@@ -50,7 +53,7 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 		if got := f.brief(); got != "" {
 			note = "已记下：" + got + "。"
 		} else {
-			note = "好的，发布" + kindName(kind) + "。"
+			note = "好的，发布" + record.KindName(kind) + "。"
 		}
 	}
 	if len(notes) > 0 {
@@ -61,14 +64,21 @@ func (a *App) startPost(ctx context.Context, m *bot.Message, kind, text string) 
 
 // formOf is the form of a post as typed in m ("" for a bare 求购), with
 // notes on what was set right.
-func (a *App) formOf(m *bot.Message, kind, text string) (*postForm, []string) {
+func (a *App) formOf(ctx context.Context, m *bot.Message, kind, text string) (*postForm, []string) {
 	f := &postForm{Kind: kind}
 	if text == "" {
 		return f, nil
 	}
-	p := a.p.Parse(text, a.now())
+	if t, anon := withoutAnonymous(text); anon {
+		text, f.Anonymous = t, true
+	}
+	private := withoutContacts(text) != text
+	p := a.parse(ctx, withoutContacts(text))
 	f.merge(p)
 	notes := f.sanitize(a.now())
+	if private {
+		notes = append(notes, privateNote)
+	}
 	f.normalize()
 	fields, replaces := rawFields(p, kind)
 	f.addRaw(rawOf(m), append(fields, rawKind), replaces)
@@ -80,7 +90,7 @@ func (a *App) formOf(m *bot.Message, kind, text string) (*postForm, []string) {
 // “供应” and the place 成都 of "供应 PCB 成都"). A post kept before is set
 // aside and offered again after. The registration question is asked again.
 func (a *App) keepPost(ctx context.Context, c *conv, m *bot.Message, kind, text string) (bot.Reply, error) {
-	f, notes := a.formOf(m, kind, text)
+	f, notes := a.formOf(ctx, m, kind, text)
 	// The same post typed again replaces the kept one rather than pile up.
 	if old := c.st.Post; old != nil && formStarted(old) && (old.Kind != f.Kind || old.Product != f.Product) {
 		s := bot.Session{Flow: flowPost, Step: old.next()}
@@ -98,7 +108,7 @@ func (a *App) keepPost(ctx context.Context, c *conv, m *bot.Message, kind, text 
 	if err := a.save(ctx, c); err != nil {
 		return bot.Reply{}, err
 	}
-	notes = append(notes, "您的"+kindName(kind)+"已保留，登记完成后接着发布。")
+	notes = append(notes, "您的"+record.KindName(kind)+"已保留，登记完成后接着发布。")
 	return a.say(c, strings.Join(notes, "\n"))
 }
 
@@ -116,13 +126,13 @@ func (f *postForm) brief() string {
 		parts = append(parts, scrub(f.Product))
 	}
 	if f.Quantity != nil {
-		parts = append(parts, fmtQty(f.Quantity))
+		parts = append(parts, record.Quantity(f.Quantity))
 	}
 	if f.Capacity != nil {
-		parts = append(parts, "月产能"+fmtQty(f.Capacity))
+		parts = append(parts, "月产能"+record.Quantity(f.Capacity))
 	}
 	if f.Region != nil {
-		parts = append(parts, fmtRegion(*f.Region))
+		parts = append(parts, record.Region(*f.Region))
 	}
 	return strings.Join(parts, " ")
 }
@@ -143,7 +153,7 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 			return a.say(c, "好的，先不发布。")
 		}
 		// More details typed at the summary ("单价30元 需IATF16949").
-		p := a.p.Parse(t, now)
+		p := a.parse(ctx, t)
 		if p.Quantity == nil && p.Capacity == nil && p.MOQ == nil && p.Price == nil && p.Region == nil &&
 			p.Deadline == nil && len(p.Certifications) == 0 && p.LeadTimeDays == 0 && !p.InStock {
 			return a.say(c, "没看懂。要发布请回复“确认”，要改请发“修改 字段 新内容”。")
@@ -162,7 +172,7 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 		}
 		return a.say(c, "已补充。")
 	case stepProduct:
-		p := a.p.Parse(t, now)
+		p := a.parse(ctx, t)
 		if p.Product == "" {
 			v := safeField(t, maxProduct)
 			if !meaningful(v) {
@@ -183,7 +193,7 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 		if q.Value > maxAmount {
 			return a.say(c, tooMuch)
 		}
-		p := a.p.Parse(t, now)
+		p := a.parse(ctx, t)
 		p.Product, p.Spec, p.Category = "", "", nil
 		f.merge(p)
 		f.Quantity = q
@@ -194,7 +204,7 @@ func (a *App) postAnswer(ctx context.Context, c *conv, m *bot.Message, t string)
 		if !ok {
 			return a.say(c, "没认出这个地区。")
 		}
-		p := a.p.Parse(t, now)
+		p := a.parse(ctx, t)
 		p.Product, p.Spec, p.Category = "", "", nil
 		f.merge(p)
 		f.Region = &store.Region{Province: r.Province, City: r.City, District: r.District}
@@ -287,25 +297,47 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 		if err := a.save(ctx, c); err != nil {
 			return bot.Reply{}, err
 		}
-		return a.say(c, "发布前请先登记企业，您的"+kindName(f.Kind)+"已保留。")
+		return a.say(c, "发布前请先登记企业，您的"+record.KindName(f.Kind)+"已保留。")
 	}
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	p := store.Post{OpenID: c.openid, EnterpriseID: e.ID, Verified: e.Verified, MsgKey: bot.MessageKey(ctx)}
+	p := store.Post{OpenID: c.openid, EnterpriseID: e.ID, EnterpriseName: e.Name, Verified: e.Verified, MsgKey: bot.MessageKey(ctx)}
 	f.toPost(a.p, &p)
 	if p.RawText == "" {
 		p.RawText = f.brief()
 	}
+	p.ExpiresAt = expiryOf(p, a.now())
+	if stop, err := a.overDailyCap(ctx, c, e); err != nil || stop != "" {
+		return bot.Text(stop), err
+	}
+	if f.SameAs == "" {
+		same, err := a.sameOpenPost(ctx, e.ID, &p)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if same != "" {
+			f.SameAs = same
+			if err := a.save(ctx, c); err != nil {
+				return bot.Reply{}, err
+			}
+			return bot.Text("与 " + same + " 相同，仍要发布吗？回复“确认”仍然发布，回复“取消”放弃（" + same + "照常展示）。"), nil
+		}
+	}
 	if err := a.posts(f.Kind).Create(ctx, &p); err != nil {
 		return bot.Reply{}, err
 	}
+	a.countPosted(ctx, e.ID)
 	a.saved(ctx, p)
 	if err := a.finish(ctx, c); err != nil {
 		a.d.Log.WarnContext(ctx, "end form after publishing", "openid", c.openid, "err", err)
 	}
 	var b strings.Builder
-	b.WriteString("已发布！编号 " + p.No + "，有效期30天（到" + fmtDate(p.ExpiresAt, a.now()) + "）。\n")
+	if p.Deadline != nil && p.ExpiresAt.Equal(endOfChinaDay(*p.Deadline)) {
+		b.WriteString("已发布！编号 " + p.No + "，展示到截止日期" + record.Date(p.ExpiresAt, a.now()) + "。\n")
+	} else {
+		b.WriteString("已发布！编号 " + p.No + "，有效期30天（到" + record.Date(p.ExpiresAt, a.now()) + "）。\n")
+	}
 	b.WriteString("平台会自动为您匹配" + map[bool]string{true: "求购方", false: "供应商"}[f.Kind == store.KindOffer] + "，有合适的会通知您。\n")
 	b.WriteString("回复“详情 " + p.No + "”查看，“修改 " + p.No + " " + editExample(f.Kind) + "”更正，“关闭 " + p.No + "”关闭。")
 	return bot.Text(b.String()), nil
@@ -314,8 +346,11 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 // summary shows the form before it is saved.
 func (a *App) summary(f *postForm) string {
 	var b strings.Builder
-	b.WriteString("请核对您的" + kindName(f.Kind) + "：\n")
+	b.WriteString("请核对您的" + record.KindName(f.Kind) + "：\n")
 	b.WriteString(a.fieldLines(f.Kind, f.Product, f.CategoryCode, f.Spec, f.Quantity, f.Capacity, f.MOQ, f.Price, f.Region, f.Deadline, f.LeadTimeDays, f.Certs))
+	if f.Anonymous {
+		b.WriteString("发布方：匿名（对方同意交换联系方式后才显示企业名称）\n")
+	}
 	if n := len(f.MediaIDs); n > 0 {
 		b.WriteString("图片：" + itoa(n) + "张\n")
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"supplybot/bot"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -35,9 +36,12 @@ func (a *App) showDetail(ctx context.Context, m *bot.Message, args string) (bot.
 	if err != nil || problem != "" {
 		return bot.Text(problem), err
 	}
-	own := p.OpenID == m.OpenID
+	own, err := a.mayManage(ctx, m.OpenID, p)
+	if err != nil {
+		return bot.Reply{}, err
+	}
 	if !own && (p.Status != store.StatusOpen || !p.ExpiresAt.After(a.now())) {
-		return bot.Text(p.No + "已" + strings.TrimPrefix(statusName(p, a.now()), "已") + "，不再对接。\n回复“查需求”或“查供应”看看别的。"), nil
+		return bot.Text(p.No + "已" + strings.TrimPrefix(record.StatusName(p, a.now()), "已") + "，不再对接。\n回复“查需求”或“查供应”看看别的。"), nil
 	}
 	return bot.Text(a.detail(p, own)), nil
 }
@@ -48,91 +52,14 @@ func (a *App) ownPost(ctx context.Context, m *bot.Message, args, verb string) (s
 	if err != nil || problem != "" {
 		return p, problem, err
 	}
-	if p.OpenID != m.OpenID {
-		return p, "只能" + verb + "您自己发布的信息。回复“我的发布”查看。", nil
+	ok, err := a.mayManage(ctx, m.OpenID, p)
+	if err != nil {
+		return p, "", err
+	}
+	if !ok {
+		return p, "只能" + verb + "您自己或同事发布的信息。回复“我的发布”查看。", nil
 	}
 	return p, "", nil
-}
-
-// startClose asks why a record is closed: 关闭 D1024.
-func (a *App) startClose(ctx context.Context, m *bot.Message, args string) (bot.Reply, error) {
-	p, problem, err := a.ownPost(ctx, m, args, "关闭")
-	if err != nil || problem != "" {
-		return bot.Text(problem), err
-	}
-	if p.Status == store.StatusClosed {
-		return bot.Text(p.No + "已经关闭了。回复“我的发布”查看。"), nil
-	}
-	c, err := a.load(ctx, m.OpenID)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	c.start(flowClose, "reason")
-	c.st = state{No: p.No}
-	if err := a.save(ctx, c); err != nil {
-		return bot.Reply{}, err
-	}
-	return a.say(c, p.No+" "+scrub(p.Product))
-}
-
-func closeQuestion(c *conv) string {
-	if c.sess.Step == "via" {
-		return "是通过本平台对接成交的吗？回复“是”或“否”。"
-	}
-	return "关闭原因：已成交，还是撤回？回复“已成交”或“撤回”（回复“取消”不关闭）。"
-}
-
-func (a *App) closeAnswer(ctx context.Context, c *conv, t string) (bot.Reply, error) {
-	switch c.sess.Step {
-	case "reason":
-		switch {
-		case inWords(t, []string{"已成交", "成交", "成交了", "1", "已完成", "完成"}):
-			c.st.Reason = "已成交"
-			c.goTo("via")
-			if err := a.save(ctx, c); err != nil {
-				return bot.Reply{}, err
-			}
-			return a.say(c, "恭喜成交！")
-		case inWords(t, []string{"撤回", "2", "撤销", "不要了", "不需要了", "作废"}):
-			return a.doClose(ctx, c, "撤回", nil)
-		}
-		return a.say(c, "没看懂。")
-	case "via":
-		switch {
-		case isYes(t) || inWords(t, []string{"平台", "通过平台", "是平台"}):
-			v := true
-			return a.doClose(ctx, c, c.st.Reason, &v)
-		case isNo(t) || inWords(t, []string{"线下", "其他渠道"}):
-			v := false
-			return a.doClose(ctx, c, c.st.Reason, &v)
-		}
-		return a.say(c, "没看懂。")
-	}
-	return a.say(c, "")
-}
-
-func (a *App) doClose(ctx context.Context, c *conv, reason string, via *bool) (bot.Reply, error) {
-	no := c.st.No
-	kind, _ := store.KindOfNo(no)
-	repo := a.posts(kind)
-	p, err := repo.ByNo(ctx, no)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	if err := repo.Close(ctx, p.ID, store.StatusClosed, reason, via); err != nil {
-		return bot.Reply{}, err
-	}
-	p.Status, p.ClosedReason, p.ViaPlatform = store.StatusClosed, reason, via
-	a.closed(ctx, p)
-	if err := a.finish(ctx, c); err != nil {
-		return bot.Reply{}, err
-	}
-	msg := no + "已关闭（" + reason
-	if via != nil && *via {
-		msg += "，经平台对接"
-	}
-	msg += "）。感谢反馈！\n回复“我的发布”查看，或发布新的需求、供应。"
-	return bot.Text(msg), nil
 }
 
 // renew extends a record by 30 days, up to maxRenewAhead from now: 续期 D1024.
@@ -142,7 +69,7 @@ func (a *App) renew(ctx context.Context, m *bot.Message, args string) (bot.Reply
 		return bot.Text(problem), err
 	}
 	if p.Status == store.StatusClosed {
-		return bot.Text(p.No + "已关闭，不能续期。请重新发布，例如：" + kindName(p.Kind) + " " + scrub(p.Product)), nil
+		return bot.Text(p.No + "已关闭，不能续期。请重新发布，例如：" + record.KindName(p.Kind) + " " + scrub(p.Product)), nil
 	}
 	now := a.now().UTC()
 	base := p.ExpiresAt
@@ -150,24 +77,39 @@ func (a *App) renew(ctx context.Context, m *bot.Message, args string) (bot.Reply
 		base = now
 	}
 	until := base.Add(store.DefaultPostLifetime)
-	capped := false
+	capped, toDeadline := false, false
 	if limit := now.Add(maxRenewAhead); until.After(limit) {
 		until, capped = limit, true
 	}
 	open := p.Status == store.StatusOpen && p.ExpiresAt.After(now)
+	if p.Deadline != nil {
+		// A demand shows until its deadline, never past it: a later
+		// deadline is a change of the record (修改 … 截止日期).
+		end := endOfChinaDay(*p.Deadline)
+		if !end.After(now) || open && !end.After(p.ExpiresAt.Add(time.Minute)) {
+			return bot.Text(p.No + "的截止日期是" + record.Date(*p.Deadline, a.now()) + "，已展示到截止日期，不能再续。截止日期有变请回复“修改 " + p.No + " 截止日期 新日期”。"), nil
+		}
+		if until.After(end) {
+			until, capped, toDeadline = end, false, true
+		}
+	}
 	if open && until.Sub(p.ExpiresAt) < 24*time.Hour {
 		// Renewing again would not move the date: say so rather than
 		// claim another 30 days.
-		return bot.Text(p.No + "的有效期已经是最长的了（到" + fmtDate(p.ExpiresAt, a.now()) + "，最多续到" + itoa(int(maxRenewAhead.Hours()/24)) + "天后）。快到期时平台会提醒您再续。\n回复“我的发布”查看。"), nil
+		return bot.Text(p.No + "的有效期已经是最长的了（到" + record.Date(p.ExpiresAt, a.now()) + "，最多续到" + itoa(int(maxRenewAhead.Hours()/24)) + "天后）。快到期时平台会提醒您再续。\n回复“我的发布”查看。"), nil
 	}
 	if err := a.posts(p.Kind).Renew(ctx, p.ID, until); err != nil {
 		return bot.Reply{}, err
 	}
 	p.Status, p.ExpiresAt = store.StatusOpen, until
+	a.note(ctx, p, m.OpenID, "续期到"+record.Date(until, a.now()))
 	a.saved(ctx, p)
-	msg := p.No + "已续期，有效期到" + fmtDate(until, a.now())
+	msg := p.No + "已续期，有效期到" + record.Date(until, a.now())
 	if capped {
 		msg += "（最多续到" + itoa(int(maxRenewAhead.Hours()/24)) + "天后）"
+	}
+	if toDeadline {
+		msg += "（即截止日期，不会展示到截止日期之后）"
 	}
 	return bot.Text(msg + "。\n回复“详情 " + p.No + "”查看。"), nil
 }
@@ -192,15 +134,20 @@ func (a *App) editSaved(ctx context.Context, m *bot.Message, args string) (bot.R
 		return bot.Text(problem), nil
 	}
 	f.toPost(a.p, &p)
-	// Verified says what the enterprise was when the record was last saved.
+	if field == "deadline" && p.Deadline != nil {
+		p.ExpiresAt = expiryOf(p, a.now()) // the record shows until its new deadline
+	}
+	// Verified and the name say what the enterprise was when the record was
+	// last saved.
 	if e, err := a.d.Enterprises.ByOpenID(ctx, m.OpenID); err == nil {
-		p.Verified = e.Verified
+		p.Verified, p.EnterpriseName = e.Verified, e.Name
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return bot.Reply{}, err
 	}
 	if err := a.posts(p.Kind).Replace(ctx, &p); err != nil {
 		return bot.Reply{}, err
 	}
+	a.note(ctx, p, m.OpenID, "修改 "+fieldLabel(field, p.Kind)+" "+scrub(shown))
 	a.saved(ctx, p)
 	return bot.Text(p.No + "已修改：" + fieldLabel(field, p.Kind) + " " + scrub(shown) + "。\n回复“详情 " + p.No + "”查看。"), nil
 }
@@ -220,9 +167,20 @@ func (a *App) myPosts(ctx context.Context, m *bot.Message) (bot.Reply, error) {
 // myPostsFrom lists the user's records from offset on and keeps the
 // place for 下一页, as a search does.
 func (a *App) myPostsFrom(ctx context.Context, openid string, offset int) (bot.Reply, error) {
+	// A contact sees the enterprise's records, with who posted each.
+	e, err := a.d.Enterprises.ByOpenID(ctx, openid)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return bot.Reply{}, err
+	}
 	var all []store.Post
 	for _, kind := range []string{store.KindDemand, store.KindOffer} {
-		ps, err := a.posts(kind).ByOpenID(ctx, openid, min(offset+myPostsPage+1, myPostsMax))
+		var ps []store.Post
+		var err error
+		if e.ID != "" {
+			ps, err = a.posts(kind).ByEnterprise(ctx, e.ID, min(offset+myPostsPage+1, myPostsMax))
+		} else {
+			ps, err = a.posts(kind).ByOpenID(ctx, openid, min(offset+myPostsPage+1, myPostsMax))
+		}
 		if err != nil {
 			return bot.Reply{}, err
 		}
@@ -247,14 +205,28 @@ func (a *App) myPostsFrom(ctx context.Context, openid string, offset int) (bot.R
 		}
 	}
 	var b strings.Builder
+	title := "您的发布"
+	for _, p := range all {
+		if p.OpenID != openid {
+			title = "贵企业的发布"
+		}
+	}
 	if offset == 0 {
-		b.WriteString("您的发布：\n")
+		b.WriteString(title + "：\n")
 	} else {
-		b.WriteString("您的发布（第" + itoa(offset/myPostsPage+1) + "页）：\n")
+		b.WriteString(title + "（第" + itoa(offset/myPostsPage+1) + "页）：\n")
 	}
 	now := a.now()
 	for i, p := range all[offset:end] {
-		b.WriteString(itoa(offset+i+1) + ". " + kindName(p.Kind) + " " + a.line(p) + "【" + statusName(p, now) + "】\n")
+		by := ""
+		if p.OpenID != openid {
+			if c, ok := e.ContactOf(p.OpenID); ok {
+				by = "（" + c.Name + "发布）"
+			} else {
+				by = "（已离开的同事发布）"
+			}
+		}
+		b.WriteString(itoa(offset+i+1) + ". " + record.KindName(p.Kind) + " " + a.line(p) + by + "【" + record.StatusName(p, now) + "】\n")
 	}
 	b.WriteString("回复“详情 编号”查看，“关闭 编号”关闭，“续期 编号”延长有效期")
 	if end < len(all) {
@@ -262,105 +234,4 @@ func (a *App) myPostsFrom(ctx context.Context, openid string, offset int) (bot.R
 	}
 	b.WriteString("。")
 	return bot.Text(b.String()), nil
-}
-
-const quitQuestion = "确认注销请回复“确认注销”；回复“取消”保留。"
-
-// startQuit asks before deleting the user's personal data: 注销.
-func (a *App) startQuit(ctx context.Context, m *bot.Message) (bot.Reply, error) {
-	e, err := a.d.Enterprises.ByOpenID(ctx, m.OpenID)
-	registered := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return bot.Reply{}, err
-	}
-	open := 0
-	for _, kind := range []string{store.KindDemand, store.KindOffer} {
-		ps, err := a.posts(kind).ByOpenID(ctx, m.OpenID, 200)
-		if err != nil {
-			return bot.Reply{}, err
-		}
-		for _, p := range ps {
-			if p.Status == store.StatusOpen {
-				open++
-			}
-		}
-	}
-	if !registered && open == 0 {
-		return bot.Text("您还没有登记，平台没有保存您的个人信息，无需注销。\n" + nextHint), nil
-	}
-	c, err := a.load(ctx, m.OpenID)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	c.start(flowQuit, "confirm")
-	c.st = state{}
-	if err := a.save(ctx, c); err != nil {
-		return bot.Reply{}, err
-	}
-	var b strings.Builder
-	b.WriteString("注销将删除您的姓名、手机号和订阅，待发的提醒不再发送")
-	if open > 0 {
-		b.WriteString("，您发布的" + itoa(open) + "条信息会下架")
-	}
-	if registered && len(e.Contacts) <= 1 {
-		b.WriteString("；您是“" + e.Name + "”唯一的联系人，企业登记也会一并删除")
-	}
-	b.WriteString("。此操作不能撤销。\n")
-	return a.say(c, b.String())
-}
-
-// quitWords confirm 注销: the words the question asks for, nothing looser
-// (a 好 or 是 typed for something else must not delete an account).
-var quitWords = []string{"确认注销", "确定注销"}
-
-func (a *App) quitAnswer(ctx context.Context, c *conv, t string) (bot.Reply, error) {
-	if !inWords(strings.ReplaceAll(t, " ", ""), quitWords) {
-		if isNo(t) {
-			note := keptNote(c)
-			if err := a.finish(ctx, c); err != nil {
-				return bot.Reply{}, err
-			}
-			return bot.Text("好的，" + note + "\n" + nextHint), nil
-		}
-		return a.say(c, "还没有注销。")
-	}
-	var open []store.Post
-	for _, kind := range []string{store.KindDemand, store.KindOffer} {
-		ps, err := a.posts(kind).ByOpenID(ctx, c.openid, 200)
-		if err != nil {
-			return bot.Reply{}, err
-		}
-		for _, p := range ps {
-			if p.Status == store.StatusOpen {
-				open = append(open, p)
-			}
-		}
-	}
-	if _, err := a.d.Enterprises.RemoveContact(ctx, c.openid); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return bot.Reply{}, err
-	}
-	for _, kind := range []string{store.KindDemand, store.KindOffer} {
-		if _, err := a.posts(kind).RemoveByOpenID(ctx, c.openid); err != nil {
-			return bot.Reply{}, err
-		}
-	}
-	for _, p := range open {
-		p.Status, p.OpenID, p.EnterpriseID, p.RawText = store.StatusRemoved, "", "", ""
-		a.closed(ctx, p)
-	}
-	// After the records: no new alert about them can be queued for the
-	// user once their pushes are given up.
-	if a.d.Forget != nil {
-		if err := a.d.Forget.ForgetUser(ctx, c.openid); err != nil {
-			return bot.Reply{}, err
-		}
-	}
-	_ = a.dropDraft(ctx, c.openid)
-	if a.d.KV != nil {
-		_ = a.d.KV.Del(ctx, searchKey(c.openid), asideKey(c.openid))
-	}
-	if err := a.finish(ctx, c); err != nil {
-		return bot.Reply{}, err
-	}
-	return bot.Text("已注销：您的姓名、手机号和订阅已删除，发布的信息已下架，待发的提醒不再发送。\n欢迎随时回来，回复“注册”重新登记。"), nil
 }

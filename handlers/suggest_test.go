@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"strings"
+	"supplybot/bot"
 	"testing"
 	"time"
 
@@ -32,7 +34,30 @@ func TestSuggest(t *testing.T) {
 	}
 }
 
+// foreign stands for another feature's commands (subscriptions, contact
+// brokering): their words are declared by that feature, not here.
+type foreign struct{}
+
+const cmdForeign = "foreign"
+
+func (foreign) Commands() []bot.Command {
+	return []bot.Command{
+		{Name: cmdForeign, Words: []string{"订阅"}, PassBy: bot.Always},
+		{Name: cmdForeign + "-answer", Exact: []string{"同意"}, PassBy: bot.Always},
+	}
+}
+func (foreign) MenuKeys() map[string]bot.Handler { return nil }
+
 func TestMatchCommand(t *testing.T) {
+	a := New(Deps{})
+	a.Route(bot.NewRouter(nil), foreign{})
+	matchCommand := func(t string) (string, string) {
+		c, rest := a.cmds.Match(context.Background(), &bot.Message{Type: bot.TypeText, Text: t}, t)
+		if c == nil {
+			return "", ""
+		}
+		return strings.TrimSuffix(c.Name, "-answer"), rest
+	}
 	cases := []struct{ in, name, rest string }{
 		{"查需求 轮毂", cmdSearchDemand, "轮毂"},
 		{"查需求轮毂", cmdSearchDemand, "轮毂"},
@@ -167,7 +192,7 @@ func TestFormSet(t *testing.T) {
 }
 
 func TestRegExtract(t *testing.T) {
-	p := testParser(t)
+	p := New(Deps{Parser: testParser(t)})
 	r := &regForm{}
 	if problem := r.extract(p, "重庆青山工业有限公司 零部件 重庆市璧山区 联系人张伟13800001111 91500227MA5U7G2X4T", ""); problem != "" {
 		t.Fatalf("problem: %s", problem)

@@ -396,3 +396,20 @@ func (o *Outbox) CountByStatus(ctx context.Context) (map[string]int64, error) {
 	}
 	return out, nil
 }
+
+// SetPendingTextBefore replaces the text of a pending item that is due
+// after dueAfter, and so cannot be leased before then; ErrNotFound when it
+// is not. With dueAfter a margin past now, no worker is reading the item
+// (a lease reads it before it marks it leased), so the new text is the one
+// sent.
+func (o *Outbox) SetPendingTextBefore(ctx context.Context, key, text string, dueAfter time.Time) error {
+	res, err := o.c.UpdateOne(ctx, bson.M{"_id": key, "status": OutboxPending, "next_at": bson.M{"$gt": dueAfter}},
+		bson.M{"$set": bson.M{"text": text}})
+	if err != nil {
+		return translate(err)
+	}
+	if res.MatchedCount == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

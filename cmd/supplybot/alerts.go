@@ -22,8 +22,9 @@ type AlertsPart struct {
 }
 
 // startAlerts loads the matching engine, starts the matching workers and
-// the lifecycle sweeper and adds the service's chat commands to the router.
-// The push workers deliver what it queues in the outbox.
+// the lifecycle sweeper and adds the chat commands of alerts,
+// subscriptions and contacts to the router. They push through the Main's
+// notify API; the push workers deliver what it queues in the outbox.
 func (m *Main) startAlerts(ctx context.Context, p *parse.Parser) error {
 	cfg := m.Alerts.Config
 	if cfg.TemplateID == "" {
@@ -47,11 +48,10 @@ func (m *Main) startAlerts(ctx context.Context, p *parse.Parser) error {
 			cfg.RecordURL = func(no string) string { return base + "/r/" + url.PathEscape(no) }
 		}
 	}
-	svc := alerts.New(cfg, alerts.Deps{Mongo: m.Mongo, Outbox: m.Outbox, Kick: m.Pusher.Kick, Parser: p, Log: m.Log})
+	svc := alerts.New(cfg, alerts.Deps{Mongo: m.Mongo, Notify: m.notifier, Parser: p, Log: m.Log})
 	if err := svc.Start(ctx); err != nil {
 		return fmt.Errorf("alerts: %w", err)
 	}
-	svc.Register(m.Router)
 	m.Alerts.Service = svc
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"time"
 
@@ -17,6 +16,8 @@ import (
 	"supplybot/bot"
 	"supplybot/bot/sim"
 	"supplybot/handlers"
+	"supplybot/handlers/console"
+	"supplybot/handlers/notify"
 	"supplybot/handlers/parse"
 	"supplybot/store"
 )
@@ -39,15 +40,27 @@ type Main struct {
 	Pusher        *bot.Pusher
 	Router        *bot.Router
 	Outbox        *store.Outbox
-	Alerts        AlertsPart // matching, alerts, subscriptions, contacts (alerts.go)
+	Alerts        AlertsPart       // matching, alerts, subscriptions, contacts (alerts.go)
+	Console       *console.Console // the task-force console (console.go)
+
+	// ConsoleTaskForce and ConsoleBroadcasts, when set before Run, are
+	// the services behind the console; nil serves console.Unwired.
+	ConsoleTaskForce  console.TaskForce
+	ConsoleBroadcasts console.Broadcasts
 
 	// SharedSim, when set before Run, is used instead of a new simulator
 	// (several Mains in one process talking to one simulated WeChat).
 	SharedSim *sim.Server
 	// App is the conversation, after Run.
 	App *handlers.App
+	// Extend, when set before Run, may add commands to the conversation
+	// before its routes are set (tests; a confirmed command is one
+	// App.AddConfirmed call).
+	Extend func(app *handlers.App)
 	// menuTransport, when set, carries MenuSync's calls (tests).
 	menuTransport http.RoundTripper
+
+	notifier *notify.Notifier // the push API, for follow-ups and notices
 
 	ln         net.Listener
 	http       *http.Server
@@ -112,7 +125,11 @@ func (m *Main) Run(ctx context.Context) error {
 
 	m.Outbox = m.Mongo.Outbox()
 	m.Metrics.Registry.MustRegister(newOutboxGauge(m.Outbox))
-	m.Pusher = bot.NewPusher(bot.PusherConfig{Workers: cfg.Push.Workers, OnGiveUp: m.onGiveUp}, outboxAdapter{m.Outbox}, m.Client, m.Redis, m.Metrics, m.Log)
+	// The notifier wakes the push workers, which tell the task force
+	// through it of pushes a person must act on.
+	m.notifier = notify.New(m.Outbox, func() { m.Pusher.Kick() })
+	notices := &notify.GiveUpNotices{Notifier: m.notifier, Admins: cfg.Admin.OpenIDs, Log: m.Log}
+	m.Pusher = bot.NewPusher(bot.PusherConfig{Workers: cfg.Push.Workers, OnGiveUp: notices.PushGivenUp}, outboxAdapter{m.Outbox}, m.Client, m.Redis, m.Metrics, m.Log)
 
 	parser, err := parse.NewFromDir(cfg.Parse.DataDir)
 	if err != nil {
@@ -122,13 +139,17 @@ func (m *Main) Run(ctx context.Context) error {
 	app := handlers.New(handlers.Deps{
 		Sessions: bot.NewSessions(m.Redis, cfg.Session.TTL), KV: m.Redis,
 		Enterprises: m.Mongo.Enterprises(), Demands: m.Mongo.Demands(), Offers: m.Mongo.Offers(),
-		Parser: parser, Events: postEvents{m}, Forget: m.Mongo, Log: m.Log,
+		Parser: parser, Events: postEvents{m}, Forget: m.Mongo, Log: m.Log, DailyPostCap: cfg.Posts.DailyCap,
 	})
-	app.Register(m.Router)
 	m.App = app
 	if err := m.startAlerts(ctx, parser); err != nil {
 		return err
 	}
+	if m.Extend != nil {
+		m.Extend(app)
+	}
+	m.Console = m.newConsole()
+	app.Route(m.Router, m.Alerts.Service, m.Console)
 
 	m.Gateway = bot.NewGateway(bot.GatewayConfig{
 		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey, Mode: cfg.messageMode(),
@@ -212,6 +233,7 @@ func (m *Main) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", m.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Metrics.Registry, promhttp.HandlerOpts{}))
 	mux.Handle("GET /r/{no}", m.App.RecordPage())
+	m.mountConsole(mux)
 	if m.Sim != nil {
 		local := func(h http.Handler) http.Handler { return loopbackOnly(h, m.Config.Sim.AllowRemote) }
 		mux.Handle("/sim/api/pushes", local(m.Sim.PushesHandler()))
@@ -286,12 +308,7 @@ func (m *Main) ready(w http.ResponseWriter, r *http.Request) {
 
 // followUp queues a reply that missed the deadline as a customer-service message.
 func (m *Main) followUp(ctx context.Context, openid, text, key string) error {
-	err := m.Outbox.Enqueue(ctx, store.OutboxItem{Key: "reply:" + key, Kind: bot.PushCustom, OpenID: openid, Text: text})
-	if err != nil && !errors.Is(err, store.ErrConflict) {
-		return err
-	}
-	m.Pusher.Kick()
-	return nil
+	return m.notifier.Text(ctx, notify.ReplyFollowUpKey(key), openid, text)
 }
 
 // observe runs for every valid push: the simulator learns its followers, and
@@ -324,50 +341,6 @@ func (m *Main) observe(msg *bot.Message) {
 	}
 }
 
-// onGiveUp is told when the push workers give a push up or hold it. The
-// task force is told, once a day per API and code, of what a person must
-// act on: a daily quota (45009) stops that API until tomorrow; 48001 (the
-// account lacks the permission) and 43101 (the user refused) need a look at
-// the account's settings. The notice goes through the outbox (one that
-// itself needs the exhausted API waits for the next day like the rest).
-// 43004 needs nobody: the pusher marked the user unfollowed.
-func (m *Main) onGiveUp(ctx context.Context, p bot.Push, code int) {
-	var text string
-	switch code {
-	case bot.CodeDailyQuota:
-		text = "【系统提醒】微信" + kindName(p.Kind) + "接口今日额度已用完（45009），相关推送将于明天自动补发。"
-		m.Log.ErrorContext(ctx, "WeChat daily quota exhausted; API paused until tomorrow", "kind", p.Kind, "admins_told", len(m.Config.Admin.OpenIDs))
-	case bot.CodeUnauthorized:
-		text = "【系统提醒】微信" + kindName(p.Kind) + "接口无权限（48001），推送未能发出。请在公众平台检查接口权限。"
-	case bot.CodeUserRefused:
-		text = "【系统提醒】有用户拒收" + kindName(p.Kind) + "（43101），该推送已放弃。详情见 outbox 记录。"
-	default:
-		return // the outbox item records the code and reason; the pusher logged it
-	}
-	day := time.Now().In(chinaTZ).Format("20060102")
-	for _, admin := range m.Config.Admin.OpenIDs {
-		err := m.Outbox.Enqueue(ctx, store.OutboxItem{
-			Key: "giveup:" + strconv.Itoa(code) + ":" + p.Kind + ":" + day + ":" + admin, Kind: bot.PushCustom, OpenID: admin,
-			Text: text,
-		})
-		if err != nil && !errors.Is(err, store.ErrConflict) {
-			m.Log.ErrorContext(ctx, "queue notice to the task force", "admin", admin, "errcode", code, "err", err)
-		}
-	}
-}
-
-var chinaTZ = time.FixedZone("CST", 8*3600)
-
-func kindName(kind string) string {
-	switch kind {
-	case bot.PushTemplate:
-		return "模板消息"
-	case bot.PushMass:
-		return "群发"
-	}
-	return "客服消息"
-}
-
 // simSend posts a signed push to the gateway in-process, for the simulator page.
 func (m *Main) simSend(ctx context.Context, openid, msgType, content string) (string, error) {
 	// The page signs as WeChat would in the configured mode, so its
@@ -380,6 +353,8 @@ func (m *Main) simSend(ctx context.Context, openid, msgType, content string) (st
 		event, key := content, ""
 		if k, ok := cutPrefix(content, "CLICK:"); ok {
 			event, key = bot.EventClick, k
+		} else if k, ok := cutPrefix(content, "SCAN:"); ok {
+			event, key = bot.EventScan, k
 		}
 		body = bot.EventXML(openid, event, key, time.Now())
 	default:

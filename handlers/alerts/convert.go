@@ -53,39 +53,3 @@ func toQty(q *store.Quantity) *match.Quantity {
 	}
 	return &match.Quantity{Value: q.Value, Unit: q.Unit}
 }
-
-// lowerKeywords is the record's keywords and product in lower case, for
-// looking up subscriptions.
-func lowerKeywords(p *store.Post) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(w string) {
-		w = strings.ToLower(strings.TrimSpace(w))
-		if w != "" && !seen[w] {
-			seen[w] = true
-			out = append(out, w)
-		}
-	}
-	for _, k := range p.Keywords {
-		add(k)
-	}
-	add(p.Product)
-	return out
-}
-
-// ancestorCodes is the category code and every code above it.
-func ancestorCodes(code string) []string {
-	code = strings.TrimSpace(code)
-	if code == "" {
-		return nil
-	}
-	var out []string
-	for {
-		out = append(out, code)
-		i := strings.LastIndexByte(code, '.')
-		if i < 0 {
-			return out
-		}
-		code = code[:i]
-	}
-}

@@ -274,7 +274,7 @@ func TestContactSweepFinishesWhatACrashLeft(t *testing.T) {
 }
 
 // The sweep expires a request and then tells its requester; when it dies
-// in between, finishContacts tells them.
+// in between, FinishContacts tells them.
 func TestContactExpiryNoticeFinished(t *testing.T) {
 	e, _ := newFaultEnv(t, alerts.Config{})
 	buyer, _ := e.buyerSeller()

@@ -110,7 +110,12 @@ func startEnv(t *testing.T, cfg alerts.Config, wrap func(*recOutbox) alerts.Outb
 		}
 	})
 	e.r = bot.NewRouter(nil)
-	e.svc.Register(e.r)
+	cs := &bot.Commands{}
+	cs.Add(e.svc.Commands()...)
+	e.r.Commands(cs)
+	for k, h := range e.svc.MenuKeys() {
+		e.r.MenuKey(k, h)
+	}
 	e.r.Default(func(context.Context, *bot.Message) (bot.Reply, error) { return bot.Text("DEFAULT"), nil })
 	return e
 }

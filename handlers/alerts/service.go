@@ -1,13 +1,20 @@
 // Package alerts carries the results of matching to people: it keeps the
 // matching engine loaded with the open records, matches every saved record
-// against its counterparts after the save, stores the matches, alerts both
-// sides and the subscribers (under a daily cap and quiet hours, through the
-// outbox), brokers the exchange of contacts on consent and runs the record
-// lifecycle (expiry reminders, expiry). It registers its chat commands on a
-// bot.Router: 订阅 / 我的订阅 / 退订 / 联系 / 同意 / 拒绝 / 我的匹配.
+// against its counterparts after the save (and, in the catch-up, the
+// records other instances saved or a crash left unmatched), stores the
+// matches and alerts both sides and the subscribers, under a daily cap,
+// quiet hours and a digest, through the notify API; 我的匹配 lists a
+// user's alerts.
 //
-// It imports bot, store and the handlers' match and parse packages, never
-// the package handlers itself (which calls it through PostSaved/PostClosed).
+// It also assembles the features around matching: New builds the
+// subscriptions, contact brokering and lifecycle sweep services on the
+// same stores, push API and clock, Register adds their commands in one
+// order, and the background loop runs the sweep. They never import alerts:
+// the sweep reaches the matching through its own lifecycle.Matcher.
+//
+// It imports bot, store and the handlers' match, parse, notify,
+// subscriptions, contacts and lifecycle packages; never the package
+// handlers itself (which calls it through PostSaved/PostClosed).
 package alerts
 
 import (
@@ -19,19 +26,18 @@ import (
 	"sync/atomic"
 	"time"
 
+	"supplybot/handlers/contacts"
+	"supplybot/handlers/lifecycle"
 	"supplybot/handlers/match"
+	"supplybot/handlers/notify"
 	"supplybot/handlers/parse"
+	"supplybot/handlers/subscriptions"
 	"supplybot/store"
 )
 
-// Outbox is where alerts, requests and reminders are queued for delivery.
-// Enqueue returns store.ErrConflict when the key was queued before.
-type Outbox interface {
-	Enqueue(ctx context.Context, it store.OutboxItem) error
-	// SetPendingTextBefore rewrites a pending item due after dueAfter,
-	// which no worker can be reading (the digest); ErrNotFound otherwise.
-	SetPendingTextBefore(ctx context.Context, key, text string, dueAfter time.Time) error
-}
+// Outbox is where alerts, requests and reminders are queued for delivery
+// (through the notify API built on it).
+type Outbox = notify.Outbox
 
 // Config tunes the service. Zero values take the defaults.
 type Config struct {
@@ -72,8 +78,8 @@ type Config struct {
 	OwedBatch int
 
 	SweepEvery   time.Duration // lifecycle sweep interval; default 10 min; <0: no background work at all (tests call RunOnce)
-	RemindBefore time.Duration // expiry reminder lead; default 72 h
-	ContactTTL   time.Duration // a contact request expires after; default 7 days
+	RemindBefore time.Duration // expiry reminder lead (lifecycle); default 72 h
+	ContactTTL   time.Duration // a contact request expires after (contacts); default 7 days
 
 	Now func() time.Time // default time.Now
 }
@@ -131,7 +137,9 @@ func (c *Config) defaults() {
 
 // Deps are the stores and helpers the service uses.
 type Deps struct {
-	Mongo  *store.Mongo
+	Mongo *store.Mongo
+	// Notify is the push API; nil builds one on Outbox and Kick.
+	Notify *notify.Notifier
 	Outbox Outbox
 	Kick   func() // wakes the push workers; may be nil
 	Parser *parse.Parser
@@ -146,13 +154,19 @@ type Service struct {
 	engine *match.Engine
 	now    atomic.Pointer[func() time.Time]
 
+	notify   *notify.Notifier
+	quiet    notify.QuietHours
+	subs     *subscriptions.Service
+	contacts *contacts.Service
+	sweep    *lifecycle.Sweeper
+
 	queue    chan store.Post
 	mu       sync.Mutex // guards closed (and the sends on queue)
 	closed   bool
 	workers  sync.WaitGroup
 	stop     chan struct{}
 	sweeper  sync.WaitGroup
-	syncMu   sync.Mutex // serialises the catch-ups (see catchUp)
+	syncMu   sync.Mutex // serialises the catch-ups (see CatchUp)
 	lastSync time.Time  // wall clock of the last engine sync (see syncEngine)
 
 	// The versions the engine holds (see admit). A record's version is its
@@ -198,10 +212,22 @@ func New(cfg Config, d Deps) *Service {
 	}
 	s.SetNow(cfg.Now)
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
+	s.notify = d.Notify
+	if s.notify == nil {
+		s.notify = notify.New(d.Outbox, d.Kick)
+	}
+	s.quiet = notify.QuietHours{From: cfg.QuietFrom, To: cfg.QuietTo, Off: cfg.NoQuietHours}
+	s.subs = subscriptions.New(subscriptions.Config{DailyCap: cfg.DailyCap, Now: s.clock},
+		subscriptions.Deps{Mongo: d.Mongo, Parser: d.Parser})
+	s.contacts = contacts.New(contacts.Config{TTL: cfg.ContactTTL, Quiet: s.quiet, Now: s.clock},
+		contacts.Deps{Mongo: d.Mongo, Notify: s.notify})
+	s.sweep = lifecycle.New(lifecycle.Config{RemindBefore: cfg.RemindBefore, Quiet: s.quiet},
+		lifecycle.Deps{Mongo: d.Mongo, Notify: s.notify, Matcher: s, Contacts: s.contacts})
 	return s
 }
 
-// SetNow replaces the clock (tests).
+// SetNow replaces the clock of the service and of the features it
+// assembles (tests).
 func (s *Service) SetNow(now func() time.Time) { s.now.Store(&now) }
 
 func (s *Service) clock() time.Time { return (*s.now.Load())() }
@@ -243,7 +269,10 @@ func (s *Service) Start(ctx context.Context) error {
 func (s *Service) work() {
 	defer s.workers.Done()
 	for p := range s.queue {
-		if err := s.settle(s.bgCtx, p); err != nil {
+		switch err := s.settle(s.bgCtx, p); {
+		case inFlightOnly(err):
+			s.d.Log.Info("an alert of a saved record is claimed elsewhere; the catch-up settles it", "no", p.No)
+		case err != nil:
 			s.d.Log.Error("matching a saved record; the catch-up retries it", "no", p.No, "err", err)
 		}
 	}
@@ -261,13 +290,13 @@ func (s *Service) background() {
 	}
 	sweep := time.NewTicker(s.cfg.SweepEvery)
 	defer sweep.Stop()
-	s.logCatchUp(s.catchUp(s.bgCtx))
+	s.logCatchUp(s.CatchUp(s.bgCtx))
 	for {
 		select {
 		case <-s.stop:
 			return
 		case <-syncC:
-			s.logCatchUp(s.catchUp(s.bgCtx))
+			s.logCatchUp(s.CatchUp(s.bgCtx))
 		case <-sweep.C:
 			if err := s.RunOnce(s.bgCtx, s.clock()); err != nil {
 				s.d.Log.Error("lifecycle sweep", "err", err)
@@ -341,9 +370,14 @@ func (s *Service) PostClosed(_ context.Context, p store.Post) {
 
 // MatchNow runs the matching of a saved record synchronously, as a worker
 // would (tests and benchmarks; PostSaved is the asynchronous path).
+// An alert claimed by another worker leaves p owed without an error: the
+// catch-up settles it.
 func (s *Service) MatchNow(ctx context.Context, p store.Post) error {
 	s.take(&p)
-	return s.settle(ctx, p)
+	if err := s.settle(ctx, p); !inFlightOnly(err) {
+		return err
+	}
+	return nil
 }
 
 // settle matches p and, once its matches and alerts are all stored,
@@ -410,8 +444,13 @@ func (s *Service) drop(id string) {
 	s.gone[id] = time.Now().UTC() // updated_at is written with the wall clock
 }
 
-func (s *Service) kick() {
-	if s.d.Kick != nil {
-		s.d.Kick()
-	}
+// Prune drops the records that expired by now from the engine.
+func (s *Service) Prune(now time.Time) { s.engine.Prune(now) }
+
+// RunOnce is one lifecycle sweep at now (see lifecycle.Sweeper.RunOnce):
+// reminders, expiry of records and of contact requests, the pushes a crash
+// left owing, and a catch-up. The background loop calls it every
+// SweepEvery; tests call it directly.
+func (s *Service) RunOnce(ctx context.Context, now time.Time) error {
+	return s.sweep.RunOnce(ctx, now)
 }

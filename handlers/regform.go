@@ -1,14 +1,12 @@
 package handlers
 
 import (
-	"context"
-	"errors"
 	"regexp"
 	"strings"
 	"unicode/utf8"
 
-	"supplybot/bot"
 	"supplybot/handlers/parse"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -41,6 +39,16 @@ const (
 	maxPerson  = 20
 	usccSample = "91500227MA5U7G2X4T"
 )
+
+// reader is what reading registration answers needs besides the text:
+// the parser, and the command words of every feature (none is a company
+// name). *App is one.
+type reader interface {
+	parser() *parse.Parser
+	isCommandWord(t string) bool
+}
+
+func (a *App) parser() *parse.Parser { return a.p }
 
 func (r *regForm) joining() bool { return r.JoinID != "" }
 
@@ -105,7 +113,7 @@ func (r *regForm) consentText() string {
 	if r.joining() {
 		b.WriteString("请确认：加入“" + r.JoinName + "”\n")
 	} else {
-		b.WriteString("请确认登记信息：\n企业：" + r.Name + "（" + r.Role + "）\n所在地：" + fmtRegion(*r.Region) + "\n")
+		b.WriteString("请确认登记信息：\n企业：" + r.Name + "（" + r.Role + "）\n所在地：" + record.Region(*r.Region) + "\n")
 	}
 	b.WriteString("联系人：" + r.Contact + " " + maskMobile(r.Mobile) + "\n")
 	if !r.joining() {
@@ -197,7 +205,8 @@ func cutLabel(tok string, labels ...string) (string, bool) {
 // with everything, or the answer of one step with more in it. It returns a
 // problem to re-ask about (an invalid mobile or USCC); step is the question
 // being answered, whose field may take an unlabelled answer.
-func (r *regForm) extract(p *parse.Parser, t, step string) (problem string) {
+func (r *regForm) extract(rd reader, t, step string) (problem string) {
+	p := rd.parser()
 	toks := fields(splitGlued(t))
 	var rest []string
 	for i := 0; i < len(toks); i++ {
@@ -245,7 +254,7 @@ func (r *regForm) extract(p *parse.Parser, t, step string) (problem string) {
 			}
 		case label == "name":
 			v := safeField(tok, maxCompany)
-			if why := companyProblem(p, v); why == "" {
+			if why := companyProblem(rd, v); why == "" {
 				r.Name = v
 			} else {
 				problem = why
@@ -255,7 +264,7 @@ func (r *regForm) extract(p *parse.Parser, t, step string) (problem string) {
 				r.Role = role
 				continue
 			}
-			if isCompany(tok) && !r.joining() && companyProblem(p, safeField(tok, maxCompany)) == "" {
+			if (isCompany(tok) || knownCompany(tok)) && !r.joining() && companyProblem(rd, safeField(tok, maxCompany)) == "" {
 				r.Name = safeField(tok, maxCompany)
 				continue
 			}
@@ -279,7 +288,7 @@ func (r *regForm) extract(p *parse.Parser, t, step string) (problem string) {
 	case stepName:
 		if r.Name == "" {
 			v = safeField(v, maxCompany)
-			if why := companyProblem(p, v); why == "" {
+			if why := companyProblem(rd, v); why == "" {
 				r.Name = v
 			} else if problem == "" {
 				problem = why
@@ -344,7 +353,8 @@ func splitDigits(t string) string {
 // companyProblem says why v does not look like a company name, or "" when
 // it does: two Chinese characters at least, and a name with a company word
 // (公司, 厂, 集团 …) or one that is not a product, an amount or a place.
-func companyProblem(p *parse.Parser, v string) string {
+func companyProblem(rd reader, v string) string {
+	p := rd.parser()
 	const ask = "请回复企业全称（与营业执照一致），例如：重庆青山工业有限公司"
 	han := 0
 	for _, r := range v {
@@ -355,10 +365,14 @@ func companyProblem(p *parse.Parser, v string) string {
 	if han < 2 {
 		return "企业名称至少要有两个汉字。" + ask
 	}
-	if isCompany(v) {
+	if isCompany(v) || knownCompany(v) {
 		return ""
 	}
-	if name, _ := matchCommand(v); name != "" {
+	if isYes(v) || isNo(v) || inWords(v, []string{"同意", "不同意", "继续", "跳过"}) {
+		// an answer to another question (确认 typed for a kept post)
+		return "“" + preview(v, 10) + "”不是企业名称：发布前需要先登记企业（只需一次）。"
+	}
+	if rd.isCommandWord(v) {
 		return "“" + preview(v, 10) + "”是指令，不是企业名称。" + ask
 	}
 	if _, ok := parse.ParseQuantity(v); ok {
@@ -400,346 +414,4 @@ func usccAttempt(t string) bool {
 		}
 	}
 	return false
-}
-
-// nameTaken clears a company name another enterprise is registered under
-// and says how to join it instead; "" when the name is free. A second
-// enterprise of the same name would split the company's records and
-// verification, and joining without a code would let anyone in: the user
-// asks a colleague for the invite code. Nothing about the enterprise's
-// contacts is told.
-func (a *App) nameTaken(ctx context.Context, r *regForm) (string, error) {
-	if r.joining() || r.Name == "" {
-		return "", nil
-	}
-	_, err := a.d.Enterprises.ByName(ctx, r.Name)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	name := r.Name
-	r.Name = ""
-	return "“" + name + "”已在平台登记，同一企业不必重复登记：请向已登记的同事要6位邀请码（同事发送“注册”即可看到），然后发送“加入 邀请码”，例如：加入 ABC123。\n不是这家企业？请回复贵企业的全称。", nil
-}
-
-// register starts registration: 注册, or 注册 with everything in one message.
-func (a *App) register(ctx context.Context, m *bot.Message, rest string) (bot.Reply, error) {
-	if e, err := a.d.Enterprises.ByOpenID(ctx, m.OpenID); err == nil {
-		return bot.Text("您已登记为“" + e.Name + "”的联系人，无需再注册。\n企业邀请码：" + e.InviteCode + "（同事发送“加入 " + e.InviteCode + "”即可加入）。\n" + nextHint), nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return bot.Reply{}, err
-	}
-	c, err := a.load(ctx, m.OpenID)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	var pending *postForm
-	if c.sess.Flow == flowPost {
-		pending = c.st.Post
-	}
-	r := &regForm{}
-	problem := ""
-	if rest != "" {
-		problem = r.extract(a.p, rest, "")
-		// One message without a code: the code is optional, the consent
-		// summary says how to add it.
-		r.USCCAsked = true
-	}
-	taken, err := a.nameTaken(ctx, r)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	if taken != "" {
-		problem = taken
-	}
-	c.start(flowReg, r.next())
-	c.st = state{Reg: r, Post: pending}
-	if err := a.save(ctx, c); err != nil {
-		return bot.Reply{}, err
-	}
-	if problem != "" {
-		return a.say(c, problem)
-	}
-	if rest == "" {
-		return a.say(c, "欢迎登记企业（只需一次）。也可以一句话发完：注册 重庆青山工业有限公司 零部件 重庆璧山 联系人张伟 13800001111\n第一步：")
-	}
-	return a.say(c, "")
-}
-
-// join starts joining an enterprise with its invite code: 加入 ABC123.
-func (a *App) join(ctx context.Context, m *bot.Message, rest string) (bot.Reply, error) {
-	f := fields(rest)
-	if len(f) == 0 {
-		return bot.Text("请在“加入”后写同事给您的6位邀请码，例如：加入 ABC123"), nil
-	}
-	if e, err := a.d.Enterprises.ByOpenID(ctx, m.OpenID); err == nil {
-		return bot.Text("您已是“" + e.Name + "”的联系人。如需换企业，请先回复“注销”。"), nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return bot.Reply{}, err
-	}
-	code := strings.ToUpper(f[0])
-	e, err := a.d.Enterprises.ByInviteCode(ctx, code)
-	if errors.Is(err, store.ErrNotFound) {
-		return bot.Text("邀请码“" + preview(code, 10) + "”不对，请向同事核对后再发，例如：加入 ABC123\n没有邀请码可回复“注册”登记新企业。"), nil
-	}
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	c, err := a.load(ctx, m.OpenID)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	var pending *postForm
-	if c.sess.Flow == flowPost || c.sess.Flow == flowReg {
-		pending = c.st.Post
-	}
-	r := &regForm{JoinID: e.ID, JoinName: e.Name}
-	problem := r.extract(a.p, strings.Join(f[1:], " "), "")
-	c.start(flowJoin, r.next())
-	c.st = state{Reg: r, Post: pending}
-	if err := a.save(ctx, c); err != nil {
-		return bot.Reply{}, err
-	}
-	if problem != "" {
-		return a.say(c, problem)
-	}
-	return a.say(c, "正在加入“"+e.Name+"”。")
-}
-
-// regAnswer takes the answer to a registration question.
-func (a *App) regAnswer(ctx context.Context, c *conv, t string) (bot.Reply, error) {
-	r := c.st.Reg
-	step := c.sess.Step
-	switch step {
-	case stepConsent:
-		switch {
-		case t == "同意" || t == "我同意" || isYes(t):
-			return a.saveRegistration(ctx, c)
-		case t == "不同意" || t == "拒绝" || isNo(t):
-			if err := a.finish(ctx, c); err != nil {
-				return bot.Reply{}, err
-			}
-			return bot.Text("好的，没有保存任何信息。需要时再回复“注册”。\n" + helpText), nil
-		}
-		if !r.joining() && usccAttempt(t) {
-			// The summary shows the code as 未填: the user sends it now.
-			before := r.USCC
-			if problem := r.extract(a.p, t, step); problem != "" {
-				return a.say(c, problem)
-			}
-			if r.USCC != before {
-				r.USCCAsked = true
-				if err := a.save(ctx, c); err != nil {
-					return bot.Reply{}, err
-				}
-				return a.say(c, "已补充信用代码。")
-			}
-		}
-		return a.say(c, "请回复“同意”或“取消”。")
-	case stepUSCC:
-		if inWords(t, []string{"跳过", "无", "没有", "不填", "暂无", "略", "skip"}) {
-			r.USCCAsked = true
-			break
-		}
-		before := r.USCC
-		if problem := r.extract(a.p, t, step); problem != "" {
-			return a.say(c, problem)
-		}
-		if r.USCC == before || r.USCC == "" {
-			if !usccLikeRe.MatchString(t) {
-				return a.say(c, "统一社会信用代码是18位字母和数字，例如："+usccSample+"，或回复“跳过”。")
-			}
-		}
-		r.USCCAsked = true
-	case stepRole:
-		if problem := r.extract(a.p, t, step); problem != "" {
-			return a.say(c, problem)
-		}
-		if r.Role == "" {
-			return a.say(c, "没看懂企业类型。")
-		}
-	case stepRegRgn:
-		if problem := r.extract(a.p, t, step); problem != "" {
-			return a.say(c, problem)
-		}
-		if r.Region == nil {
-			return a.say(c, "没认出这个地区。") // the question gives the example
-		}
-	case stepMobile:
-		if mob, ok := mobileOf(t); ok {
-			r.Mobile = mob
-			break
-		}
-		before := r.Mobile
-		problem := r.extract(a.p, t, step)
-		if problem == "" && r.Mobile == before || strings.HasPrefix(problem, "手机号") {
-			// The question that follows gives the example.
-			problem = "“" + preview(t, 15) + "”不是有效的手机号。"
-		}
-		if problem != "" {
-			return a.say(c, problem)
-		}
-	default:
-		if problem := r.extract(a.p, t, step); problem != "" {
-			return a.say(c, problem)
-		}
-	}
-	taken, err := a.nameTaken(ctx, r)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	next := r.next()
-	if next == step && taken == "" {
-		return a.say(c, "")
-	}
-	c.goTo(next)
-	if err := a.save(ctx, c); err != nil {
-		return bot.Reply{}, err
-	}
-	return a.say(c, taken)
-}
-
-// regFieldNames maps the names users type after 修改 to registration fields.
-var regFieldNames = map[string]string{
-	"企业名称": "name", "公司名称": "name", "企业": "name", "公司": "name", "名称": "name", "企业全称": "name",
-	"类型": "role", "企业类型": "role", "角色": "role", "类别": "role",
-	"地区": "region", "所在地": "region", "地址": "region", "地点": "region",
-	"联系人": "contact", "姓名": "contact", "名字": "contact",
-	"手机": "mobile", "手机号": "mobile", "电话": "mobile", "手机号码": "mobile",
-	"信用代码": "uscc", "统一社会信用代码": "uscc", "代码": "uscc", "USCC": "uscc",
-}
-
-// editReg changes one registration field: 修改 手机 13900001111.
-func (a *App) editReg(ctx context.Context, c *conv, rest string) (bot.Reply, error) {
-	r := c.st.Reg
-	field, v, ok := splitEdit(rest, regFieldNames)
-	if !ok || v == "" {
-		return a.say(c, "请写要改的项目和新内容，例如：修改 手机 13900001111 / 修改 联系人 李娜。")
-	}
-	if r.joining() && field != "contact" && field != "mobile" {
-		return a.say(c, "加入企业只需填写联系人和手机号。")
-	}
-	problem := ""
-	switch field {
-	case "name":
-		if v = safeField(v, maxCompany); companyProblem(a.p, v) == "" {
-			r.Name = v
-		} else {
-			problem = companyProblem(a.p, v)
-		}
-	case "role":
-		if role, ok := roleOf(v, true); ok {
-			r.Role = role
-		} else {
-			problem = "企业类型请写：整车 / 零部件 / 电子信息 / 其他"
-		}
-	case "region":
-		if reg, ok := a.p.ParseRegion(v); ok && reg.City != "" {
-			r.Region = &store.Region{Province: reg.Province, City: reg.City, District: reg.District}
-		} else {
-			problem = "没认出地区，请写到城市，例如：修改 地区 重庆璧山"
-		}
-	case "contact":
-		if v = safeField(v, maxPerson); validPerson(v) {
-			r.Contact = v
-		} else {
-			problem = "请写联系人姓名，例如：修改 联系人 李娜"
-		}
-	case "mobile":
-		if mob, ok := mobileOf(v); ok {
-			r.Mobile = mob
-		} else {
-			problem = "手机号不对，请输入11位手机号，例如：修改 手机 13900001111"
-		}
-	case "uscc":
-		if inWords(v, clearWords) {
-			r.USCC, r.USCCAsked = "", true
-		} else if u := strings.ToUpper(strings.TrimSpace(v)); parse.ValidUSCC(u) {
-			r.USCC, r.USCCAsked = u, true
-		} else {
-			problem = "统一社会信用代码校验不通过，请核对18位代码，例如：" + usccSample
-		}
-	}
-	if problem != "" {
-		return a.say(c, problem)
-	}
-	taken, err := a.nameTaken(ctx, r)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	if next := r.next(); c.sess.Step != stepConsent || next != stepConsent {
-		c.goTo(next)
-	}
-	if err := a.save(ctx, c); err != nil {
-		return bot.Reply{}, err
-	}
-	if taken != "" {
-		return a.say(c, taken)
-	}
-	return a.say(c, "已修改。")
-}
-
-// saveRegistration stores the enterprise (or the new contact) after
-// consent, then goes on with a post the user had started.
-func (a *App) saveRegistration(ctx context.Context, c *conv) (bot.Reply, error) {
-	r := c.st.Reg
-	now := a.now().UTC()
-	contact := store.Contact{OpenID: c.openid, Name: r.Contact, Mobile: r.Mobile}
-	var msg string
-	if r.joining() {
-		err := a.d.Enterprises.AddContact(ctx, r.JoinID, contact)
-		switch {
-		case errors.Is(err, store.ErrConflict):
-			_ = a.finish(ctx, c)
-			return bot.Text("您已经是某家企业的联系人了，回复“注销”可退出后再加入。"), nil
-		case errors.Is(err, store.ErrNotFound):
-			_ = a.finish(ctx, c)
-			return bot.Text("这家企业已不在平台上，请回复“注册”登记。"), nil
-		case err != nil:
-			return bot.Reply{}, err
-		}
-		msg = "已加入“" + r.JoinName + "”！"
-	} else {
-		// Someone may have registered the name since it was typed.
-		if taken, err := a.nameTaken(ctx, r); err != nil || taken != "" {
-			if err != nil {
-				return bot.Reply{}, err
-			}
-			c.goTo(r.next())
-			if err := a.save(ctx, c); err != nil {
-				return bot.Reply{}, err
-			}
-			return a.say(c, taken)
-		}
-		e := &store.Enterprise{Name: r.Name, Role: r.Role, Region: *r.Region, USCC: r.USCC,
-			Contacts: []store.Contact{contact}, ConsentAt: now}
-		contact.JoinedAt = now
-		e.Contacts[0].JoinedAt = now
-		err := a.d.Enterprises.Create(ctx, e)
-		if errors.Is(err, store.ErrConflict) {
-			_ = a.finish(ctx, c)
-			return bot.Text("您已经登记过企业了。回复“帮助”看看能做什么。"), nil
-		}
-		if err != nil {
-			return bot.Reply{}, err
-		}
-		msg = "登记成功！企业邀请码：" + e.InviteCode + "，同事发送“加入 " + e.InviteCode + "”即可加入本企业。"
-		if r.USCC != "" {
-			msg += "\n工作专班核实后会标为“已认证”。"
-		}
-	}
-	if pending := c.st.Post; pending != nil {
-		c.start(flowPost, pending.next())
-		c.st = state{Post: pending}
-		if err := a.save(ctx, c); err != nil {
-			return bot.Reply{}, err
-		}
-		return a.say(c, msg+"\n\n接着发布您的"+kindName(pending.Kind)+"：")
-	}
-	if err := a.finish(ctx, c); err != nil {
-		return bot.Reply{}, err
-	}
-	return bot.Text(msg + "\n现在可以发布了，例如：\n求购 变速箱电磁阀 5000件 重庆璧山\n供应 6层PCB 月产能2万平米 成都"), nil
 }

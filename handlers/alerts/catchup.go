@@ -4,82 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
-	"supplybot/bot"
 	"supplybot/store"
 )
-
-// RunOnce is one lifecycle sweep at now: it asks the owners of records
-// expiring within RemindBefore whether they still need them (once per
-// expiry date), expires records past their date and takes them out of the
-// engine, expires unanswered contact requests (telling the requester), and
-// catches up (see catchUp). The background loop calls it every SweepEvery;
-// tests call it directly.
-func (s *Service) RunOnce(ctx context.Context, now time.Time) error {
-	var errs []error
-	for _, kind := range []string{store.KindDemand, store.KindOffer} {
-		errs = append(errs, s.remind(ctx, now, kind))
-		expired, err := s.d.Mongo.Posts(kind).ExpireDue(ctx, now)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("expire %ss: %w", kind, err))
-		}
-		for _, p := range expired {
-			s.drop(p.ID)
-		}
-	}
-	s.engine.Prune(now)
-	errs = append(errs, s.expireRequests(ctx, now), s.finishContacts(ctx, now), s.catchUp(ctx))
-	s.kick()
-	return errors.Join(errs...)
-}
-
-func (s *Service) remind(ctx context.Context, now time.Time, kind string) error {
-	posts := s.d.Mongo.Posts(kind)
-	due, err := posts.ExpiringBetween(ctx, now, now.Add(s.cfg.RemindBefore))
-	if err != nil {
-		return fmt.Errorf("expiring %ss: %w", kind, err)
-	}
-	var errs []error
-	for _, p := range due {
-		if p.OpenID != "" {
-			ask := "仍需要吗？"
-			if p.Kind == store.KindOffer {
-				ask = "仍在供应吗？"
-			}
-			it := store.OutboxItem{
-				// The expiry date is in the key: a renewed record is reminded again.
-				Key: "remind:" + p.ID + ":" + strconv.FormatInt(p.ExpiresAt.Unix(), 10), Kind: bot.PushCustom, OpenID: p.OpenID,
-				Text: fmt.Sprintf("您的%s %s（%s）将于 %s 到期，%s回复 续期 %s", kindWord(p.Kind), p.No, p.Product, dateCN(p.ExpiresAt), ask, p.No),
-			}
-			if at, held := s.deliverAt(now); held {
-				it.NextAt = at.UTC()
-			}
-			if err := s.enqueue(ctx, it); err != nil {
-				errs = append(errs, err)
-				continue
-			}
-		}
-		if err := posts.MarkReminded(ctx, p.ID, now.UTC()); err != nil && !errors.Is(err, store.ErrNotFound) {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func (s *Service) expireRequests(ctx context.Context, now time.Time) error {
-	expired, err := s.d.Mongo.ContactRequests().ExpireDue(ctx, now)
-	if err != nil {
-		return fmt.Errorf("expire contact requests: %w", err)
-	}
-	var errs []error
-	for i := range expired {
-		// finishContact tells the requester and records that it did.
-		errs = append(errs, s.finishContact(ctx, &expired[i], now))
-	}
-	return errors.Join(errs...)
-}
 
 // syncOverlap re-reads a little before the last sync, for clock skew
 // between instances and writes in flight.
@@ -137,10 +65,12 @@ func (s *Service) givenUp() []string {
 	return ids
 }
 
-// catchUp brings the engine up to date with the records other instances
+// CatchUp brings the engine up to date with the records other instances
 // saved and matches them (syncEngine), then matches the records whose
-// matching is owed (matchOwed). Catch-ups run one at a time.
-func (s *Service) catchUp(ctx context.Context) error {
+// matching is owed (matchOwed). Catch-ups run one at a time; the
+// background loop runs one every SyncEvery and the lifecycle sweep one
+// each time.
+func (s *Service) CatchUp(ctx context.Context) error {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
 	s.forgetGone(time.Now().Add(-syncOverlap))
@@ -205,6 +135,9 @@ func (s *Service) matchOwed(ctx context.Context) error {
 				continue // stale: saved or closed here since
 			}
 			if err := s.settle(ctx, *p); err != nil {
+				if inFlightOnly(err) {
+					continue // owed still: the next catch-up finishes it
+				}
 				errs = append(errs, fmt.Errorf("owed matching of %s: %w", p.No, err))
 				if s.matchFailed(*p) {
 					s.d.Log.ErrorContext(ctx, "owed matching keeps failing; left until the record is saved again or the bot restarts",

@@ -1,4 +1,11 @@
-package alerts
+// Package subscriptions keeps what users asked to hear of: the chat
+// commands 订阅 / 我的订阅 / 退订, and, for a record just saved, the
+// subscribers it fits (Fitting), whom the alerts service then alerts.
+//
+// It imports bot, store and the handlers' parse package; it must not
+// import the package handlers, the alerts service (which calls it) nor the
+// other features (contacts, lifecycle), and it queues no push itself.
+package subscriptions
 
 import (
 	"context"
@@ -12,8 +19,52 @@ import (
 	"time"
 
 	"supplybot/bot"
+	"supplybot/handlers/parse"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
+
+// Config tunes the service. Zero values take the defaults.
+type Config struct {
+	// DailyCap is the alerts pushed per user and China day, as the reply
+	// to 订阅 tells it; default 20 (the alerts service enforces it).
+	DailyCap int
+	Now      func() time.Time // default time.Now
+}
+
+// Deps are the stores and helpers the service uses.
+type Deps struct {
+	Mongo  *store.Mongo
+	Parser *parse.Parser
+}
+
+// Service keeps the users' subscriptions.
+type Service struct {
+	cfg Config
+	d   Deps
+}
+
+// New returns the service.
+func New(cfg Config, d Deps) *Service {
+	if cfg.DailyCap <= 0 {
+		cfg.DailyCap = 20
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Service{cfg: cfg, d: d}
+}
+
+func (s *Service) clock() time.Time { return s.cfg.Now() }
+
+// Commands are 订阅 …, 我的订阅 and 退订 N; each passes an open form by.
+func (s *Service) Commands() []bot.Command {
+	return []bot.Command{
+		{Name: "subscribe", Words: []string{"订阅"}, PassBy: bot.Always, Handle: bot.Plain(s.cmdSubscribe)},
+		{Name: "my-subscriptions", Exact: []string{"我的订阅"}, PassBy: bot.Always, Handle: bot.Plain(s.cmdMySubscriptions)},
+		{Name: "unsubscribe", Words: []string{"退订"}, PassBy: bot.Always, Handle: bot.Plain(s.cmdUnsubscribe)},
+	}
+}
 
 // maxSubscriptions a user may hold.
 const maxSubscriptions = 10
@@ -46,7 +97,7 @@ func (s *Service) parseSubscription(openid, args string) (store.Subscription, st
 		}
 		c, ok := s.d.Parser.ParseCategory(toks[1])
 		if !ok {
-			return sub, fmt.Sprintf("没有找到品类“%s”。可以换个说法，例如：订阅 品类 PCB，或直接 订阅 %s", clip(toks[1], 10), clip(toks[1], 10))
+			return sub, fmt.Sprintf("没有找到品类“%s”。可以换个说法，例如：订阅 品类 PCB，或直接 订阅 %s", record.Clip(toks[1], 10), record.Clip(toks[1], 10))
 		}
 		sub.CategoryCode, sub.CategoryName, toks = c.Code, c.Name, toks[2:]
 	}
@@ -103,10 +154,10 @@ func describe(sub *store.Subscription) string {
 		head = strings.TrimSpace("品类" + sub.CategoryName + " " + head)
 	}
 	if sub.Kind != "" {
-		head = kindWord(sub.Kind) + " " + head
+		head = record.KindName(sub.Kind) + " " + head
 	}
 	parts = append(parts, head)
-	if r := regionShort(sub.Region); r != "" {
+	if r := record.RegionShort(sub.Region); r != "" {
 		parts = append(parts, r)
 	}
 	return strings.Join(parts, " · ")
@@ -218,28 +269,71 @@ func (s *Service) fits(sub *store.Subscription, p *store.Post) bool {
 	return true
 }
 
-// notifySubscribers alerts the subscribers that p fits, except its own
-// enterprise and whoever heard of p already (told).
-func (s *Service) notifySubscribers(ctx context.Context, now time.Time, p *store.Post, told map[string]bool) error {
+// Subscriber is a user to tell of a record, and what they subscribed to
+// ("求购 线束 · 成都").
+type Subscriber struct {
+	OpenID string
+	Desc   string
+}
+
+// Fitting lists the subscribers that record p fits, once each (by their
+// first fitting subscription), leaving out p's own enterprise (also when
+// a subscriber joined it after subscribing) and those told says heard of
+// p already.
+func (s *Service) Fitting(ctx context.Context, p *store.Post, told func(openid string) bool) ([]Subscriber, error) {
 	subs, err := s.d.Mongo.Subscriptions().Candidates(ctx, lowerKeywords(p), ancestorCodes(p.CategoryCode))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var errs []error
+	var out []Subscriber
+	seen := map[string]bool{}
 	for i := range subs {
 		sub := &subs[i]
-		if told[sub.OpenID] || sub.EnterpriseID != "" && sub.EnterpriseID == p.EnterpriseID || !s.fits(sub, p) {
+		if seen[sub.OpenID] || told(sub.OpenID) || sub.EnterpriseID != "" && sub.EnterpriseID == p.EnterpriseID || !s.fits(sub, p) {
 			continue
 		}
 		// The subscriber may have joined an enterprise since subscribing.
 		if ent, err := s.d.Mongo.Enterprises().ByOpenID(ctx, sub.OpenID); err == nil && ent.ID == p.EnterpriseID {
 			continue
 		}
-		told[sub.OpenID] = true
-		errs = append(errs, s.alert(ctx, now, alertSpec{
-			Key: "sub:" + p.ID + ":" + sub.OpenID, OpenID: sub.OpenID, Kind: kindSubscription,
-			SubDesc: describe(sub), About: p,
-		}))
+		seen[sub.OpenID] = true
+		out = append(out, Subscriber{OpenID: sub.OpenID, Desc: describe(sub)})
 	}
-	return errors.Join(errs...)
+	return out, nil
+}
+
+// lowerKeywords is the record's keywords and product in lower case, for
+// looking up subscriptions.
+func lowerKeywords(p *store.Post) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(w string) {
+		w = strings.ToLower(strings.TrimSpace(w))
+		if w != "" && !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	for _, k := range p.Keywords {
+		add(k)
+	}
+	add(p.Product)
+	return out
+}
+
+// ancestorCodes is the category code and every code above it.
+func ancestorCodes(code string) []string {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return nil
+	}
+	var out []string
+	for {
+		out = append(out, code)
+		i := strings.LastIndexByte(code, '.')
+		if i < 0 {
+			return out
+		}
+		code = code[:i]
+	}
 }

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
-	"supplybot/bot"
 	"supplybot/handlers/match"
+	"supplybot/handlers/notify"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -38,7 +38,27 @@ func (s *Service) process(ctx context.Context, p store.Post) error {
 	if err := s.notifySubscribers(ctx, now, &p, told); err != nil {
 		errs = append(errs, fmt.Errorf("subscriptions of %s: %w", p.No, err))
 	}
-	s.kick()
+	return errors.Join(errs...)
+}
+
+// notifySubscribers alerts the subscribers that p fits, except its own
+// enterprise and whoever heard of p already (told).
+func (s *Service) notifySubscribers(ctx context.Context, now time.Time, p *store.Post, told map[string]bool) error {
+	subs, err := s.subs.Fitting(ctx, p, func(openid string) bool { return told[openid] })
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, sub := range subs {
+		if told[sub.OpenID] {
+			continue
+		}
+		told[sub.OpenID] = true
+		errs = append(errs, s.alert(ctx, now, alertSpec{
+			Key: notify.SubscriptionAlertKey(p.ID, sub.OpenID), OpenID: sub.OpenID, Kind: kindSubscription,
+			SubDesc: sub.Desc, About: p,
+		}))
+	}
 	return errors.Join(errs...)
 }
 
@@ -67,13 +87,55 @@ func (s *Service) pair(ctx context.Context, now time.Time, p *store.Post, r matc
 	}, now); err != nil {
 		return fmt.Errorf("store match: %w", err)
 	}
-	key := func(openid string) string { return "match:" + d.ID + ":" + o.ID + ":" + openid }
+	key := func(openid string) notify.Key { return notify.MatchAlertKey(d.ID, o.ID, openid) }
 	// The engine phrased the reasons for p's owner; "已认证企业" describes
 	// the counterpart, so it is swapped for the other side.
-	errA := s.alert(ctx, now, alertSpec{Key: key(p.OpenID), OpenID: p.OpenID, Kind: kindMatch, MyNo: p.No, About: &cp, Reasons: r.Reasons, Score: r.Score})
-	errB := s.alert(ctx, now, alertSpec{Key: key(cp.OpenID), OpenID: cp.OpenID, Kind: kindMatch, MyNo: cp.No, About: p, Reasons: reasonsAbout(r.Reasons, p.Verified), Score: r.Score})
-	told[cp.OpenID] = true
-	return errors.Join(errA, errB)
+	mine, err := s.audience(ctx, p)
+	if err != nil {
+		return err
+	}
+	theirs, err := s.audience(ctx, &cp)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, openid := range mine {
+		errs = append(errs, s.alert(ctx, now, alertSpec{Key: key(openid), OpenID: openid, Kind: kindMatch, MyNo: p.No, About: &cp, Reasons: r.Reasons, Score: r.Score}))
+	}
+	for _, openid := range theirs {
+		errs = append(errs, s.alert(ctx, now, alertSpec{Key: key(openid), OpenID: openid, Kind: kindMatch, MyNo: cp.No, About: p, Reasons: reasonsAbout(r.Reasons, p.Verified), Score: r.Score}))
+		told[openid] = true
+	}
+	return errors.Join(errs...)
+}
+
+// audience is who hears of the matches of p: its poster while a contact of
+// its enterprise, and the colleagues who follow the enterprise's alerts
+// (关注企业提醒). A record whose poster left and whom nobody follows is
+// the whole enterprise's: every contact hears of it.
+func (s *Service) audience(ctx context.Context, p *store.Post) ([]string, error) {
+	if p.EnterpriseID == "" {
+		return []string{p.OpenID}, nil
+	}
+	e, err := s.d.Mongo.Enterprises().Get(ctx, p.EnterpriseID)
+	if errors.Is(err, store.ErrNotFound) {
+		return []string{p.OpenID}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("enterprise of %s: %w", p.No, err)
+	}
+	var out []string
+	for _, c := range e.Contacts {
+		if c.OpenID == p.OpenID || c.FollowAlerts {
+			out = append(out, c.OpenID)
+		}
+	}
+	if len(out) == 0 {
+		for _, c := range e.Contacts {
+			out = append(out, c.OpenID)
+		}
+	}
+	return out, nil
 }
 
 // reasonsAbout rewrites the verification reason for a reader told about a
@@ -93,7 +155,7 @@ func reasonsAbout(reasons []string, verified bool) []string {
 
 // alertSpec is one thing to tell one user: the record About, and why.
 type alertSpec struct {
-	Key     string // logical key: the user hears of it once
+	Key     notify.Key // logical key of the alert and its push: the user hears of it once
 	OpenID  string
 	Kind    string // match | subscription
 	MyNo    string // match: the user's own record
@@ -121,16 +183,17 @@ func (s *Service) alert(ctx context.Context, now time.Time, a alertSpec) error {
 		return nil // the owner left; nobody to tell
 	}
 	inbox := s.d.Mongo.Alerts()
-	at, _ := s.deliverAt(now)
+	key := a.Key.String()
+	at, _ := s.quiet.DeliverAt(now)
 	entry := store.Alert{
-		Key: a.Key, OpenID: a.OpenID, Kind: a.Kind, MyNo: a.MyNo,
+		Key: key, OpenID: a.OpenID, Kind: a.Kind, MyNo: a.MyNo,
 		RecordID: a.About.ID, RecordNo: a.About.No, RecordKind: a.About.Kind, Product: a.About.Product,
-		Summary: summary(a.About), Reasons: a.Reasons, Score: a.Score,
+		Summary: record.Summary(*a.About), Reasons: a.Reasons, Score: a.Score,
 		Pending: true, Day: chinaDay(at), DeliverAt: at.UTC(), CreatedAt: now.UTC(),
 	}
 	resumed := false
 	if err := inbox.Add(ctx, entry); errors.Is(err, store.ErrConflict) {
-		prev, err := inbox.Get(ctx, a.Key)
+		prev, err := inbox.Get(ctx, key)
 		if err != nil {
 			return fmt.Errorf("inbox: %w", err)
 		}
@@ -138,11 +201,13 @@ func (s *Service) alert(ctx context.Context, now time.Time, a alertSpec) error {
 		case !prev.Pending:
 			return nil // told already
 		case prev.Released:
-			if took, err := inbox.Reclaim(ctx, a.Key); err != nil || !took {
+			if took, err := inbox.Reclaim(ctx, key); err != nil || !took {
 				return err
 			}
 		case now.Sub(prev.CreatedAt) < alertGrace:
-			return nil // being told
+			// Being told, or claimed by a worker that died: the record
+			// stays owed, so a later catch-up finishes it if nobody does.
+			return errAlertInFlight
 		}
 		entry, resumed = prev, true
 	} else if err != nil {
@@ -150,7 +215,7 @@ func (s *Service) alert(ctx context.Context, now time.Time, a alertSpec) error {
 	}
 	if err := s.deliverAlert(ctx, now, a, entry, resumed); err != nil {
 		// Left to the retry (the record still owes its matching).
-		if rerr := inbox.Release(context.WithoutCancel(ctx), a.Key); rerr != nil {
+		if rerr := inbox.Release(context.WithoutCancel(ctx), key); rerr != nil {
 			err = errors.Join(err, fmt.Errorf("release: %w", rerr))
 		}
 		return err
@@ -161,14 +226,14 @@ func (s *Service) alert(ctx context.Context, now time.Time, a alertSpec) error {
 // deliverAlert takes the daily slot of the claimed alert entry, decides
 // its delivery and queues its push or digest.
 func (s *Service) deliverAlert(ctx context.Context, now time.Time, a alertSpec, entry store.Alert, resumed bool) error {
-	inbox := s.d.Mongo.Alerts()
-	at, held := s.deliverAt(now)
+	inbox, key := s.d.Mongo.Alerts(), a.Key.String()
+	at, held := s.quiet.DeliverAt(now)
 	n, err := 0, store.ErrNotFound
 	if resumed {
-		n, err = inbox.SlotOf(ctx, a.Key)
+		n, err = inbox.SlotOf(ctx, key)
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		n, err = inbox.TakeSlot(ctx, a.OpenID, entry.Day, s.cfg.DailyCap, a.Key)
+		n, err = inbox.TakeSlot(ctx, a.OpenID, entry.Day, s.cfg.DailyCap, key)
 	}
 	if err != nil {
 		return fmt.Errorf("daily cap: %w", err)
@@ -177,21 +242,44 @@ func (s *Service) deliverAlert(ctx context.Context, now time.Time, a alertSpec, 
 	if n > s.cfg.DailyCap {
 		delivery = store.DeliveryDigest
 	}
-	if delivery, err = inbox.Decide(ctx, a.Key, delivery); err != nil {
+	if delivery, err = inbox.Decide(ctx, key, delivery); err != nil {
 		return fmt.Errorf("inbox: %w", err)
 	}
 	if delivery == store.DeliveryPush {
-		err = s.enqueue(ctx, s.alertItem(a, at, held))
+		err = s.push(ctx, a, at, held)
 	} else {
 		err = s.digest(ctx, now, entry)
 	}
 	if err != nil {
 		return err
 	}
-	if err := inbox.Settle(ctx, a.Key); err != nil {
+	if err := inbox.Settle(ctx, key); err != nil {
 		return fmt.Errorf("inbox: %w", err)
 	}
 	return nil
+}
+
+// errAlertInFlight says that an alert of the record is claimed and not yet
+// delivered: its matching is not settled until it is. It is not a failure
+// of the matching (catch-ups do not count it against the record).
+var errAlertInFlight = errors.New("an alert of the pair is claimed and not delivered yet")
+
+// inFlightOnly reports whether err holds nothing but errAlertInFlight.
+func inFlightOnly(err error) bool {
+	switch e := err.(type) {
+	case nil:
+		return false
+	case interface{ Unwrap() []error }:
+		for _, x := range e.Unwrap() {
+			if x != nil && !inFlightOnly(x) {
+				return false
+			}
+		}
+		return true
+	case interface{ Unwrap() error }:
+		return inFlightOnly(e.Unwrap())
+	}
+	return err == errAlertInFlight
 }
 
 // alertGrace is how old an unfinished alert claim must be before another
@@ -199,30 +287,23 @@ func (s *Service) deliverAlert(ctx context.Context, now time.Time, a alertSpec, 
 // milliseconds.
 const alertGrace = time.Minute
 
-// enqueue queues it; a key queued before is not an error (nothing is sent twice).
-func (s *Service) enqueue(ctx context.Context, it store.OutboxItem) error {
-	if err := s.d.Outbox.Enqueue(ctx, it); err != nil && !errors.Is(err, store.ErrConflict) {
-		return fmt.Errorf("outbox %s: %w", it.Key, err)
-	}
-	return nil
-}
-
-// alertItem is the push of an alert: a template message when one is
+// push queues the push of an alert: a template message when one is
 // configured (every field within WeChat's 20 characters), else a
 // customer-service text, which the push workers hold until the user writes
-// again when the 48-hour window is closed.
-func (s *Service) alertItem(a alertSpec, at time.Time, held bool) store.OutboxItem {
-	it := store.OutboxItem{Key: a.Key, Kind: bot.PushCustom, OpenID: a.OpenID, Text: alertText(a)}
+// again when the 48-hour window is closed. A held alert waits until at.
+func (s *Service) push(ctx context.Context, a alertSpec, at time.Time, held bool) error {
+	var opts []notify.Option
 	if held {
-		it.NextAt = at.UTC()
+		opts = append(opts, notify.At(at))
 	}
-	if s.cfg.TemplateID != "" {
-		it.Kind, it.TemplateID, it.Fields = bot.PushTemplate, s.cfg.TemplateID, alertFields(a)
-		if s.cfg.RecordURL != nil {
-			it.URL = s.cfg.RecordURL(a.About.No)
-		}
+	if s.cfg.TemplateID == "" {
+		return s.notify.Text(ctx, a.Key, a.OpenID, alertText(a), opts...)
 	}
-	return it
+	t := notify.Template{ID: s.cfg.TemplateID, Fields: alertFields(a), Text: alertText(a)}
+	if s.cfg.RecordURL != nil {
+		t.URL = s.cfg.RecordURL(a.About.No)
+	}
+	return s.notify.Template(ctx, a.Key, a.OpenID, t, opts...)
 }
 
 // Digest timing. A digest is rewritten only while it is due more than
@@ -263,19 +344,15 @@ func (s *Service) digest(ctx context.Context, now time.Time, a store.Alert) erro
 		if err != nil {
 			return fmt.Errorf("digest: %w", err)
 		}
-		text := digestText(items)
-		key := digestKey(a.OpenID, a.Day, part)
+		key := notify.DigestKey(a.OpenID, a.Day, part)
 		due := s.digestAt(a.Day, now)
 		if part > 1 {
-			due, _ = s.deliverAt(now.Add(digestFollowUp))
+			due, _ = s.quiet.DeliverAt(now.Add(digestFollowUp))
 		}
-		err = s.d.Outbox.Enqueue(ctx, store.OutboxItem{Key: key, Kind: bot.PushCustom, OpenID: a.OpenID, Text: text, NextAt: due.UTC()})
-		if errors.Is(err, store.ErrConflict) {
-			err = s.rewriteDigest(ctx, key, text, now.Add(digestSeal))
-			if errors.Is(err, store.ErrNotFound) {
-				part++ // gone out, or about to: the next digest takes it
-				continue
-			}
+		err = s.notify.Revise(ctx, key, a.OpenID, digestText(items), due, now.Add(digestSeal))
+		if errors.Is(err, notify.ErrSealed) {
+			part++ // gone out, or about to: the next digest takes it
+			continue
 		}
 		if err != nil {
 			return fmt.Errorf("digest %s: %w", key, err)
@@ -284,68 +361,24 @@ func (s *Service) digest(ctx context.Context, now time.Time, a store.Alert) erro
 	}
 }
 
-// digestKey is the outbox key of the user's part-th digest of day.
-func digestKey(openid, day string, part int) string {
-	key := "digest:" + openid + ":" + day
-	if part > 1 {
-		key += ":" + strconv.Itoa(part)
-	}
-	return key
-}
+// China time: days and dates are the user's.
+var cst = record.China
 
-// rewriteDigest replaces the text of a digest that is due after dueAfter;
-// store.ErrNotFound when it is not (it went out, or is about to).
-func (s *Service) rewriteDigest(ctx context.Context, key, text string, dueAfter time.Time) error {
-	return s.d.Outbox.SetPendingTextBefore(ctx, key, text, dueAfter)
-}
-
-// China time: quiet hours, days and dates are the user's.
-var cst = time.FixedZone("CST", 8*3600)
-
-func chinaDay(t time.Time) string { return t.In(cst).Format("20060102") }
-
-func midnight(t time.Time) time.Time {
-	c := t.In(cst)
-	return time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, cst)
-}
-
-// deliverAt is when an alert produced at now may be pushed: now, or the end
-// of quiet hours (held = true).
-func (s *Service) deliverAt(now time.Time) (time.Time, bool) {
-	if s.cfg.NoQuietHours {
-		return now, false
-	}
-	day := midnight(now)
-	tod := now.Sub(day)
-	from, to := s.cfg.QuietFrom, s.cfg.QuietTo
-	if from < to { // e.g. 00:00–07:00
-		if tod >= from && tod < to {
-			return day.Add(to), true
-		}
-		return now, false
-	}
-	switch { // wraps midnight, e.g. 22:00–08:00
-	case tod >= from:
-		return day.AddDate(0, 0, 1).Add(to), true
-	case tod < to:
-		return day.Add(to), true
-	}
-	return now, false
-}
+func chinaDay(t time.Time) string { return t.In(record.China).Format("20060102") }
 
 // digestAt is when the digest of day goes out: DigestAt that day, moved
 // out of quiet hours, never before now.
 func (s *Service) digestAt(day string, now time.Time) time.Time {
-	d, err := time.ParseInLocation("20060102", day, cst)
+	d, err := time.ParseInLocation("20060102", day, record.China)
 	if err != nil {
 		return now
 	}
 	t := d.Add(s.cfg.DigestAt)
-	if q, held := s.deliverAt(t); held {
+	if q, held := s.quiet.DeliverAt(t); held {
 		t = q
 	}
 	if t.Before(now) {
-		t, _ = s.deliverAt(now)
+		t, _ = s.quiet.DeliverAt(now)
 	}
 	return t
 }

@@ -1,4 +1,14 @@
-package alerts
+// Package contacts brokers the exchange of contacts on consent: 联系 D1024
+// asks a record's owner, who answers 同意 / 拒绝 [编号]; an accepted request
+// sends each side the other's contact person and mobile, a declined or
+// expired one tells the requester politely. Every push goes through the
+// notify API with a key derived from the request, so finishing a request
+// again (a retry, the lifecycle sweep) sends nothing twice.
+//
+// It imports bot, store and handlers/notify; it must not import the
+// package handlers, the alerts service (which assembles it), subscriptions
+// nor lifecycle (which calls it through its own interface).
+package contacts
 
 import (
 	"context"
@@ -11,8 +21,55 @@ import (
 	"time"
 
 	"supplybot/bot"
+	"supplybot/handlers/notify"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
+
+// Config tunes the service. Zero values take the defaults.
+type Config struct {
+	TTL   time.Duration     // a contact request expires after; default 7 days
+	Quiet notify.QuietHours // requests to owners wait for the end of quiet hours
+	Now   func() time.Time  // default time.Now
+}
+
+// Deps are the stores and the push API the service uses.
+type Deps struct {
+	Mongo  *store.Mongo
+	Notify *notify.Notifier
+}
+
+// Service brokers contact requests.
+type Service struct {
+	cfg Config
+	d   Deps
+}
+
+// New returns the service.
+func New(cfg Config, d Deps) *Service {
+	if cfg.TTL <= 0 {
+		cfg.TTL = 7 * 24 * time.Hour
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Service{cfg: cfg, d: d}
+}
+
+func (s *Service) clock() time.Time { return s.cfg.Now() }
+
+// Commands are 联系 D1024 and 同意 / 拒绝 [N]; each passes an open form by.
+// 同意 and 拒绝 always answer (a user with nothing to answer is told so);
+// a dialog that asks for 同意 itself claims the bare word (its owner rule).
+func (s *Service) Commands() []bot.Command {
+	return []bot.Command{
+		{Name: "contact", Pattern: contactRe, PassBy: bot.Always, Handle: bot.Plain(s.cmdContact)},
+		// Other text starting with 联系 (联系方式是什么) is not a request,
+		// but it is not an answer to a form either.
+		{Name: "contact-word", Words: []string{"联系"}, PassBy: bot.Always},
+		{Name: "contact-answer", Pattern: answerRe, PassBy: bot.Always, Handle: bot.Plain(s.cmdAnswer)},
+	}
+}
 
 var (
 	contactRe = regexp.MustCompile(`^联系\s*([DdOo]\d{1,9})$`)
@@ -33,7 +90,7 @@ func card(e *store.Enterprise) string {
 	if e.Role != "" {
 		parts = append(parts, e.Role)
 	}
-	if r := regionShort(e.Region); r != "" {
+	if r := record.RegionShort(e.Region); r != "" {
 		parts = append(parts, r)
 	}
 	if e.Verified {
@@ -78,7 +135,7 @@ func (s *Service) cmdContact(ctx context.Context, m *bot.Message) (bot.Reply, er
 		RequesterOpenID: m.OpenID, RequesterEnterpriseID: ent.ID,
 		OwnerOpenID: p.OpenID, OwnerEnterpriseID: p.EnterpriseID,
 		RecordID: p.ID, RecordNo: p.No, RecordKind: p.Kind, Product: p.Product,
-		CreatedAt: now.UTC(), ExpiresAt: now.Add(s.cfg.ContactTTL).UTC(), MsgKey: bot.MessageKey(ctx),
+		CreatedAt: now.UTC(), ExpiresAt: now.Add(s.cfg.TTL).UTC(), MsgKey: bot.MessageKey(ctx),
 	}
 	reqs := s.d.Mongo.ContactRequests()
 	err = reqs.Create(ctx, q)
@@ -89,7 +146,7 @@ func (s *Service) cmdContact(ctx context.Context, m *bot.Message) (bot.Reply, er
 		}
 		if prev.Status != store.ContactPending || prev.AskedAt != nil {
 			// An answer whose pushes were lost is finished here too.
-			if err := s.finishContact(ctx, &prev, now); err != nil {
+			if err := s.finish(ctx, &prev, now); err != nil {
 				return bot.Reply{}, err
 			}
 			return bot.Text(fmt.Sprintf("您已请求过联系 %s（%s），同一条信息只能请求一次。回复 查需求 或 查供应 看看其他信息。",
@@ -101,7 +158,7 @@ func (s *Service) cmdContact(ctx context.Context, m *bot.Message) (bot.Reply, er
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	if err := s.finishContact(ctx, q, now); err != nil {
+	if err := s.finish(ctx, q, now); err != nil {
 		return bot.Reply{}, err
 	}
 	return bot.Text(fmt.Sprintf("已向 %s 的发布方发送联系请求（编号 %d）。对方同意后，双方会收到彼此的联系人和电话；7天内未回复自动失效。\n回复 我的匹配 看看其他机会。",
@@ -129,7 +186,7 @@ func (s *Service) cmdAnswer(ctx context.Context, m *bot.Message) (bot.Reply, err
 	var finished []int64 // untold answers like this one, now told
 	for i := range untold {
 		q := &untold[i]
-		if err := s.finishContact(ctx, q, now); err != nil {
+		if err := s.finish(ctx, q, now); err != nil {
 			return bot.Reply{}, err
 		}
 		if q.Status == status {
@@ -182,7 +239,7 @@ func (s *Service) cmdAnswer(ctx context.Context, m *bot.Message) (bot.Reply, err
 	} else {
 		q.Status, q.AnsweredAt = status, &now
 	}
-	if err := s.finishContact(ctx, q, now); err != nil {
+	if err := s.finish(ctx, q, now); err != nil {
 		return bot.Reply{}, err
 	}
 	return answered(status, q.No), nil
@@ -200,11 +257,11 @@ func answered(status string, nos ...int64) bot.Reply {
 	return bot.Text(fmt.Sprintf("已同意请求 %s。双方的联系人和电话已通过消息发送，请留意查收。", strings.Join(list, "、")))
 }
 
-// finishContact queues the pushes q's state owes (see store.ContactRequest)
+// finish queues the pushes q's state owes (see store.ContactRequest)
 // — the owner's request, the answer's messages or the expiry notice — and
 // records that they are queued. Their outbox keys are derived from the
 // request, so running it again, or concurrently, sends nothing twice.
-func (s *Service) finishContact(ctx context.Context, q *store.ContactRequest, now time.Time) error {
+func (s *Service) finish(ctx context.Context, q *store.ContactRequest, now time.Time) error {
 	if !q.Owes() {
 		return nil
 	}
@@ -224,15 +281,11 @@ func (s *Service) finishContact(ctx context.Context, q *store.ContactRequest, no
 		case store.ContactAccepted:
 			err = s.exchange(ctx, q)
 		case store.ContactDeclined:
-			err = s.enqueue(ctx, store.OutboxItem{
-				Key: "contact:" + strconv.FormatInt(q.No, 10) + ":declined", Kind: bot.PushCustom, OpenID: q.RequesterOpenID,
-				Text: fmt.Sprintf("很抱歉，%s（%s）的发布方暂时不方便交换联系方式。您可以回复 查需求 或 查供应 看看其他机会。", q.RecordNo, q.Product),
-			})
+			err = s.d.Notify.Text(ctx, notify.ContactDeclinedKey(q.No), q.RequesterOpenID,
+				fmt.Sprintf("很抱歉，%s（%s）的发布方暂时不方便交换联系方式。您可以回复 查需求 或 查供应 看看其他机会。", q.RecordNo, q.Product))
 		case store.ContactExpired:
-			err = s.enqueue(ctx, store.OutboxItem{
-				Key: "contact:" + strconv.FormatInt(q.No, 10) + ":expired", Kind: bot.PushCustom, OpenID: q.RequesterOpenID,
-				Text: fmt.Sprintf("您对 %s（%s）的联系请求7天内未获回复，已失效。回复 查需求 或 查供应 寻找其他机会。", q.RecordNo, q.Product),
-			})
+			err = s.d.Notify.Text(ctx, notify.ContactExpiredKey(q.No), q.RequesterOpenID,
+				fmt.Sprintf("您对 %s（%s）的联系请求7天内未获回复，已失效。回复 查需求 或 查供应 寻找其他机会。", q.RecordNo, q.Product))
 		}
 		if err != nil {
 			return err
@@ -242,7 +295,6 @@ func (s *Service) finishContact(ctx context.Context, q *store.ContactRequest, no
 		}
 		q.ToldAt = &now
 	}
-	s.kick()
 	return nil
 }
 
@@ -254,34 +306,28 @@ func (s *Service) ask(ctx context.Context, q *store.ContactRequest, now time.Tim
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("requester of contact request %d: %w", q.No, err)
 	}
-	it := store.OutboxItem{
-		Key: "contact:" + strconv.FormatInt(q.No, 10) + ":ask", Kind: bot.PushCustom, OpenID: q.OwnerOpenID,
-		Text: fmt.Sprintf("【联系请求 %d】%s 想就您的%s %s（%s）与您交换联系方式。\n回复 同意 %d 或 拒绝 %d（%s前有效）",
-			q.No, who, kindWord(q.RecordKind), q.RecordNo, q.Product, q.No, q.No, dateCN(q.ExpiresAt)),
-	}
-	if at, held := s.deliverAt(now); held {
-		it.NextAt = at.UTC()
-	}
-	return s.enqueue(ctx, it)
+	return s.d.Notify.Text(ctx, notify.ContactRequestKey(q.No), q.OwnerOpenID,
+		fmt.Sprintf("【联系请求 %d】%s 想就您的%s %s（%s）与您交换联系方式。\n回复 同意 %d 或 拒绝 %d（%s前有效）",
+			q.No, who, record.KindName(q.RecordKind), q.RecordNo, q.Product, q.No, q.No, record.MonthDay(q.ExpiresAt)),
+		s.cfg.Quiet.Hold(now))
 }
 
 // contactGrace is how old a request owing pushes must be before
-// finishContacts takes it for one whose command died; a live command
+// FinishOwed takes it for one whose command died; a live command
 // finishes in milliseconds.
 const contactGrace = time.Minute
 
-// finishContacts queues the pushes owed by requests whose command died
-// between a status change and its pushes (see finishContact). The
-// lifecycle sweep runs it, so a request is finished even when nobody
-// says it again.
-func (s *Service) finishContacts(ctx context.Context, now time.Time) error {
+// FinishOwed queues the pushes owed by requests whose command died
+// between a status change and its pushes (see finish). The lifecycle
+// sweep runs it, so a request is finished even when nobody says it again.
+func (s *Service) FinishOwed(ctx context.Context, now time.Time) error {
 	owing, err := s.d.Mongo.ContactRequests().Owing(ctx, now.Add(-contactGrace), now, 100)
 	if err != nil {
 		return fmt.Errorf("contact requests owing pushes: %w", err)
 	}
 	var errs []error
 	for i := range owing {
-		if err := s.finishContact(ctx, &owing[i], now); err != nil {
+		if err := s.finish(ctx, &owing[i], now); err != nil {
 			errs = append(errs, fmt.Errorf("contact request %d: %w", owing[i].No, err))
 		}
 	}
@@ -331,15 +377,25 @@ func (s *Service) exchange(ctx context.Context, q *store.ContactRequest) error {
 		}
 		return fmt.Sprintf("%s\n联系人：%s\n手机：%s", e.Name, name, mobile)
 	}
-	no := strconv.FormatInt(q.No, 10)
 	return errors.Join(
-		s.enqueue(ctx, store.OutboxItem{
-			Key: "contact:" + no + ":accepted:requester", Kind: bot.PushCustom, OpenID: q.RequesterOpenID,
-			Text: fmt.Sprintf("好消息！%s（%s）的发布方同意交换联系方式：\n%s\n请尽快联系，祝合作顺利。", q.RecordNo, q.Product, person(&owner, q.OwnerOpenID)),
-		}),
-		s.enqueue(ctx, store.OutboxItem{
-			Key: "contact:" + no + ":accepted:owner", Kind: bot.PushCustom, OpenID: q.OwnerOpenID,
-			Text: fmt.Sprintf("您已同意交换联系方式（%s %s），对方是：\n%s", q.RecordNo, q.Product, person(&requester, q.RequesterOpenID)),
-		}),
+		s.d.Notify.Text(ctx, notify.ContactExchangeToRequesterKey(q.No), q.RequesterOpenID,
+			fmt.Sprintf("好消息！%s（%s）的发布方同意交换联系方式：\n%s\n请尽快联系，祝合作顺利。", q.RecordNo, q.Product, person(&owner, q.OwnerOpenID))),
+		s.d.Notify.Text(ctx, notify.ContactExchangeToOwnerKey(q.No), q.OwnerOpenID,
+			fmt.Sprintf("您已同意交换联系方式（%s %s），对方是：\n%s", q.RecordNo, q.Product, person(&requester, q.RequesterOpenID))),
 	)
+}
+
+// ExpireDue expires the requests left unanswered past their expiry and
+// tells each requester (once; see finish). The lifecycle sweep runs it.
+func (s *Service) ExpireDue(ctx context.Context, now time.Time) error {
+	expired, err := s.d.Mongo.ContactRequests().ExpireDue(ctx, now)
+	if err != nil {
+		return fmt.Errorf("expire contact requests: %w", err)
+	}
+	var errs []error
+	for i := range expired {
+		// finish tells the requester and records that it did.
+		errs = append(errs, s.finish(ctx, &expired[i], now))
+	}
+	return errors.Join(errs...)
 }
