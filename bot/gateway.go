@@ -8,8 +8,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
@@ -21,6 +23,12 @@ type GatewayConfig struct {
 	Token          string
 	AppID          string
 	EncodingAESKey string
+	// Mode is the message mode set in the WeChat admin console: ModeSafe
+	// and ModeCompatible accept only pushes whose encrypted part carries a
+	// valid msg_signature, and read only that part; ModePlain also reads
+	// plaintext pushes, whose bodies nothing authenticates. Empty means
+	// safe when EncodingAESKey is set, plain otherwise.
+	Mode string
 	// MaxBody is the largest request body accepted (default 1 MiB); a larger
 	// one is answered 413.
 	MaxBody int64
@@ -31,7 +39,32 @@ type GatewayConfig struct {
 	HandlerTimeout time.Duration
 	// DedupeTTL is how long a push is remembered (default 10 min).
 	DedupeTTL time.Duration
+	// DedupeTimeout bounds the dedupe check, which runs before anything
+	// else and outside Deadline (default 1 s).
+	DedupeTimeout time.Duration
+	// MaxInflight bounds the handlers running at once, including those
+	// that overran their request (default DefaultMaxInflight). A push beyond it waits up
+	// to QueueWait for a slot, then is answered BusyText, before any
+	// store is asked.
+	MaxInflight int
+	// QueueWait is how long a push may wait for a handler slot (default
+	// 1 s, at most half of Deadline): a burst is absorbed, a sustained
+	// overload is answered busy instead of queueing for seconds.
+	QueueWait time.Duration
+	// BusyText answers a push that cannot be handled safely now (dedupe
+	// unavailable, too many handlers running); default DefaultBusyText.
+	BusyText string
 }
+
+// DefaultMaxInflight is the default MaxInflight: four handlers per CPU.
+// Handlers share the CPU with the stores' clients (and, locally, with
+// embedded FerretDB): with 32 on two CPUs a burst of searches over 2,000
+// records left every handler past its deadline and a shutdown could not
+// queue their replies in time; with 8 they answered within it.
+func DefaultMaxInflight() int { return 4 * runtime.GOMAXPROCS(0) }
+
+// DefaultBusyText is the default BusyText.
+const DefaultBusyText = "系统繁忙，请稍后再试。"
 
 // FollowUp delivers a reply that missed the deadline, normally by queueing
 // a customer-service message in the outbox. key is unique per push.
@@ -49,13 +82,17 @@ type Gateway struct {
 	followUp FollowUp
 	metrics  *Metrics
 	log      *slog.Logger
-	// Observe, when set, sees every valid push before it is handled (the
-	// simulator uses it to know followers).
+	// Observe, when set, sees every push that is handled, once across
+	// retries, just before its handler (the simulator uses it to know
+	// followers).
 	Observe func(*Message)
 
-	wg    sync.WaitGroup  // handlers still running past their request
-	stop  context.Context // cancelled by Abort: ends handlers that overran
-	abort context.CancelFunc
+	slots chan struct{} // one per running handler; MaxInflight in all
+	// unix seconds of the last line logged of a kind a flood repeats
+	shedLogged, refusedLogged atomic.Int64
+	wg                        sync.WaitGroup  // handlers still running past their request
+	stop                      context.Context // cancelled by Abort: ends handlers that overran
+	abort                     context.CancelFunc
 }
 
 // NewGateway returns the /wechat handler.
@@ -72,15 +109,37 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 	if cfg.DedupeTTL == 0 {
 		cfg.DedupeTTL = 10 * time.Minute
 	}
+	if cfg.DedupeTimeout == 0 {
+		cfg.DedupeTimeout = time.Second
+	}
+	if cfg.MaxInflight <= 0 {
+		cfg.MaxInflight = DefaultMaxInflight()
+	}
+	if cfg.QueueWait <= 0 {
+		cfg.QueueWait = min(time.Second, cfg.Deadline/2)
+	}
+	if cfg.BusyText == "" {
+		cfg.BusyText = DefaultBusyText
+	}
 	if log == nil {
 		log = slog.Default()
+	}
+	if cfg.Mode == "" {
+		cfg.Mode = ModePlain
+		if cfg.EncodingAESKey != "" {
+			cfg.Mode = ModeSafe
+		}
+	}
+	if cfg.Mode == ModePlain {
+		log.Warn("wechat message mode is plain: the signature covers only the timestamp and nonce, " +
+			"so message bodies (sender, text) cannot be authenticated; use safe mode in production")
 	}
 	if metrics == nil {
 		metrics = NewMetrics()
 	}
 	stop, abort := context.WithCancel(context.Background())
 	return &Gateway{cfg: cfg, client: client, handle: h, flights: &inflight{kv: kv, ttl: cfg.DedupeTTL},
-		followUp: followUp, metrics: metrics, log: log, stop: stop, abort: abort}
+		followUp: followUp, metrics: metrics, log: log, slots: make(chan struct{}, cfg.MaxInflight), stop: stop, abort: abort}
 }
 
 // Wait blocks until every handler that overran its request has finished
@@ -100,6 +159,14 @@ func (g *Gateway) Wait(ctx context.Context) error {
 // request, so that shutdown ends within its budget; their replies are lost
 // only if they then fail to finish.
 func (g *Gateway) Abort() { g.abort() }
+
+// warnLimited logs a warning at most once a second per last; the metrics
+// count every occurrence.
+func (g *Gateway) warnLimited(ctx context.Context, last *atomic.Int64, msg string, args ...any) {
+	if now := time.Now().Unix(); last.Swap(now) != now {
+		g.log.WarnContext(ctx, msg, args...)
+	}
+}
 
 func (g *Gateway) reject(w http.ResponseWriter, status int, reason string) {
 	g.metrics.Rejected.WithLabelValues(reason).Inc()
@@ -127,6 +194,13 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.reject(w, http.StatusForbidden, "signature")
 		return
 	}
+	// A signed request is only good for as long as its retries are
+	// deduped; an older one replayed by whoever captured it would run
+	// again (or, for the GET echo, prove the token to a prober).
+	if sec, err := strconv.ParseInt(ts, 10, 64); err != nil || start.Sub(time.Unix(sec, 0)).Abs() > g.cfg.DedupeTTL {
+		g.reject(w, http.StatusForbidden, "stale")
+		return
+	}
 	if r.Method == http.MethodGet {
 		echo := q.Get("echostr")
 		if echo == "" {
@@ -138,12 +212,6 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// A signed push is only good for as long as its retries are deduped;
-	// an older one replayed by whoever captured it would run again.
-	if sec, err := strconv.ParseInt(ts, 10, 64); err != nil || start.Sub(time.Unix(sec, 0)).Abs() > g.cfg.DedupeTTL {
-		g.reject(w, http.StatusForbidden, "stale")
-		return
-	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, g.cfg.MaxBody+1))
 	if err != nil {
 		g.reject(w, http.StatusBadRequest, "read")
@@ -153,7 +221,20 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.reject(w, http.StatusRequestEntityTooLarge, "too_large")
 		return
 	}
-	if q.Get("encrypt_type") == "aes" {
+	encrypted := q.Get("encrypt_type") == "aes"
+	if !encrypted && g.cfg.Mode != ModePlain {
+		// The outer signature covers no body: one captured URL would let
+		// anyone post as any openid while its timestamp is fresh.
+		g.warnLimited(r.Context(), &g.refusedLogged, "plaintext push refused: the message mode requires encryption",
+			"mode", g.cfg.Mode, "remote", r.RemoteAddr)
+		g.reject(w, http.StatusForbidden, "plaintext")
+		return
+	}
+	if encrypted && g.cfg.EncodingAESKey == "" {
+		g.reject(w, http.StatusBadRequest, "no_key")
+		return
+	}
+	if encrypted {
 		var env struct {
 			Encrypt string `xml:"Encrypt"`
 		}
@@ -162,12 +243,17 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !g.validSignature(q.Get("msg_signature"), ts, nonce, env.Encrypt) {
+			g.warnLimited(r.Context(), &g.refusedLogged, "push refused: msg_signature does not cover its Encrypt", "remote", r.RemoteAddr)
 			g.reject(w, http.StatusForbidden, "msg_signature")
 			return
 		}
 	}
 
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	if encrypted {
+		// The envelope was read as XML above; the SDK must read the same.
+		r.Header.Set("Content-Type", "text/xml")
+	}
 	// The SDK writes "success" itself in plain mode; count what it wrote so
 	// the answer is written exactly once.
 	cw := &countingWriter{ResponseWriter: w}
@@ -183,9 +269,6 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m := normalise(mix)
 		if m.OpenID == "" || m.Type == "" {
 			return nil
-		}
-		if g.Observe != nil {
-			g.Observe(m)
 		}
 		reply = g.process(r.Context(), m, start)
 		if reply == "" {
@@ -214,20 +297,57 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // ("" answers "success").
 func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) string {
 	key := m.DedupeKey()
+	if ctx.Err() != nil {
+		return "" // WeChat gave up on this delivery; a retry will come
+	}
+	// Shed load before asking any store: a handler slot is taken now (or
+	// within QueueWait) and handed to the handler, or given back if this
+	// delivery runs none.
+	if !g.acquire(ctx) {
+		if ctx.Err() != nil {
+			return ""
+		}
+		g.metrics.Busy.WithLabelValues("overload").Inc()
+		g.warnLimited(ctx, &g.shedLogged, "too many handlers running; answering busy (see supplybot_busy_answers_total)",
+			"max_inflight", g.cfg.MaxInflight, "queue_wait", g.cfg.QueueWait)
+		return g.cfg.BusyText
+	}
+	handed := false
+	defer func() {
+		if !handed {
+			<-g.slots
+		}
+	}()
+	// Dedupe first, on a budget of its own: a handler run without knowing
+	// whether another delivery runs it could save a record twice, so when
+	// dedupe cannot answer the user is asked to send again instead.
+	dctx, dcancel := context.WithTimeout(ctx, g.cfg.DedupeTimeout)
+	first, err := g.flights.begin(dctx, key)
+	dcancel()
+	if err != nil {
+		g.log.ErrorContext(ctx, "dedupe unavailable; answering busy without handling", "openid", m.OpenID, "key", key, "err", err)
+		g.metrics.Busy.WithLabelValues("dedupe").Inc()
+		return g.cfg.BusyText
+	}
 	deadline, cancel := context.WithDeadline(ctx, start.Add(g.cfg.Deadline))
 	defer cancel()
-	first, err := g.flights.begin(deadline, key)
-	if err != nil {
-		// Without the dedupe store we cannot tell a retry from a new push;
-		// answering is better than dropping the user's message.
-		g.log.ErrorContext(ctx, "dedupe unavailable; handling without it", "err", err)
-		first = true
-	}
 	if !first {
 		g.metrics.DedupeHits.Inc()
+		<-g.slots // a retry waits without holding a handler's slot
+		handed = true
 		return g.flights.await(deadline, key)
 	}
-	g.metrics.Messages.WithLabelValues(m.Type).Inc() // once per push, not per retry
+	if ctx.Err() != nil {
+		// WeChat dropped the request while dedupe answered: run nothing
+		// for nobody, and let its retry run the handler.
+		fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), g.cfg.DedupeTimeout)
+		defer fcancel()
+		if err := g.flights.forget(fctx, key); err != nil {
+			g.log.WarnContext(ctx, "forget an abandoned push", "key", key, "err", err)
+		}
+		return ""
+	}
+	g.metrics.Messages.WithLabelValues(metricType(m)).Inc() // once per push, not per retry
 
 	// The handler hands its reply to the waiting request unless the request
 	// has abandoned it at the deadline; then the handler delivers it itself.
@@ -237,14 +357,23 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		done      = make(chan string, 1)
 	)
 	g.wg.Add(1)
+	handed = true
 	go func() {
 		defer g.wg.Done()
-		hctx, hcancel := context.WithTimeout(context.WithoutCancel(ctx), g.cfg.HandlerTimeout)
+		defer func() { <-g.slots }()
+		hctx, hcancel := context.WithTimeout(WithMessageKey(context.WithoutCancel(ctx), key), g.cfg.HandlerTimeout)
 		defer hcancel()
 		defer context.AfterFunc(g.stop, hcancel)()
+		if g.Observe != nil {
+			g.Observe(m)
+		}
 		text := g.run(hctx, m)
-		if err := g.flights.finish(hctx, key, text); err != nil {
-			g.log.ErrorContext(hctx, "record reply", "err", err)
+		// What the handler produced is recorded even when shutdown
+		// cancelled it meanwhile: the reply is owed to the user.
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(hctx), recordTimeout)
+		defer rcancel()
+		if err := g.flights.finish(rctx, key, text); err != nil {
+			g.log.ErrorContext(rctx, "record reply", "err", err)
 		}
 		mu.Lock()
 		if !abandoned {
@@ -256,21 +385,21 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		if text == "" {
 			return
 		}
-		if g.flights.waiting(hctx, key) {
+		if hctx.Err() == nil && g.flights.waiting(rctx, key) {
 			// A retry is polling; let it answer passively, which reads
 			// better than a customer-service message and costs no quota.
 			time.Sleep(3 * pollInterval)
 		}
-		via, err := g.flights.claim(hctx, key, viaFollowup)
+		via, err := g.flights.claim(rctx, key, viaFollowup)
 		if err != nil || via != viaFollowup {
 			return // a retry answered it passively
 		}
 		if g.followUp == nil {
-			g.log.WarnContext(hctx, "late reply dropped: no follow-up configured", "openid", m.OpenID)
+			g.log.WarnContext(rctx, "late reply dropped: no follow-up configured", "openid", m.OpenID)
 			return
 		}
-		if err := g.followUp(hctx, m.OpenID, text, key); err != nil {
-			g.log.ErrorContext(hctx, "queue late reply", "openid", m.OpenID, "err", err)
+		if err := g.followUp(rctx, m.OpenID, text, key); err != nil {
+			g.log.ErrorContext(rctx, "queue late reply", "openid", m.OpenID, "err", err)
 		}
 	}()
 
@@ -299,6 +428,29 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		"openid", m.OpenID, "key", key)
 	return ""
 }
+
+// acquire takes a handler slot, waiting up to QueueWait; false when none
+// came free or ctx ended.
+func (g *Gateway) acquire(ctx context.Context) bool {
+	select {
+	case g.slots <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(g.cfg.QueueWait)
+	defer t.Stop()
+	select {
+	case g.slots <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return false
+}
+
+// recordTimeout bounds recording a finished handler's reply and queueing
+// its follow-up.
+const recordTimeout = 5 * time.Second
 
 func (g *Gateway) run(ctx context.Context, m *Message) string {
 	reply, err := g.handle(ctx, m)

@@ -3,7 +3,9 @@ package bot
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -39,12 +41,17 @@ type harness struct {
 
 // newHarness builds a gateway on the simulated WeChat API whose handler
 // answers "echo:<text>" after delay.
-func newHarness(t *testing.T, cfg GatewayConfig, delay time.Duration) *harness {
+func newHarness(t testing.TB, cfg GatewayConfig, delay time.Duration) *harness {
 	t.Helper()
 	h := &harness{kv: newMemKV(), sim: sim.New(sim.Options{AppID: testAppID, AppSecret: testSecret})}
 	h.client = NewClient(ClientConfig{AppID: testAppID, AppSecret: testSecret, Token: testToken, EncodingAESKey: testAESKey,
 		Transport: h.sim.RoundTripper(), KV: h.kv})
 	cfg.Token, cfg.AppID, cfg.EncodingAESKey = testToken, testAppID, testAESKey
+	if cfg.Mode == "" {
+		// The harness reads every mode unless a test asks for one; the
+		// refusals of safe and compatible mode have their own tests.
+		cfg.Mode = ModePlain
+	}
 	handler := func(ctx context.Context, m *Message) (Reply, error) {
 		h.calls.Add(1)
 		time.Sleep(delay)
@@ -80,11 +87,13 @@ func (h *harness) followUps() []string {
 
 func TestURLVerification(t *testing.T) {
 	h := newHarness(t, GatewayConfig{}, 0)
-	sign := func(token string) string {
-		q := url.Values{"timestamp": {"1714036504"}, "nonce": {"1514711492"}, "echostr": {"hello123"}}
-		q.Set("signature", util.Signature(token, "1714036504", "1514711492"))
+	signAt := func(token, ts string) string {
+		q := url.Values{"timestamp": {ts}, "nonce": {"1514711492"}, "echostr": {"hello123"}}
+		q.Set("signature", util.Signature(token, ts, "1514711492"))
 		return h.srv.URL + "/wechat?" + q.Encode()
 	}
+	now := strconv.FormatInt(time.Now().Unix(), 10)
+	sign := func(token string) string { return signAt(token, now) }
 	for _, tc := range []struct {
 		name, url  string
 		wantStatus int
@@ -93,6 +102,7 @@ func TestURLVerification(t *testing.T) {
 		{"valid", sign(testToken), 200, "hello123"},
 		{"wrong token", sign("other"), 403, ""},
 		{"no signature", h.srv.URL + "/wechat?echostr=x&timestamp=1&nonce=2", 403, ""},
+		{"stale timestamp", signAt(testToken, "1714036504"), 403, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := http.Get(tc.url)
@@ -293,8 +303,8 @@ func TestDeadlineFallbackSendsFollowUp(t *testing.T) {
 }
 
 // TestDeadlineHoldsWhenRedisHangs: a dedupe store that never answers does
-// not hold the answer past the deadline; WeChat gets success and the reply
-// follows as a customer-service message.
+// not hold the answer past WeChat's patience (it is answered busy, see
+// TestDedupeUnavailableAnswersBusy).
 func TestDeadlineHoldsWhenRedisHangs(t *testing.T) {
 	h := newHarness(t, GatewayConfig{Deadline: 100 * time.Millisecond}, 0)
 	h.kv.hang.Store(true)
@@ -338,4 +348,284 @@ func TestRetryDuringSlowHandlerAnswersPassively(t *testing.T) {
 	if f := h.followUps(); len(f) != 0 {
 		t.Fatalf("follow-ups: got %v, want none (the retry delivered it)", f)
 	}
+}
+
+// TestSafeModeRefusesPlaintext is the attack of issue 8: a signed URL
+// captured from a safe-mode push, replayed with a plaintext body that names
+// another user, must not reach a handler.
+func TestSafeModeRefusesPlaintext(t *testing.T) {
+	for _, mode := range []string{ModeSafe, ModeCompatible} {
+		t.Run(mode, func(t *testing.T) {
+			h := newHarness(t, GatewayConfig{Mode: mode}, 0)
+			good := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+			captured, _ := good.Request(h.srv.URL+"/wechat", TextXML("u-owner", "帮助", 1))
+			attack := []byte("<xml><ToUserName>gh</ToUserName><FromUserName>u-other</FromUserName><CreateTime>1</CreateTime>" +
+				"<MsgType>text</MsgType><Content>同意 3</Content><MsgId>2</MsgId></xml>")
+			cases := []struct {
+				name  string
+				query func(q url.Values)
+				body  []byte
+				want  int
+			}{
+				{"plaintext body on the captured URL", func(q url.Values) { q.Del("encrypt_type"); q.Del("msg_signature") }, attack, 403},
+				{"plaintext body, encrypt_type kept", func(q url.Values) {}, attack, 400},
+				{"encrypt_type other than aes", func(q url.Values) { q.Set("encrypt_type", "raw") }, attack, 403},
+			}
+			for _, tc := range cases {
+				q := captured.URL.Query()
+				tc.query(q)
+				res, err := http.Post(h.srv.URL+"/wechat?"+q.Encode(), "text/xml", bytes.NewReader(tc.body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				if res.StatusCode != tc.want {
+					t.Errorf("%s: status %d, want %d", tc.name, res.StatusCode, tc.want)
+				}
+			}
+			if n := h.calls.Load(); n != 0 {
+				t.Fatalf("handler ran %d times, want 0", n)
+			}
+			// The genuine push still goes through.
+			if status, reply := h.post(t, ModeSafe, TextXML("u-owner", "帮助", 3)); status != 200 || reply != "echo:帮助" {
+				t.Fatalf("genuine push: %d %q", status, reply)
+			}
+		})
+	}
+}
+
+// TestCompatibleModeReadsOnlyTheEncryptedPart: plaintext fields beside a
+// valid Encrypt are ignored, whatever they say.
+func TestCompatibleModeReadsOnlyTheEncryptedPart(t *testing.T) {
+	var seen atomic.Value
+	h := newHarness(t, GatewayConfig{Mode: ModeCompatible}, 0)
+	h.gw.handle = func(ctx context.Context, m *Message) (Reply, error) {
+		seen.Store(m.OpenID + "|" + m.Text)
+		return Text("ok"), nil
+	}
+	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+	req, _ := s.Request(h.srv.URL+"/wechat", TextXML("u-owner", "帮助", 4))
+	body, _ := io.ReadAll(req.Body)
+	forged := bytes.Replace(body, []byte("<xml>"), []byte("<xml><FromUserName>u-other</FromUserName><MsgType>text</MsgType><Content>同意 3</Content>"), 1)
+	req.Body = io.NopCloser(bytes.NewReader(forged))
+	req.ContentLength = int64(len(forged))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || seen.Load() != "u-owner|帮助" {
+		t.Fatalf("got %d, handler saw %v; want 200 and u-owner|帮助", res.StatusCode, seen.Load())
+	}
+}
+
+// TestMessageMetricLabelsAreBounded: invented MsgTypes count as "other".
+func TestMessageMetricLabelsAreBounded(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe}, 0)
+	for i := range 5 {
+		h.post(t, ModeSafe, pushXML("u-label", "invented"+strconv.Itoa(i), int64(500+i), ""))
+	}
+	h.post(t, ModeSafe, TextXML("u-label", "hi", 600))
+	got := map[string]float64{}
+	fams, _ := h.gw.metrics.Registry.Gather()
+	for _, f := range fams {
+		if f.GetName() != "supplybot_messages_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			got[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+		}
+	}
+	if len(got) != 2 || got["other"] != 5 || got["text"] != 1 {
+		t.Fatalf("series: got %v, want other=5 and text=1", got)
+	}
+}
+
+// TestDedupeUnavailableAnswersBusy: when the dedupe store fails or hangs,
+// the push is answered busy and no handler runs (it could be a retry of
+// one already handled).
+func TestDedupeUnavailableAnswersBusy(t *testing.T) {
+	for _, how := range []string{"fails", "hangs"} {
+		t.Run(how, func(t *testing.T) {
+			h := newHarness(t, GatewayConfig{Mode: ModeSafe, DedupeTimeout: 50 * time.Millisecond}, 0)
+			if how == "fails" {
+				h.kv.fail = errors.New("connection refused")
+			} else {
+				h.kv.hang.Store(true)
+			}
+			status, reply := h.post(t, ModeSafe, TextXML("busy-user", "确认", 31))
+			if status != 200 || reply != DefaultBusyText {
+				t.Fatalf("got %d %q, want 200 %q", status, reply, DefaultBusyText)
+			}
+			h.gw.Wait(context.Background())
+			if n := h.calls.Load(); n != 0 || len(h.followUps()) != 0 {
+				t.Fatalf("handler ran %d times, %d follow-ups; want none", n, len(h.followUps()))
+			}
+		})
+	}
+}
+
+// TestDedupeHasItsOwnBudget: with a reply deadline shorter than any store
+// call, concurrent deliveries of one push still run the handler once, and
+// the handler knows the message's key.
+func TestDedupeHasItsOwnBudget(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe, Deadline: 2 * time.Millisecond}, 0)
+	var keys sync.Map
+	h.gw.handle = func(ctx context.Context, m *Message) (Reply, error) {
+		h.calls.Add(1)
+		keys.Store(MessageKey(ctx), m.DedupeKey())
+		time.Sleep(20 * time.Millisecond)
+		return Text("已发布"), nil
+	}
+	h.kv.delay = 5 * time.Millisecond // every store call outlasts the deadline
+	body := TextXML("budget-user", "确认", 32)
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h.post(t, ModeSafe, body)
+		}()
+	}
+	wg.Wait()
+	h.gw.Wait(context.Background())
+	if n := h.calls.Load(); n != 1 {
+		t.Fatalf("handler ran %d times, want 1", n)
+	}
+	keys.Range(func(k, v any) bool {
+		if k != v {
+			t.Errorf("MessageKey(ctx) %q, want %q", k, v)
+		}
+		return true
+	})
+	if f := h.followUps(); len(f) != 1 || f[0] != "budget-user|已发布" {
+		t.Fatalf("follow-ups: got %v, want the one reply", f)
+	}
+}
+
+// TestOverloadIsShed: beyond MaxInflight running handlers a push is
+// answered busy at once and runs nothing; the running ones still answer.
+func TestOverloadIsShed(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe, MaxInflight: 2}, 0)
+	release := make(chan struct{})
+	started := make(chan struct{}, 2)
+	h.gw.handle = func(ctx context.Context, m *Message) (Reply, error) {
+		h.calls.Add(1)
+		started <- struct{}{}
+		<-release
+		return Text("echo:" + m.Text), nil
+	}
+	var wg sync.WaitGroup
+	replies := make([]string, 2)
+	for i := range replies {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, replies[i] = h.post(t, ModeSafe, TextXML("load-"+strconv.Itoa(i), "查供应", int64(900+i)))
+		}()
+	}
+	<-started
+	<-started
+	status, reply := h.post(t, ModeSafe, TextXML("load-late", "查供应", 902))
+	if status != 200 || reply != DefaultBusyText {
+		t.Fatalf("push beyond the bound: got %d %q, want %q", status, reply, DefaultBusyText)
+	}
+	close(release)
+	wg.Wait()
+	for i, r := range replies {
+		if r != "echo:查供应" {
+			t.Errorf("running push %d: got %q", i, r)
+		}
+	}
+	if n := h.calls.Load(); n != 2 {
+		t.Fatalf("handler ran %d times, want 2", n)
+	}
+	// The slots are free again.
+	h.gw.handle = func(ctx context.Context, m *Message) (Reply, error) { return Text("ok"), nil }
+	if _, reply := h.post(t, ModeSafe, TextXML("load-late", "查供应", 903)); reply != "ok" {
+		t.Fatalf("after the load: got %q, want ok", reply)
+	}
+}
+
+// TestAbandonedPushRunsNoHandler: a push whose request WeChat dropped
+// while dedupe answered runs no handler; its retry runs it once.
+func TestAbandonedPushRunsNoHandler(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe}, 0)
+	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+	body := TextXML("gone-user", "确认", 904)
+	req, _ := s.Request("/wechat", body)
+	ctx, cancel := context.WithCancel(context.Background())
+	h.kv.onMark = cancel // the client goes away while the mark is set
+	h.gw.ServeHTTP(httptest.NewRecorder(), req.WithContext(ctx))
+	h.kv.onMark = nil
+	h.gw.Wait(context.Background())
+	if n := h.calls.Load(); n != 0 {
+		t.Fatalf("handler ran %d times for an abandoned push, want 0", n)
+	}
+	if _, reply := h.post(t, ModeSafe, body); reply != "echo:确认" || h.calls.Load() != 1 {
+		t.Fatalf("retry: got %q after %d runs, want the reply after 1", reply, h.calls.Load())
+	}
+}
+
+// TestBurstWaitsForASlot: a push beyond the bound waits for a slot that
+// comes free within QueueWait instead of being answered busy.
+func TestBurstWaitsForASlot(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe, MaxInflight: 1, QueueWait: time.Minute}, 0)
+	release := make(chan struct{})
+	started := make(chan struct{}, 2)
+	h.gw.handle = func(ctx context.Context, m *Message) (Reply, error) {
+		started <- struct{}{}
+		if m.Text == "first" {
+			<-release
+		}
+		return Text("echo:" + m.Text), nil
+	}
+	first := make(chan string, 1)
+	go func() { _, r := h.post(t, ModeSafe, TextXML("burst-1", "first", 910)); first <- r }()
+	<-started
+	second := make(chan string, 1)
+	go func() { _, r := h.post(t, ModeSafe, TextXML("burst-2", "second", 911)); second <- r }()
+	close(release)
+	if r := <-first; r != "echo:first" {
+		t.Fatalf("first: got %q", r)
+	}
+	if r := <-second; r != "echo:second" {
+		t.Fatalf("second: got %q, want it handled once the slot came free", r)
+	}
+}
+
+// TestPlainModeWarnsAndRefusalsAreLogged: plain mode says at start that
+// bodies cannot be authenticated; a refused plaintext push is logged.
+func TestPlainModeWarnsAndRefusalsAreLogged(t *testing.T) {
+	var buf syncBuffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	NewGateway(GatewayConfig{Token: testToken, Mode: ModePlain}, nil, newMemKV(), nil, nil, nil, log)
+	if !strings.Contains(buf.String(), "cannot be authenticated") {
+		t.Fatalf("plain mode start-up log: %q", buf.String())
+	}
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe}, 0)
+	h.gw.log = log
+	if status, _ := h.post(t, ModePlain, TextXML("u-log", "hi", 1)); status != http.StatusForbidden {
+		t.Fatalf("plaintext push in safe mode: %d", status)
+	}
+	if !strings.Contains(buf.String(), "plaintext push refused") {
+		t.Fatalf("refusal not logged: %q", buf.String())
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -40,6 +40,11 @@ func (f *inflight) begin(ctx context.Context, key string) (bool, error) {
 	return f.kv.SetNX(ctx, "dd:"+key, string(b), f.ttl)
 }
 
+// forget drops key's mark, for a delivery that ran no handler after all.
+func (f *inflight) forget(ctx context.Context, key string) error {
+	return f.kv.Del(ctx, "dd:"+key)
+}
+
 // finish records the handler's reply.
 func (f *inflight) finish(ctx context.Context, key, reply string) error {
 	b, _ := json.Marshal(flightState{State: "done", Reply: reply})

@@ -21,6 +21,11 @@ type memKV struct {
 	// context to end, as a Redis that accepts the connection and never
 	// answers would.
 	hang atomic.Bool
+	// delay, when set, makes every SetNX take that long (or fail when its
+	// context ends first), as a loaded Redis would.
+	delay time.Duration
+	// onMark, when set, runs at the start of every SetNX of a dedupe mark.
+	onMark func()
 }
 
 func newMemKV() *memKV { return &memKV{m: map[string]string{}, exp: map[string]time.Time{}} }
@@ -64,9 +69,19 @@ func (k *memKV) Set(_ context.Context, key, v string, ttl time.Duration) error {
 }
 
 func (k *memKV) SetNX(ctx context.Context, key, v string, ttl time.Duration) (bool, error) {
+	if k.onMark != nil && strings.HasPrefix(key, "dd:") {
+		k.onMark()
+	}
 	if k.hang.Load() && strings.HasPrefix(key, "dd:") {
 		<-ctx.Done()
 		return false, ctx.Err()
+	}
+	if k.delay > 0 {
+		select {
+		case <-time.After(k.delay):
+		case <-ctx.Done():
+			return false, ctx.Err()
+		}
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -66,4 +67,20 @@ func (m *Message) DedupeKey() string {
 // has sent both cases for some events).
 func (m *Message) IsEvent(name string) bool {
 	return m.Type == TypeEvent && strings.EqualFold(m.Event, name)
+}
+
+type messageKeyCtx struct{}
+
+// WithMessageKey returns ctx carrying key, the dedupe key of the message
+// being handled.
+func WithMessageKey(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, messageKeyCtx{}, key)
+}
+
+// MessageKey is the dedupe key of the message ctx is handling ("" outside
+// a handler). Writes that a message creates carry it, so that no repeat of
+// the message can create them again even when dedupe fails.
+func MessageKey(ctx context.Context) string {
+	k, _ := ctx.Value(messageKeyCtx{}).(string)
+	return k
 }

@@ -14,6 +14,7 @@ type Metrics struct {
 	DedupeHits        prometheus.Counter
 	DeadlineFallbacks prometheus.Counter
 	Rejected          *prometheus.CounterVec
+	Busy              *prometheus.CounterVec
 	WeChatCalls       *prometheus.CounterVec
 	Pushes            *prometheus.CounterVec
 }
@@ -41,6 +42,9 @@ func NewMetrics() *Metrics {
 		Rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "supplybot_rejected_requests_total", Help: "Requests to /wechat refused, by reason.",
 		}, []string{"reason"}),
+		Busy: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "supplybot_busy_answers_total", Help: "Pushes answered busy without running a handler, by reason (dedupe: the dedupe store did not answer; overload: too many handlers running).",
+		}, []string{"reason"}),
 		WeChatCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "supplybot_wechat_calls_total", Help: "Outbound WeChat API calls, by API and result (ok or the errcode).",
 		}, []string{"api", "result"}),
@@ -48,7 +52,17 @@ func NewMetrics() *Metrics {
 			Name: "supplybot_pushes_total", Help: "Outbox items finished by workers, by kind and outcome (sent, retry, failed).",
 		}, []string{"kind", "outcome"}),
 	}
-	reg.MustRegister(m.Messages, m.ReplyLatency, m.DedupeHits, m.DeadlineFallbacks, m.Rejected, m.WeChatCalls, m.Pushes,
+	reg.MustRegister(m.Messages, m.ReplyLatency, m.DedupeHits, m.DeadlineFallbacks, m.Rejected, m.Busy, m.WeChatCalls, m.Pushes,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// metricType is m's type as a label: WeChat's known types, else "other",
+// so that invented types cannot create series without bound.
+func metricType(m *Message) string {
+	switch m.Type {
+	case TypeText, TypeImage, TypeVoice, TypeVideo, TypeShort, TypeLocation, TypeLink, TypeEvent:
+		return m.Type
+	}
+	return "other"
 }

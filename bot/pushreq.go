@@ -25,7 +25,17 @@ const (
 // simulator page and for tests.
 type PushSigner struct {
 	Token, AppID, EncodingAESKey string
-	Mode                         string // plain (default), compatible or safe
+	// Mode is plain, compatible or safe; empty means safe when
+	// EncodingAESKey is set (what a gateway with a key accepts by default),
+	// plain otherwise.
+	Mode string
+}
+
+func (s PushSigner) mode() string {
+	if s.Mode == "" && s.EncodingAESKey != "" {
+		return ModeSafe
+	}
+	return s.Mode
 }
 
 // Request returns a signed POST to target (e.g. "/wechat") carrying xmlBody.
@@ -37,7 +47,8 @@ func (s PushSigner) Request(target string, xmlBody []byte) (*http.Request, error
 	q.Set("nonce", nonce)
 	q.Set("signature", util.Signature(s.Token, ts, nonce))
 	body := xmlBody
-	if s.Mode == ModeSafe || s.Mode == ModeCompatible {
+	mode := s.mode()
+	if mode == ModeSafe || mode == ModeCompatible {
 		random := make([]byte, 16)
 		_, _ = rand.Read(random)
 		enc, err := util.EncryptMsg(random, xmlBody, s.AppID, s.EncodingAESKey)
@@ -48,7 +59,7 @@ func (s PushSigner) Request(target string, xmlBody []byte) (*http.Request, error
 		q.Set("msg_signature", util.Signature(s.Token, ts, nonce, string(enc)))
 		var buf bytes.Buffer
 		buf.WriteString("<xml><ToUserName><![CDATA[" + s.AppID + "]]></ToUserName>")
-		if s.Mode == ModeCompatible {
+		if mode == ModeCompatible {
 			// Compatible mode carries the plaintext fields too.
 			inner := bytes.TrimSuffix(bytes.TrimPrefix(bytes.TrimSpace(xmlBody), []byte("<xml>")), []byte("</xml>"))
 			buf.Write(inner)

@@ -42,6 +42,8 @@ type PostStore interface {
 	Renew(ctx context.Context, id string, expiresAt time.Time) error
 	ByOpenID(ctx context.Context, openid string, limit int) ([]store.Post, error)
 	ByEnterprise(ctx context.Context, enterpriseID string, limit int) ([]store.Post, error)
+	// ByMsgKey returns the record the message msgKey created.
+	ByMsgKey(ctx context.Context, msgKey string) (store.Post, error)
 	Note(ctx context.Context, id string, c store.PostChange) error
 	RemoveByOpenID(ctx context.Context, openid string) (int64, error)
 	Search(ctx context.Context, q store.SearchQuery) (store.SearchResult, error)

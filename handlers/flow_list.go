@@ -319,7 +319,11 @@ func (a *App) publishList(ctx context.Context, c *conv) (bot.Reply, error) {
 	var skipped []string
 	for len(f.Items) > 0 {
 		it := f.Items[0]
-		p, stop, same, err := a.saveRecord(ctx, c, e, it)
+		key := bot.MessageKey(ctx)
+		if key != "" {
+			key += "#" + it.Product // one record per item of the message
+		}
+		p, stop, same, err := a.saveRecord(ctx, c, e, it, key)
 		if err != nil {
 			if len(saved) > 0 { // what was saved stays off the list
 				_ = a.save(ctx, c)

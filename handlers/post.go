@@ -317,7 +317,7 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	p, stop, same, err := a.saveRecord(ctx, c, e, f)
+	p, stop, same, err := a.saveRecord(ctx, c, e, f, bot.MessageKey(ctx))
 	if err != nil || stop != "" {
 		return bot.Text(stop), err
 	}
@@ -348,8 +348,12 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 // records unless the user confirmed it already (f.SameAs): same is that
 // record's number and nothing was saved. A saved record is counted
 // towards the day and handed to matching.
-func (a *App) saveRecord(ctx context.Context, c *conv, e store.Enterprise, f *postForm) (p store.Post, stop, same string, err error) {
-	p = store.Post{OpenID: c.openid, EnterpriseID: e.ID, EnterpriseName: e.Name, Verified: e.Verified}
+//
+// msgKey names the message that publishes it: a record is unique on it, so
+// a second delivery of one 确认 (a Redis failure let it through) finds the
+// record the first one saved instead of saving another.
+func (a *App) saveRecord(ctx context.Context, c *conv, e store.Enterprise, f *postForm, msgKey string) (p store.Post, stop, same string, err error) {
+	p = store.Post{OpenID: c.openid, EnterpriseID: e.ID, EnterpriseName: e.Name, Verified: e.Verified, MsgKey: msgKey}
 	f.toPost(a.p, &p)
 	if p.RawText == "" {
 		p.RawText = f.brief()
@@ -364,7 +368,10 @@ func (a *App) saveRecord(ctx context.Context, c *conv, e store.Enterprise, f *po
 			return p, "", same, err
 		}
 	}
-	if err := a.posts(f.Kind).Create(ctx, &p); err != nil {
+	if err := a.posts(f.Kind).Create(ctx, &p); errors.Is(err, store.ErrConflict) && msgKey != "" {
+		prev, err := a.posts(f.Kind).ByMsgKey(ctx, msgKey)
+		return prev, "", "", err // saved by an earlier delivery of this message
+	} else if err != nil {
 		return p, "", "", err
 	}
 	a.countPosted(ctx, e.ID)

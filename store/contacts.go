@@ -15,6 +15,7 @@ func init() {
 	indexes = append(indexes,
 		index{"contact_requests", mongo.IndexModel{Keys: bson.D{{Key: "requester_openid", Value: 1}, {Key: "record_id", Value: 1}}, Options: options.Index().SetUnique(true)}},
 		index{"contact_requests", mongo.IndexModel{Keys: bson.D{{Key: "no", Value: 1}}, Options: options.Index().SetUnique(true)}},
+		msgKeyIndex("contact_requests"),
 		index{"contact_requests", mongo.IndexModel{Keys: bson.D{{Key: "owner_openid", Value: 1}, {Key: "status", Value: 1}}}},
 		index{"contact_requests", mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "expires_at", Value: 1}}}},
 	)
@@ -55,6 +56,7 @@ type ContactRequest struct {
 	AnsweredAt            *time.Time `bson:"answered_at,omitempty"`
 	AskedAt               *time.Time `bson:"asked_at,omitempty"` // the owner's request was queued
 	ToldAt                *time.Time `bson:"told_at,omitempty"`  // the pushes of the answer or expiry were queued
+	MsgKey                string     `bson:"msg_key,omitempty"`  // the message that asked (unique when set)
 }
 
 // Owes reports whether pushes of q's current state may not be queued yet:
@@ -81,14 +83,19 @@ func (m *Mongo) ContactRequests() *ContactRequests {
 }
 
 // Create stores q as pending with the next number. It returns ErrConflict
-// when the requester asked about the record before (whatever came of it).
+// when the requester asked about the record before (whatever came of it)
+// or a request of q's MsgKey exists.
 // Numbers are claimed by the unique index on no (FerretDB's $inc is not
 // atomic under concurrency): a number taken meanwhile is retried.
 func (r *ContactRequests) Create(ctx context.Context, q *ContactRequest) error {
 	q.ID = ContactRequestID(q.RequesterOpenID, q.RecordID)
 	q.Status = ContactPending
 	for range 20 {
-		if n, err := r.c.CountDocuments(ctx, bson.M{"_id": q.ID}, options.Count().SetLimit(1)); err != nil {
+		taken := bson.M{"_id": q.ID}
+		if q.MsgKey != "" {
+			taken = bson.M{"$or": bson.A{bson.M{"_id": q.ID}, bson.M{"msg_key": q.MsgKey}}}
+		}
+		if n, err := r.c.CountDocuments(ctx, taken, options.Count().SetLimit(1)); err != nil {
 			return translate(err)
 		} else if n > 0 {
 			return ErrConflict

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 	"go.mongodb.org/mongo-driver/mongo/readpref"
@@ -70,6 +71,15 @@ type index struct {
 
 // indexes is appended to by each repository file in its init.
 var indexes []index
+
+// msgKeyIndex makes msg_key unique where it is set. FerretDB 1.x accepts
+// and drops the sparse option (partialFilterExpression it refuses), but
+// its unique indexes already let any number of documents lack the field,
+// so both servers behave alike (TestMsgKeyIsUniqueWhereSet).
+func msgKeyIndex(coll string) index {
+	return index{coll, mongo.IndexModel{Keys: bson.D{{Key: "msg_key", Value: 1}},
+		Options: options.Index().SetUnique(true).SetSparse(true)}}
+}
 
 func (m *Mongo) ensureIndexes(ctx context.Context) error {
 	for _, ix := range indexes {

@@ -28,6 +28,7 @@ func init() {
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "keywords", Value: 1}, {Key: "status", Value: 1}}}},
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "category_code", Value: 1}, {Key: "status", Value: 1}}}},
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "match_owed", Value: 1}, {Key: "updated_at", Value: 1}}}},
+			msgKeyIndex(coll),
 		)
 	}
 }
@@ -144,8 +145,20 @@ func (r *Posts) sawNo(seq int64) {
 }
 
 // Create stores p as open with a new id and number, its matching owed;
-// CreatedAt and ExpiresAt default to now and now + 30 days.
+// CreatedAt and ExpiresAt default to now and now + 30 days. It returns
+// ErrConflict when a record with p's MsgKey exists.
 func (r *Posts) Create(ctx context.Context, p *Post) error {
+	if p.MsgKey != "" {
+		// Checked first so that a repeat claims no number; the unique
+		// index decides a race.
+		n, err := r.c.CountDocuments(ctx, bson.M{"msg_key": p.MsgKey}, options.Count().SetLimit(1))
+		if err != nil {
+			return translate(err)
+		}
+		if n > 0 {
+			return fmt.Errorf("%w: a record of message %s exists", ErrConflict, p.MsgKey)
+		}
+	}
 	no, err := r.nextNo(ctx)
 	if err != nil {
 		return fmt.Errorf("number: %w", err)
@@ -282,6 +295,13 @@ func (r *Posts) ByIDs(ctx context.Context, ids []string) (map[string]Post, error
 		out[p.ID] = p
 	}
 	return out, nil
+}
+
+// ByMsgKey returns the record created by the message msgKey, or ErrNotFound.
+func (r *Posts) ByMsgKey(ctx context.Context, msgKey string) (Post, error) {
+	var p Post
+	err := r.c.FindOne(ctx, bson.M{"msg_key": msgKey}).Decode(&p)
+	return p, translate(err)
 }
 
 // ByEnterprise lists the enterprise's records, newest first (at most limit).

@@ -131,6 +131,9 @@ type Post struct {
 	// Changes are who changed the record and how, oldest first: a
 	// record belongs to the enterprise, and any contact may manage it.
 	Changes []PostChange `bson:"changes,omitempty"`
+	// MsgKey is the dedupe key of the message that created the record
+	// (unique when set): a repeat of that message cannot create another.
+	MsgKey string `bson:"msg_key,omitempty"`
 }
 
 // PostChange is one change of a record by a contact of its enterprise.

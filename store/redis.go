@@ -110,17 +110,35 @@ func (r *Redis) DelIfEqual(ctx context.Context, k, v string) (bool, error) {
 	return n == 1, err
 }
 
+// incrWithExpiry increments KEYS[1] unless the server's clock is past
+// ARGV[2] (unix ms): a command that reaches Redis after its caller gave up
+// — queued in the socket while the server hung — must not count.
 var incrWithExpiry = redis.NewScript(`
+if redis.replicate_commands then redis.replicate_commands() end
+local t = redis.call("TIME")
+if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[2]) then
+  return tonumber(redis.call("GET", KEYS[1]) or "0")
+end
 local n = redis.call("INCR", KEYS[1])
 if redis.call("PTTL", KEYS[1]) < 0 then
   redis.call("PEXPIRE", KEYS[1], ARGV[1])
 end
 return n`)
 
+// clockSkew is how far the clocks of this host and Redis may differ
+// before a late increment is told from a timely one.
+const clockSkew = 500 * time.Millisecond
+
 // Incr increments the counter k, giving it an expiry of ttl when it has
-// none, and returns the new value.
+// none, and returns the new value. An increment that reaches the server
+// after the caller stopped waiting for it (ctx's deadline or the client's
+// timeouts) is not applied.
 func (r *Redis) Incr(ctx context.Context, k string, ttl time.Duration) (int64, error) {
-	return incrWithExpiry.Run(ctx, r.c, []string{r.Key(k)}, ttl.Milliseconds()).Int64()
+	giveUp := time.Now().Add(r.c.Options().WriteTimeout + r.c.Options().ReadTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(giveUp) {
+		giveUp = d
+	}
+	return incrWithExpiry.Run(ctx, r.c, []string{r.Key(k)}, ttl.Milliseconds(), giveUp.Add(clockSkew).UnixMilli()).Int64()
 }
 
 // Lookup returns the value of k and whether it exists.

@@ -1,8 +1,11 @@
 package sim
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -12,6 +15,16 @@ import (
 
 //go:embed page.html
 var pageHTML []byte
+
+// pageCSP allows the page's own script by its hash and no other script,
+// and no framing.
+var pageCSP = func() string {
+	_, rest, _ := bytes.Cut(pageHTML, []byte("<script>"))
+	script, _, _ := bytes.Cut(rest, []byte("</script>"))
+	sum := sha256.Sum256(script)
+	return "default-src 'none'; script-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
+		"style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+}()
 
 // MaxContentBytes is the largest message content POST /sim/api/send accepts.
 const MaxContentBytes = 2048
@@ -24,7 +37,7 @@ const sendTimeout = 30 * time.Second
 
 // PushesHandler serves GET /sim/api/pushes?openid=X: a JSON array of the
 // Push values delivered to X, oldest first ([] when none); without openid
-// all pushes. It does not check the path, so it can be mounted anywhere.
+// it answers 400. It does not check the path, so it can be mounted anywhere.
 func (s *Server) PushesHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -32,8 +45,14 @@ func (s *Server) PushesHandler() http.Handler {
 			writeJSON(w, http.StatusMethodNotAllowed, obj{"error": "method not allowed"})
 			return
 		}
+		openid := r.URL.Query().Get("openid")
+		if openid == "" {
+			// Every user's pushes hold other users' contacts.
+			badRequest(w, "openid is required")
+			return
+		}
 		w.Header().Set("Cache-Control", "no-store")
-		writeJSON(w, http.StatusOK, s.Pushes(r.URL.Query().Get("openid")))
+		writeJSON(w, http.StatusOK, s.Pushes(openid))
 	})
 }
 
@@ -87,7 +106,7 @@ func (s *Server) ChatHandler(send func(ctx context.Context, openid, msgType, con
 			h.Set("Content-Type", "text/html; charset=utf-8")
 			h.Set("Cache-Control", "no-store")
 			h.Set("X-Content-Type-Options", "nosniff")
-			h.Set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:")
+			h.Set("Content-Security-Policy", pageCSP)
 			_, _ = w.Write(pageHTML)
 		case "/api/send":
 			s.serveSend(w, r, send)

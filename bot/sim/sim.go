@@ -60,6 +60,11 @@ type Options struct {
 	// TokenTTL is the lifetime of issued access tokens, reported as
 	// expires_in. Default 7200s.
 	TokenTTL time.Duration
+	// StateFile, when set, keeps the followers (with their subscribe and
+	// last interaction times) across restarts: New reads it, and each
+	// change is written to it. A real account does not forget its
+	// followers when the bot restarts.
+	StateFile string
 }
 
 // Push is one message delivered to a user through the server API.
@@ -126,9 +131,14 @@ type Server struct {
 	tokenFetches                    int
 	tokenSeq                        int64
 
-	users   map[string]*user
-	tags    []*tag
-	nextTag int32
+	users map[string]*user
+	saved map[string]savedUser // what StateFile holds, or will shortly
+	// saveTimer writes StateFile soon after a change; writing serialises
+	// the writes.
+	saveTimer *time.Timer
+	writing   sync.Mutex
+	tags      []*tag
+	nextTag   int32
 
 	pushes []Push
 	nextID int64
@@ -151,7 +161,7 @@ func New(opts Options) *Server {
 	if opts.TokenTTL <= 0 {
 		opts.TokenTTL = 7200 * time.Second
 	}
-	return &Server{
+	s := &Server{
 		opts:         opts,
 		tokens:       map[string]*tokenInfo{},
 		users:        map[string]*user{},
@@ -163,6 +173,8 @@ func New(opts Options) *Server {
 		delays:       map[string]time.Duration{},
 		calls:        map[string]int{},
 	}
+	s.loadState()
+	return s
 }
 
 func (s *Server) now() time.Time { return s.opts.Now() }
@@ -191,6 +203,7 @@ func (s *Server) Follow(openid string) {
 		u.subscribeTime = now
 	}
 	u.lastInteraction = now
+	s.saveStateLocked(openid)
 }
 
 // Unfollow marks openid as no longer following. Its tags are kept (as on
@@ -200,6 +213,7 @@ func (s *Server) Unfollow(openid string) {
 	defer s.mu.Unlock()
 	if u := s.users[openid]; u != nil {
 		u.following = false
+		s.saveStateLocked(openid)
 	}
 }
 

@@ -868,7 +868,6 @@ func TestPushesHandler(t *testing.T) {
 		want  []string
 	}{
 		{"one user oldest first", "?openid=a", []string{"custom|a|one", "custom|a|three"}},
-		{"all", "", []string{"custom|a|one", "custom|b|two", "custom|a|three"}},
 		{"none", "?openid=nobody", []string{}},
 	}
 	for _, tc := range tests {

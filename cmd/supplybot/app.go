@@ -105,7 +105,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if cfg.WeChat.API == apiSimulator {
 		m.Sim = m.SharedSim
 		if m.Sim == nil {
-			m.Sim = sim.New(sim.Options{AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret})
+			m.Sim = sim.New(sim.Options{AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret,
+				StateFile: filepath.Join(cfg.DataDir, "sim-followers.json")})
 		}
 		transport = m.Sim.RoundTripper()
 	}
@@ -157,8 +158,8 @@ func (m *Main) Run(ctx context.Context) error {
 	app.Route(m.Router, m.Alerts.Service, m.Console)
 
 	m.Gateway = bot.NewGateway(bot.GatewayConfig{
-		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey,
-		MaxBody: cfg.Server.MaxBody, Deadline: cfg.Server.ReplyDeadline,
+		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey, Mode: cfg.messageMode(),
+		MaxBody: cfg.Server.MaxBody, Deadline: cfg.Server.ReplyDeadline, MaxInflight: cfg.Server.MaxInflight,
 	}, m.Client, m.Redis, m.Router.Handle, m.followUp, m.Metrics, m.Log)
 	m.Gateway.Observe = m.observe
 
@@ -240,27 +241,66 @@ func (m *Main) routes() http.Handler {
 	mux.Handle("GET /r/{no}", m.App.RecordPage())
 	m.mountConsole(mux)
 	if m.Sim != nil {
-		mux.Handle("/sim/api/pushes", m.Sim.PushesHandler())
+		local := func(h http.Handler) http.Handler { return loopbackOnly(h, m.Config.Sim.AllowRemote) }
+		mux.Handle("/sim/api/pushes", local(m.Sim.PushesHandler()))
 		chat := m.Sim.ChatHandler(m.simSend)
-		mux.Handle("/sim/", chat)
-		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/sim/", http.StatusFound) })
+		mux.Handle("/sim/", local(chat))
+		mux.Handle("GET /{$}", local(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/sim/", http.StatusFound) })))
 	}
-	return mux
+	return securityHeaders(mux)
+}
+
+// contentSecurityPolicy lets pages load nothing but their own files and
+// inline styles: no inline script, no framing.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+	"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// securityHeaders sets the browser protections on every response; a
+// handler may set a stricter policy of its own (the simulator page names
+// its script by hash).
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", contentSecurityPolicy)
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("X-Frame-Options", "DENY")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// loopbackOnly serves h to clients on this machine only, unless allowed:
+// the simulator acts as any user and shows what each was sent.
+func loopbackOnly(h http.Handler, allowRemote bool) http.Handler {
+	if allowRemote {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			http.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // ready answers 200 when MongoDB and Redis each answer within a second.
+// What failed is named; why is logged, not published.
 func (m *Main) ready(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	var failed []string
 	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 	defer cancel()
 	if err := m.Mongo.Ping(ctx); err != nil {
-		failed = append(failed, "mongo: "+err.Error())
+		m.Log.WarnContext(r.Context(), "readiness: MongoDB does not answer", "err", err)
+		failed = append(failed, "mongo: unavailable")
 	}
 	ctx2, cancel2 := context.WithTimeout(r.Context(), time.Second)
 	defer cancel2()
 	if err := m.Redis.Ping(ctx2); err != nil {
-		failed = append(failed, "redis: "+err.Error())
+		m.Log.WarnContext(r.Context(), "readiness: Redis does not answer", "err", err)
+		failed = append(failed, "redis: unavailable")
 	}
 	if len(failed) > 0 {
 		w.WriteHeader(http.StatusServiceUnavailable)
@@ -311,10 +351,10 @@ func (m *Main) observe(msg *bot.Message) {
 
 // simSend posts a signed push to the gateway in-process, for the simulator page.
 func (m *Main) simSend(ctx context.Context, openid, msgType, content string) (string, error) {
-	signer := bot.PushSigner{Token: m.Config.WeChat.Token, AppID: m.Config.WeChat.AppID, EncodingAESKey: m.Config.WeChat.EncodingAESKey}
-	if signer.EncodingAESKey != "" {
-		signer.Mode = bot.ModeSafe
-	}
+	// The page signs as WeChat would in the configured mode, so its
+	// messages pass the same checks as the real ones.
+	signer := bot.PushSigner{Token: m.Config.WeChat.Token, AppID: m.Config.WeChat.AppID, EncodingAESKey: m.Config.WeChat.EncodingAESKey,
+		Mode: m.Config.messageMode()}
 	var body []byte
 	switch msgType {
 	case "event":
@@ -392,9 +432,18 @@ func (m *Main) Close(ctx context.Context) error {
 			m.stopPusher()
 		}
 		if m.http != nil {
-			if err := m.http.Shutdown(ctx); err != nil {
-				errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+			// A push in the gateway ends within its deadline; a request
+			// still open when the reserve is reached is one not yet read
+			// (a slow client), which nothing was promised to: close it.
+			sctx, cancel := ctx, context.CancelFunc(func() {})
+			if d, ok := ctx.Deadline(); ok {
+				sctx, cancel = context.WithDeadline(ctx, d.Add(-closeReserve))
 			}
+			if err := m.http.Shutdown(sctx); err != nil {
+				m.Log.Warn("requests still open at shutdown; closing their connections", "err", err)
+				m.http.Close()
+			}
+			cancel()
 		} else if m.ln != nil {
 			m.ln.Close() // Run failed after listening
 		}
@@ -414,6 +463,9 @@ func (m *Main) Close(ctx context.Context) error {
 					errs = append(errs, fmt.Errorf("late replies: %w", err))
 				}
 			}
+		}
+		if m.Sim != nil && m.SharedSim == nil {
+			_ = m.Sim.SaveState() // logged by the simulator
 		}
 		// Matching may still queue alerts: stop it before the stores close.
 		if err := m.stopAlerts(ctx); err != nil {

@@ -30,6 +30,7 @@ type Config struct {
 		Addr          string        `yaml:"addr"`
 		ReplyDeadline time.Duration `yaml:"reply_deadline"`
 		MaxBody       int64         `yaml:"max_body"`
+		MaxInflight   int           `yaml:"max_inflight"`
 		PublicURL     string        `yaml:"public_url"`
 	} `yaml:"server"`
 	DataDir string `yaml:"data_dir"`
@@ -51,6 +52,7 @@ type Config struct {
 		AppSecret      string `yaml:"app_secret"`
 		Token          string `yaml:"token"`
 		EncodingAESKey string `yaml:"encoding_aes_key"`
+		MessageMode    string `yaml:"message_mode"` // safe, compatible or plain; "" = safe with a key, else plain
 		API            string `yaml:"api"`
 		Templates      struct {
 			Match string `yaml:"match"`
@@ -79,6 +81,9 @@ type Config struct {
 		QuietHours string `yaml:"quiet_hours"` // "22:00-08:00" China time, or "off"
 		DigestAt   string `yaml:"digest_at"`   // "21:00" China time
 	} `yaml:"alerts"`
+	Sim struct {
+		AllowRemote bool `yaml:"allow_remote"` // serve /sim/ to other machines too
+	} `yaml:"sim"`
 	Menu []bot.MenuButton `yaml:"menu"`
 }
 
@@ -296,6 +301,9 @@ func (c *Config) Validate() error {
 	if c.Server.MaxBody <= 0 {
 		return fmt.Errorf("server.max_body: must be positive")
 	}
+	if c.Server.MaxInflight < 0 {
+		return fmt.Errorf("server.max_inflight: must be at least 1 (or 0 for four per CPU)")
+	}
 	if c.DataDir == "" && (c.Mongo.URI == embedded || c.Redis.Addr == embedded) {
 		return fmt.Errorf("data_dir: required for the embedded stores")
 	}
@@ -332,6 +340,15 @@ func (c *Config) Validate() error {
 		if b, err := base64.StdEncoding.DecodeString(k + "="); err != nil || len(b) != 32 {
 			return fmt.Errorf("wechat.encoding_aes_key: not a valid EncodingAESKey (base64 of 32 bytes)")
 		}
+	}
+	switch c.WeChat.MessageMode {
+	case "", bot.ModePlain:
+	case bot.ModeSafe, bot.ModeCompatible:
+		if c.WeChat.EncodingAESKey == "" {
+			return fmt.Errorf("wechat.message_mode: %s needs wechat.encoding_aes_key (or say plain)", c.WeChat.MessageMode)
+		}
+	default:
+		return fmt.Errorf("wechat.message_mode: %q is not safe, compatible or plain", c.WeChat.MessageMode)
 	}
 	if c.WeChat.AppID == "" {
 		return fmt.Errorf("wechat.app_id: required")
@@ -385,6 +402,18 @@ func (c *Config) Validate() error {
 	return nil
 }
 
+// messageMode is wechat.message_mode with its default: safe when an
+// EncodingAESKey is set, plain otherwise.
+func (c *Config) messageMode() string {
+	switch {
+	case c.WeChat.MessageMode != "":
+		return c.WeChat.MessageMode
+	case c.WeChat.EncodingAESKey != "":
+		return bot.ModeSafe
+	}
+	return bot.ModePlain
+}
+
 // quietHours reads alerts.quiet_hours: from and to as offsets from
 // midnight, or off.
 func (c *Config) quietHours() (from, to time.Duration, off bool, err error) {
@@ -435,6 +464,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("wechat.app_secret", mask(c.WeChat.AppSecret)),
 		slog.String("wechat.token", mask(c.WeChat.Token)),
 		slog.String("wechat.encoding_aes_key", mask(c.WeChat.EncodingAESKey)),
+		slog.String("wechat.message_mode", c.messageMode()),
 		slog.String("wechat.api", c.WeChat.API),
 		slog.Duration("session.ttl", c.Session.TTL),
 		slog.Int("admin.openids", len(c.Admin.OpenIDs)),

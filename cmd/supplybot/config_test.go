@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"supplybot/bot"
 )
 
 func TestShippedConfigRunsAsItIs(t *testing.T) {
@@ -101,6 +103,10 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 		{"digest time", []string{"SUPPLYBOT_ALERTS_DIGEST_AT=25:00"}, "alerts.digest_at"},
 		{"no daily cap", []string{"SUPPLYBOT_ALERTS_DAILY_CAP=0"}, "alerts.daily_cap"},
 		{"public url", []string{"SUPPLYBOT_SERVER_PUBLIC_URL=bot.example.com"}, "server.public_url"},
+		{"negative max_inflight", []string{"SUPPLYBOT_SERVER_MAX_INFLIGHT=-1"}, "server.max_inflight"},
+		{"unknown message mode", []string{"SUPPLYBOT_WECHAT_MESSAGE_MODE=aes"}, "wechat.message_mode"},
+		{"safe mode without a key", []string{"SUPPLYBOT_WECHAT_MESSAGE_MODE=safe", "SUPPLYBOT_WECHAT_ENCODING_AES_KEY="}, "wechat.message_mode: safe needs wechat.encoding_aes_key"},
+		{"compatible mode without a key", []string{"SUPPLYBOT_WECHAT_MESSAGE_MODE=compatible", "SUPPLYBOT_WECHAT_ENCODING_AES_KEY="}, "wechat.message_mode: compatible needs"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -184,5 +190,27 @@ func TestSecretsNeverLogged(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "starting supplybot") {
 		t.Fatalf("nothing logged: %s", buf.String())
+	}
+}
+
+// TestMessageModeDefault: safe when a key is set, plain otherwise; an
+// explicit plain is kept.
+func TestMessageModeDefault(t *testing.T) {
+	for _, tc := range []struct {
+		env  []string
+		want string
+	}{
+		{nil, bot.ModeSafe},
+		{[]string{"SUPPLYBOT_WECHAT_ENCODING_AES_KEY="}, bot.ModePlain},
+		{[]string{"SUPPLYBOT_WECHAT_MESSAGE_MODE=plain"}, bot.ModePlain},
+		{[]string{"SUPPLYBOT_WECHAT_MESSAGE_MODE=compatible"}, bot.ModeCompatible},
+	} {
+		c, err := LoadConfig("../../config.yaml", tc.env)
+		if err != nil {
+			t.Fatalf("%v: %v", tc.env, err)
+		}
+		if got := c.messageMode(); got != tc.want {
+			t.Errorf("%v: mode %q, want %q", tc.env, got, tc.want)
+		}
 	}
 }

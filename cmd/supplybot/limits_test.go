@@ -13,7 +13,9 @@ import (
 // TestDefaultBodyLimit: with the shipped configuration a push over 1 MiB
 // is answered 413 and one just under it is read.
 func TestDefaultBodyLimit(t *testing.T) {
-	m := mustRun(t, testConfig(t), nil)
+	cfg := testConfig(t)
+	cfg.WeChat.MessageMode = bot.ModePlain // the sizes are of plaintext bodies
+	m := mustRun(t, cfg, nil)
 	if m.Config.Server.MaxBody != 1<<20 {
 		t.Fatalf("shipped max_body %d, want 1 MiB", m.Config.Server.MaxBody)
 	}

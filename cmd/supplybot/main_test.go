@@ -123,7 +123,6 @@ func TestFirstPath(t *testing.T) {
 		want       []string
 	}{
 		{"帮助 in safe mode", bot.ModeSafe, bot.TextXML("fp-1", "帮助", 1), []string{"发布求购", "发布供应", "查找", "我的"}},
-		{"help in plain mode", bot.ModePlain, bot.TextXML("fp-1", "help", 2), []string{"发布求购"}},
 		{"unknown text", bot.ModeCompatible, bot.TextXML("fp-1", "今天天气怎么样", 3), []string{"没看懂", "帮助"}},
 		{"markup is echoed as text", bot.ModeSafe, bot.TextXML("fp-1", "<script>alert(1)</script>", 4), []string{"没看懂"}},
 		{"subscribe", bot.ModeSafe, bot.EventXML("fp-2", "subscribe", "", time.Now()), []string{"欢迎", "注册"}},
@@ -146,6 +145,23 @@ func TestFirstPath(t *testing.T) {
 	}
 	if got := m.Sim.Followers(); len(got) != 2 {
 		t.Fatalf("simulator followers: got %v, want fp-1 and fp-2", got)
+	}
+}
+
+// TestPlainModeWhenConfigured: with wechat.message_mode plain a plaintext
+// push is read; with the shipped default (safe, a key is set) the same
+// push is refused.
+func TestPlainModeWhenConfigured(t *testing.T) {
+	cfg := testConfig(t)
+	if status, _ := send(t, mustRun(t, cfg, nil), bot.ModePlain, bot.TextXML("fp-1", "help", 2)); status != http.StatusForbidden {
+		t.Fatalf("plaintext push in safe mode: status %d, want 403", status)
+	}
+	cfg = testConfig(t)
+	cfg.WeChat.MessageMode = bot.ModePlain
+	m := mustRun(t, cfg, nil)
+	status, reply := send(t, m, bot.ModePlain, bot.TextXML("fp-1", "help", 2))
+	if status != 200 || !strings.Contains(reply, "发布求购") {
+		t.Fatalf("help in plain mode: got %d %q", status, reply)
 	}
 }
 
@@ -199,8 +215,8 @@ func TestHealthMetrics(t *testing.T) {
 	if s, _ := get(t, m.URL()+"/readyz"); s != 200 {
 		t.Fatalf("readyz: %d", s)
 	}
-	send(t, m, bot.ModePlain, bot.TextXML("metrics-u", "帮助", 5))
-	send(t, m, bot.ModePlain, bot.TextXML("metrics-u", "帮助", 5))
+	send(t, m, bot.ModeSafe, bot.TextXML("metrics-u", "帮助", 5))
+	send(t, m, bot.ModeSafe, bot.TextXML("metrics-u", "帮助", 5))
 	_, body := get(t, m.URL()+"/metrics")
 	for _, want := range []string{
 		`supplybot_messages_total{type="text"} 1`, // the second is a retry

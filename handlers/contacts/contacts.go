@@ -144,7 +144,7 @@ func (s *Service) cmdContact(ctx context.Context, m *bot.Message) (bot.Reply, er
 		RequesterOpenID: m.OpenID, RequesterEnterpriseID: ent.ID,
 		OwnerOpenID: p.OpenID, OwnerEnterpriseID: p.EnterpriseID,
 		RecordID: p.ID, RecordNo: p.No, RecordKind: p.Kind, Product: p.Product,
-		CreatedAt: now.UTC(), ExpiresAt: now.Add(s.cfg.TTL).UTC(),
+		CreatedAt: now.UTC(), ExpiresAt: now.Add(s.cfg.TTL).UTC(), MsgKey: bot.MessageKey(ctx),
 	}
 	reqs := s.d.Mongo.ContactRequests()
 	err = reqs.Create(ctx, q)
