@@ -58,6 +58,13 @@ type PostEvents interface {
 	PostClosed(ctx context.Context, p store.Post)
 }
 
+// JoinEvents hears of a user who joined an enterprise with its invite
+// code (the task force tells the enterprise's other contacts). Called
+// after the write succeeded, on the request's goroutine.
+type JoinEvents interface {
+	Joined(ctx context.Context, enterpriseID string, c store.Contact)
+}
+
 // Deps are what the conversation needs from the rest of the process.
 // Sessions, KV, Enterprises, Demands and Offers are required.
 type Deps struct {
@@ -69,6 +76,7 @@ type Deps struct {
 	Parser      *parse.Parser // nil: the embedded default data
 	Events      PostEvents    // nil: nobody listens
 	Forget      UserEraser    // nil: nothing else to erase on 注销
+	Joins       JoinEvents    // nil: nobody is told of a join
 	Now         func() time.Time
 	Log         *slog.Logger
 
