@@ -18,6 +18,7 @@ import (
 	"supplybot/handlers"
 	"supplybot/handlers/notify"
 	"supplybot/handlers/parse"
+	"supplybot/handlers/taskforce"
 	"supplybot/store"
 )
 
@@ -39,7 +40,8 @@ type Main struct {
 	Pusher        *bot.Pusher
 	Router        *bot.Router
 	Outbox        *store.Outbox
-	Alerts        AlertsPart // matching, alerts, subscriptions, contacts (alerts.go)
+	Alerts        AlertsPart         // matching, alerts, subscriptions, contacts (alerts.go)
+	TaskForce     *taskforce.Service // the task force's work (taskforce.go), after Run
 
 	// SharedSim, when set before Run, is used instead of a new simulator
 	// (several Mains in one process talking to one simulated WeChat).
@@ -131,16 +133,19 @@ func (m *Main) Run(ctx context.Context) error {
 	app := handlers.New(handlers.Deps{
 		Sessions: bot.NewSessions(m.Redis, cfg.Session.TTL), KV: m.Redis,
 		Enterprises: m.Mongo.Enterprises(), Demands: m.Mongo.Demands(), Offers: m.Mongo.Offers(),
-		Parser: parser, Events: postEvents{m}, Forget: m.Mongo, Log: m.Log,
+		Parser: parser, Events: conversationEvents{m}, Joins: conversationEvents{m}, Forget: m.Mongo, Log: m.Log,
 	})
 	m.App = app
 	if err := m.startAlerts(ctx, parser); err != nil {
 		return err
 	}
+	if err := m.startTaskForce(ctx); err != nil {
+		return err
+	}
 	if m.Extend != nil {
 		m.Extend(app)
 	}
-	app.Route(m.Router, m.Alerts.Service)
+	app.Route(m.Router, m.Alerts.Service, m.TaskForce)
 
 	m.Gateway = bot.NewGateway(bot.GatewayConfig{
 		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey,
