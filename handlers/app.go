@@ -58,10 +58,12 @@ type PostEvents interface {
 	PostClosed(ctx context.Context, p store.Post)
 }
 
-// JoinEvents hears of a user who joined an enterprise with its invite
-// code (the task force tells the enterprise's other contacts). Called
+// EnterpriseEvents hears of enterprises registered (the task force files
+// the verification of one registered with a credit code) and of users who
+// joined one with its invite code (its other contacts are told). Called
 // after the write succeeded, on the request's goroutine.
-type JoinEvents interface {
+type EnterpriseEvents interface {
+	Registered(ctx context.Context, e store.Enterprise)
 	Joined(ctx context.Context, enterpriseID string, c store.Contact)
 }
 
@@ -76,9 +78,11 @@ type Deps struct {
 	Parser      *parse.Parser // nil: the embedded default data
 	Events      PostEvents    // nil: nobody listens
 	Forget      UserEraser    // nil: nothing else to erase on 注销
-	Joins       JoinEvents    // nil: nobody is told of a join
 	Now         func() time.Time
 	Log         *slog.Logger
+
+	// Joins hears of registrations and joins; nil: nobody is told.
+	Joins EnterpriseEvents
 
 	// DraftTTL is how long an unfinished form can be resumed after its
 	// session timed out (default 7 days).

@@ -349,6 +349,9 @@ func (a *App) saveRegistration(ctx context.Context, c *conv) (bot.Reply, error) 
 		if err != nil {
 			return bot.Reply{}, err
 		}
+		if a.d.Joins != nil {
+			a.d.Joins.Registered(ctx, *e)
+		}
 		msg = "登记成功！企业邀请码：" + e.InviteCode + "，同事发送“加入 " + e.InviteCode + "”即可加入本企业。"
 		if r.USCC != "" {
 			msg += "\n工作专班核实后会标为“已认证”。"

@@ -27,7 +27,7 @@ const (
 	CountCategory      = "cat"      // + ":" category, records posted
 	CountDeals         = "deals"    // records closed as 已成交
 	CountDealsPlatform = "deals_via"
-	countedMarker      = "ent_counted" // the enterprises were counted once (total)
+	countedMarker      = "ent_counted" // the enterprises were counted once (stats_seen)
 )
 
 // Counts is a set of counters by name.
@@ -149,10 +149,12 @@ func enterpriseCounts(e *Enterprise, sign int64) Counts {
 
 // CountEnterprisesOnce counts the enterprises that exist into the totals,
 // once in the database's life: those registered before the counters were
-// kept. It reads every enterprise, once.
+// kept. It reads every enterprise, once. An enterprise registered on
+// another instance between the read and the write is counted twice (the
+// first start after an upgrade only).
 func (r *Enterprises) CountEnterprisesOnce(ctx context.Context) error {
-	total, err := r.counts.Total(ctx)
-	if err != nil || total[countedMarker] > 0 {
+	// One instance counts, the first to claim it.
+	if first, err := r.counts.Once(ctx, countedMarker); err != nil || !first {
 		return err
 	}
 	cur, err := r.c.Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"role": 1, "region": 1}))
@@ -163,7 +165,7 @@ func (r *Enterprises) CountEnterprisesOnce(ctx context.Context) error {
 	if err := cur.All(ctx, &all); err != nil {
 		return translate(err)
 	}
-	sum := Counts{countedMarker: 1}
+	sum := Counts{}
 	for i := range all {
 		for k, v := range enterpriseCounts(&all[i], 1) {
 			sum[k] += v

@@ -29,8 +29,8 @@ func (m *Main) startTaskForce(ctx context.Context) error {
 }
 
 // conversationEvents hands the conversation's saved and closed records to
-// matching and to the task force's statistics, and its joins to the task
-// force (handlers.Deps.Events and Joins). Built before the services run:
+// matching and to the task force's statistics, and its registrations and
+// joins to the task force (handlers.Deps.Events and Joins). Built before the services run:
 // what happens before is not heard.
 type conversationEvents struct{ m *Main }
 
@@ -45,6 +45,12 @@ func (e conversationEvents) PostClosed(ctx context.Context, p store.Post) {
 	postEvents(e).PostClosed(ctx, p)
 	if s := e.m.TaskForce; s != nil {
 		s.PostClosed(ctx, p)
+	}
+}
+
+func (e conversationEvents) Registered(ctx context.Context, en store.Enterprise) {
+	if s := e.m.TaskForce; s != nil {
+		s.Registered(ctx, en)
 	}
 }
 

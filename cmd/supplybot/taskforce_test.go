@@ -396,3 +396,35 @@ func TestTaskForceNameDispute(t *testing.T) {
 		t.Fatalf("holder changed: %+v", e.Contacts)
 	}
 }
+
+func TestTaskForceRegisteredWithCodeIsQueued(t *testing.T) {
+	m := runTaskForce(t)
+	code := usccWith(t, "91500105MA60XY123")
+	c := newChat(t, m, "tf-reg-code")
+	c.expect("注册 重庆长江轴承股份有限公司 零部件 重庆江北 联系人王五 13800005555 "+code, "同意", code)
+	c.expect("同意", "登记成功", "工作专班核实后")
+	a := newChat(t, m, tfAdmin)
+	a.expect("审核", "【认证】重庆长江轴承股份有限公司", code+" 校验通过")
+	c.expect("申请认证", "已在审核中")
+}
+
+func TestTaskForceConfirmationMidForm(t *testing.T) {
+	m := runTaskForce(t)
+	c := newChat(t, m, "tf-mid-owner")
+	c.register("重庆青山工业有限公司")
+	c.expect("求购 变速箱电磁阀 5000件 重庆璧山", "请核对")
+	no := noIn(t, c.expect("确认", "已发布"))
+
+	a := newChat(t, m, tfAdmin)
+	a.expect("求购 铝合金轮毂 2000套 重庆璧山", "先登记企业", "企业全称")
+	a.expect("下架 "+no+" 重复发布", "将下架"+no, "确认下架")
+	a.expect("确认", "已下架"+no)
+	if p := postByNo(t, m, no); p.Status != store.StatusRemoved {
+		t.Fatalf("status %q, want removed", p.Status)
+	}
+	// The member's own form was set aside, not lost.
+	if r := a.say("继续"); !strings.Contains(r, "继续上次的注册") || !strings.Contains(r, "企业全称") {
+		t.Fatalf("the member's form after the take-down: %s", r)
+	}
+	a.expect("重庆长江轴承股份有限公司", "哪一类")
+}

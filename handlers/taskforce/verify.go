@@ -138,6 +138,18 @@ func (s *Service) RequestVerification(ctx context.Context, openid, uscc string) 
 	return e, nil
 }
 
+// Registered files the verification of an enterprise registered with a
+// credit code whose check character holds: registration promised that
+// the task force would check it (handlers.EnterpriseEvents).
+func (s *Service) Registered(ctx context.Context, e store.Enterprise) {
+	if e.USCC == "" || !parse.ValidUSCC(e.USCC) || len(e.Contacts) == 0 {
+		return
+	}
+	if _, err := s.RequestVerification(ctx, e.Contacts[0].OpenID, e.USCC); err != nil && ErrorCode(err) == "" {
+		s.d.Log.ErrorContext(ctx, "file the verification of a new enterprise", "enterprise", e.ID, "err", err)
+	}
+}
+
 // pendingVerification loads the enterprise with a pending request.
 func (s *Service) pendingVerification(ctx context.Context, enterpriseID string) (store.Enterprise, error) {
 	e, err := s.d.Mongo.Enterprises().Get(ctx, enterpriseID)
