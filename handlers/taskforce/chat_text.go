@@ -15,7 +15,7 @@ const maxReply = 2000
 func itemText(it QueueItem, now time.Time) string {
 	e := it.Enterprise
 	var b strings.Builder
-	b.WriteString(e.Name)
+	b.WriteString(clip(e.Name, 30))
 	var about []string
 	if e.Role != "" {
 		about = append(about, e.Role)
@@ -60,7 +60,9 @@ func queueText(items []QueueItem, now time.Time) string {
 			kind = "申诉"
 		}
 		line := itoa64(it.N) + ". 【" + kind + "】" + itemText(it, now) + "\n"
-		if b.Len()+len(line)+len(foot)+40 > maxReply {
+		// Room for this line, the "……还有" line and the foot.
+		const more = len("……还有999项，处理完上面的再看。\n")
+		if b.Len()+len(line)+more+len(foot) > maxReply {
 			b.WriteString("……还有" + itoa64(int64(len(items)-i)) + "项，处理完上面的再看。\n")
 			break
 		}
