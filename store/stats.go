@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
@@ -200,23 +201,43 @@ func init() {
 	)
 }
 
-// CountCreated counts the pairs found in [from, to) (zero times: all). On
+// CreatedSince lists when each pair found since from was found. On
 // FerretDB it reads every pair; on MongoDB the index on created_at serves it.
-func (r *Matches) CountCreated(ctx context.Context, from, to time.Time) (int64, error) {
-	n, err := r.c.CountDocuments(ctx, bson.M{"created_at": timeRange(from, to)})
+func (r *Matches) CreatedSince(ctx context.Context, from time.Time) ([]time.Time, error) {
+	return times(ctx, r.c, bson.M{"created_at": timeRange(from, time.Time{})}, "created_at")
+}
+
+// CountAccepted counts every contact exchange agreed. On FerretDB it reads
+// every request; on MongoDB the index on status and answered_at serves it.
+func (r *ContactRequests) CountAccepted(ctx context.Context) (int64, error) {
+	n, err := r.c.CountDocuments(ctx, bson.M{"status": ContactAccepted})
 	return n, translate(err)
 }
 
-// CountAccepted counts the contact exchanges agreed in [from, to) (zero
-// times: all). On FerretDB it reads every request; on MongoDB the index on
-// status and answered_at serves it.
-func (r *ContactRequests) CountAccepted(ctx context.Context, from, to time.Time) (int64, error) {
-	f := bson.M{"status": ContactAccepted}
-	if !from.IsZero() || !to.IsZero() {
-		f["answered_at"] = timeRange(from, to)
+// AcceptedSince lists when each contact exchange agreed since from was
+// agreed. Costs as CountAccepted.
+func (r *ContactRequests) AcceptedSince(ctx context.Context, from time.Time) ([]time.Time, error) {
+	return times(ctx, r.c, bson.M{"status": ContactAccepted, "answered_at": timeRange(from, time.Time{})}, "answered_at")
+}
+
+// times reads one time field of the documents filter selects.
+func times(ctx context.Context, c collection, filter bson.M, field string) ([]time.Time, error) {
+	cur, err := c.Find(ctx, filter, options.Find().SetProjection(bson.M{field: 1, "_id": 0}))
+	if err != nil {
+		return nil, translate(err)
 	}
-	n, err := r.c.CountDocuments(ctx, f)
-	return n, translate(err)
+	defer cur.Close(ctx)
+	var out []time.Time
+	for cur.Next(ctx) {
+		var doc bson.M
+		if err := cur.Decode(&doc); err != nil {
+			return nil, translate(err)
+		}
+		if t, ok := doc[field].(primitive.DateTime); ok {
+			out = append(out, t.Time())
+		}
+	}
+	return out, translate(cur.Err())
 }
 
 func timeRange(from, to time.Time) bson.M {

@@ -139,6 +139,9 @@ func statsText(st Stats, now time.Time) string {
 	if len(st.TopCategories) > 0 {
 		b.WriteString("\n热门品类：" + namedLine(st.TopCategories, 5))
 	}
+	if !st.CountedAt.IsZero() && now.Sub(st.CountedAt) >= time.Minute {
+		b.WriteString("\n（在架、匹配、联系数截至" + st.CountedAt.In(record.China).Format("15:04") + "）")
+	}
 	b.WriteString("\n回复“统计 今天/本周/本月/全部”切换。")
 	s := b.String()
 	if len(s) > maxReply {

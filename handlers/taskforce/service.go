@@ -96,7 +96,8 @@ type Deps struct {
 
 // Service is the task force's work. Its methods are safe for concurrent use.
 type Service struct {
-	d Deps
+	d      Deps
+	counts countsCache // of Stats (counts.go)
 }
 
 // New returns the service.

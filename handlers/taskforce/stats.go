@@ -29,10 +29,11 @@ type Named struct {
 // What each costs: the enterprises by role and province, the new
 // enterprises, demands and offers, the deals and the categories are
 // counters (store.Counters), one document per China day: a period reads
-// at most 31 small documents, 全部 one. The open records, matches and
-// contact exchanges are counts: on MongoDB an index serves each, on
-// FerretDB each reads its whole collection (demands, offers, matches,
-// contact_requests) once.
+// at most 31 small documents, 全部 one, on any backend. The open records,
+// matches and contact exchanges are counts: on MongoDB an index serves
+// each; on FerretDB each reads its whole collection (demands, offers,
+// matches, contact_requests), so they are read at most every countsTTL
+// per instance, in the background once read (counts.go).
 type Stats struct {
 	Period   string
 	From, To time.Time // From zero for 全部
@@ -45,8 +46,11 @@ type Stats struct {
 	NewDemands, NewOffers   int64
 	OpenDemands, OpenOffers int64 // now
 
-	Matches          int64 // demand–offer pairs found
-	Contacts         int64 // contact exchanges agreed
+	Matches  int64 // demand–offer pairs found
+	Contacts int64 // contact exchanges agreed
+	// CountedAt is when the open records, matches and contact exchanges
+	// were counted: they are read at most every few minutes.
+	CountedAt        time.Time
 	Deals            int64 // records closed as 已成交
 	DealsViaPlatform int64 // … through the platform, said their owners
 	TopCategories    []Named
@@ -113,18 +117,12 @@ func (s *Service) Stats(ctx context.Context, period string, now time.Time) (Stat
 	st.NewDemands, st.NewOffers = flows[store.CountDemands], flows[store.CountOffers]
 	st.Deals, st.DealsViaPlatform = flows[store.CountDeals], flows[store.CountDealsPlatform]
 	st.TopCategories = named(flows, store.CountCategory, 5)
-	if st.OpenDemands, err = s.d.Mongo.Demands().CountOpen(ctx, now); err != nil {
+	c, err := s.countsFor(ctx, from, now)
+	if err != nil {
 		return st, err
 	}
-	if st.OpenOffers, err = s.d.Mongo.Offers().CountOpen(ctx, now); err != nil {
-		return st, err
-	}
-	if st.Matches, err = s.d.Mongo.Matches().CountCreated(ctx, from, time.Time{}); err != nil {
-		return st, err
-	}
-	if st.Contacts, err = s.d.Mongo.ContactRequests().CountAccepted(ctx, from, time.Time{}); err != nil {
-		return st, err
-	}
+	st.OpenDemands, st.OpenOffers, st.CountedAt = c.openDemands, c.openOffers, c.at
+	st.Matches, st.Contacts = c.matches(from), c.contacts(from)
 	return st, nil
 }
 

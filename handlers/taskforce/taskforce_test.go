@@ -305,3 +305,43 @@ func TestAnswerExpected(t *testing.T) {
 		}
 	}
 }
+
+func TestStatisticsCountsAreReadEveryFewMinutes(t *testing.T) {
+	s, m := newService(t)
+	ctx := context.Background()
+	now := chinaNoon
+	s.d.Now = func() time.Time { return now }
+	open := func() {
+		p := store.Post{Product: "轮毂", ExpiresAt: chinaNoon.AddDate(0, 1, 0)}
+		if err := m.Demands().Create(ctx, &p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open()
+	st, err := s.Stats(ctx, PeriodToday, now)
+	if err != nil || st.OpenDemands != 1 || !st.CountedAt.Equal(now) {
+		t.Fatalf("first: %+v %v", st, err)
+	}
+	open()
+	now = now.Add(time.Minute)
+	if st, _ := s.Stats(ctx, PeriodToday, now); st.OpenDemands != 1 {
+		t.Fatalf("within the TTL: %d open, want the counted 1", st.OpenDemands)
+	}
+	if got := statsText(st, now.Add(time.Minute)); !strings.Contains(got, "截至12:00") {
+		t.Fatalf("old counts are not dated:\n%s", got)
+	}
+	now = now.Add(countsTTL)
+	if st, _ := s.Stats(ctx, PeriodToday, now); st.OpenDemands != 1 {
+		t.Fatalf("stale: %d open, want the counted 1 while the refresh runs", st.OpenDemands)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if st, _ := s.Stats(ctx, PeriodToday, now); st.OpenDemands == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the counts were not refreshed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
