@@ -88,13 +88,15 @@ func (r *Posts) SetVerifiedOf(ctx context.Context, enterpriseID string, v bool) 
 }
 
 // HandOver gives the enterprise's records to the openid of the claimant
-// who won its name (Enterprises.HandOver); it returns how many changed.
+// who won its name (Enterprises.HandOver), without raw_text, which holds
+// what the former owner typed (names and phone numbers included); it
+// returns how many changed.
 func (r *Posts) HandOver(ctx context.Context, enterpriseID, openid string) (int64, error) {
 	if enterpriseID == "" {
 		return 0, nil
 	}
 	res, err := r.c.UpdateMany(ctx, bson.M{"enterprise_id": enterpriseID},
-		bson.M{"$set": bson.M{"openid": openid, "verified": false, "updated_at": savedAt()}})
+		bson.M{"$set": bson.M{"openid": openid, "verified": false, "raw_text": "", "updated_at": savedAt()}})
 	if err != nil {
 		return 0, translate(err)
 	}

@@ -378,8 +378,8 @@ func TestTaskForceNameDispute(t *testing.T) {
 	if e.Name != "重庆长安汽车股份有限公司" || len(e.Contacts) != 1 || e.Contacts[0].Mobile != "13800004444" {
 		t.Fatalf("enterprise after the move: %+v", e)
 	}
-	if p := postByNo(t, m, no); p.OpenID != "tf-claimant" {
-		t.Fatalf("%s belongs to %q, want the claimant", no, p.OpenID)
+	if p := postByNo(t, m, no); p.OpenID != "tf-claimant" || p.RawText != "" {
+		t.Fatalf("%s belongs to %q with raw text %q, want the claimant and none of the former owner's words", no, p.OpenID, p.RawText)
 	}
 	cl.expect("我的发布", no)
 	squatter.expect("注册", "企业全称") // free to register its own name

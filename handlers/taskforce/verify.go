@@ -58,8 +58,8 @@ func (s *Service) Queue(ctx context.Context) ([]QueueItem, error) {
 		return nil, err
 	}
 	for _, d := range ds {
-		e, err := s.d.Mongo.Enterprises().Get(ctx, d.EnterpriseID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
+		e, err := s.disputed(ctx, d)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, QueueItem{Kind: KindDispute, N: d.N, EnterpriseID: d.EnterpriseID, Enterprise: e,
@@ -87,13 +87,23 @@ func (s *Service) ItemByN(ctx context.Context, n int64) (QueueItem, error) {
 	if err != nil {
 		return QueueItem{}, err
 	}
-	e, err := s.d.Mongo.Enterprises().Get(ctx, d.EnterpriseID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	e, err := s.disputed(ctx, d)
+	if err != nil {
 		return QueueItem{}, err
 	}
 	return QueueItem{Kind: KindDispute, N: n, EnterpriseID: d.EnterpriseID, Enterprise: e, USCC: e.USCC,
 		USCCValid: parse.ValidUSCC(e.USCC), RequestedAt: d.CreatedAt, DisputeID: d.ID,
 		ClaimantOpenID: d.ClaimantOpenID, ClaimantName: d.ClaimantName, ClaimantMobile: d.ClaimantMobile, Reason: d.Reason}, nil
+}
+
+// disputed is the enterprise holding a disputed name; one gone since has
+// only the name.
+func (s *Service) disputed(ctx context.Context, d store.Dispute) (store.Enterprise, error) {
+	e, err := s.d.Mongo.Enterprises().Get(ctx, d.EnterpriseID)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Enterprise{ID: d.EnterpriseID, Name: d.Name}, nil
+	}
+	return e, err
 }
 
 // RequestVerification files the verification request of the user's
