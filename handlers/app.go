@@ -25,8 +25,11 @@ type EnterpriseStore interface {
 	ByInviteCode(ctx context.Context, code string) (store.Enterprise, error)
 	// ByName finds a company already registered under name, or ErrNotFound.
 	ByName(ctx context.Context, name string) (store.Enterprise, error)
+	// NameContains finds enterprises by a part of their name (search).
+	NameContains(ctx context.Context, fragment string, limit int) ([]store.Enterprise, error)
 	AddContact(ctx context.Context, id string, c store.Contact) error
 	RemoveContact(ctx context.Context, openid string) (deleted bool, err error)
+	SetFollowAlerts(ctx context.Context, openid string, follow bool) error
 }
 
 // PostStore is what the conversation needs of a demands or offers
@@ -38,6 +41,8 @@ type PostStore interface {
 	Close(ctx context.Context, id, status, reason string, viaPlatform *bool) error
 	Renew(ctx context.Context, id string, expiresAt time.Time) error
 	ByOpenID(ctx context.Context, openid string, limit int) ([]store.Post, error)
+	ByEnterprise(ctx context.Context, enterpriseID string, limit int) ([]store.Post, error)
+	Note(ctx context.Context, id string, c store.PostChange) error
 	RemoveByOpenID(ctx context.Context, openid string) (int64, error)
 	Search(ctx context.Context, q store.SearchQuery) (store.SearchResult, error)
 }
@@ -87,6 +92,9 @@ type Deps struct {
 	// DraftTTL is how long an unfinished form can be resumed after its
 	// session timed out (default 7 days).
 	DraftTTL time.Duration
+	// DailyPostCap is how many records one enterprise may publish per
+	// China day (0: no cap); more are kept as a draft for tomorrow.
+	DailyPostCap int
 	// RateLimit messages per RateWindow are answered; more get a polite
 	// "slow down" (defaults 8 per 5 s).
 	RateLimit  int
@@ -100,7 +108,7 @@ type App struct {
 	cmds  *bot.Commands   // every feature's commands (commands.go)
 	flows map[string]flow // every flow (flow.go)
 
-	closeConf, quitConf *Confirmation
+	closeConf, quitConf, leaveConf *Confirmation
 }
 
 // New returns the conversation. It panics only if the parser's embedded

@@ -15,7 +15,7 @@ func (a *App) closeConfirmation() *Confirmation {
 			if reason == "" {
 				reason = st.Vals["reason"]
 			}
-			return a.doClose(ctx, st.Target, reason, via)
+			return a.doClose(ctx, st.OpenID, st.Target, reason, via)
 		}
 	}
 	yes, no := true, false
@@ -62,7 +62,7 @@ func (a *App) closeConfirmation() *Confirmation {
 	}
 }
 
-func (a *App) doClose(ctx context.Context, no, reason string, via *bool) (bot.Reply, error) {
+func (a *App) doClose(ctx context.Context, openid, no, reason string, via *bool) (bot.Reply, error) {
 	kind, _ := store.KindOfNo(no)
 	repo := a.posts(kind)
 	p, err := repo.ByNo(ctx, no)
@@ -73,6 +73,7 @@ func (a *App) doClose(ctx context.Context, no, reason string, via *bool) (bot.Re
 		return bot.Reply{}, err
 	}
 	p.Status, p.ClosedReason, p.ViaPlatform = store.StatusClosed, reason, via
+	a.note(ctx, p, openid, "关闭（"+reason+"）")
 	a.closed(ctx, p)
 	msg := no + "已关闭（" + reason
 	if via != nil && *via {

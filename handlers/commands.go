@@ -29,6 +29,9 @@ const (
 	cmdDiscard      = "discard"
 	cmdCancel       = "cancel"
 	cmdBack         = "back"
+	cmdLeave        = "leave"
+	cmdFollow       = "follow-company"
+	cmdUnfollow     = "unfollow-company"
 )
 
 // commands declares the conversation's commands, each once: its words,
@@ -51,6 +54,9 @@ func (a *App) commands() []bot.Command {
 		{Name: cmdClose, Words: []string{"关闭", "下架"}, PassBy: always, Handle: a.startConfirmed(a.closeConf)},
 		{Name: cmdRenew, Words: []string{"续期", "延期"}, PassBy: always, Handle: a.renew},
 		{Name: cmdQuit, Exact: []string{"注销", "注销账号", "删除我的信息"}, PassBy: always, Handle: a.startConfirmed(a.quitConf)},
+		{Name: cmdLeave, Exact: []string{"退出企业", "离开企业"}, PassBy: always, Handle: a.startConfirmed(a.leaveConf)},
+		{Name: cmdFollow, Exact: []string{"关注企业提醒", "接收企业提醒"}, PassBy: always, Handle: a.followCompany(true)},
+		{Name: cmdUnfollow, Exact: []string{"取消关注企业提醒", "关闭企业提醒"}, PassBy: always, Handle: a.followCompany(false)},
 		// 修改 D1024 … edits a saved record; 修改 数量 … answers the form.
 		{Name: cmdEdit, Words: []string{"修改"}, PassBy: startsWithRecordNo, Handle: a.cmdEdit},
 		{Name: cmdResume, Exact: []string{"继续"}, Handle: func(ctx context.Context, m *bot.Message, _ string) (bot.Reply, error) {

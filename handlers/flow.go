@@ -14,6 +14,7 @@ const (
 	flowResume = "resume" // offer a timed-out form again (flow_resume.go)
 	flowClose  = "close"  // close a record (close.go, a confirmation)
 	flowQuit   = "quit"   // deregister (quit.go, a confirmation)
+	flowLeave  = "leave"  // leave the enterprise (company.go, a confirmation)
 )
 
 // flow is one dialog: a sequence of questions the user answers over
@@ -79,8 +80,8 @@ type (
 // registered; confirmed commands of other parts add theirs with
 // AddConfirmed.
 func (a *App) registerFlows() {
-	a.closeConf, a.quitConf = a.closeConfirmation(), a.quitConfirmation()
-	a.closeConf.command, a.quitConf.command = cmdClose, cmdQuit
+	a.closeConf, a.quitConf, a.leaveConf = a.closeConfirmation(), a.quitConfirmation(), a.leaveCompanyConfirmation()
+	a.closeConf.command, a.quitConf.command, a.leaveConf.command = cmdClose, cmdQuit, cmdLeave
 	a.flows = map[string]flow{
 		flowReg:    regFlow{},
 		flowJoin:   joinFlow{},
@@ -88,6 +89,7 @@ func (a *App) registerFlows() {
 		flowResume: resumeFlow{},
 		flowClose:  confirmFlow{a.closeConf},
 		flowQuit:   confirmFlow{a.quitConf},
+		flowLeave:  confirmFlow{a.leaveConf},
 	}
 }
 

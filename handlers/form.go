@@ -36,6 +36,11 @@ type postForm struct {
 	MediaIDs     []string        `json:"media_ids,omitempty"`
 	RawText      string          `json:"raw_text,omitempty"` // the texts of Raw, one a line
 	Raw          []rawPart       `json:"raw,omitempty"`
+	// Anonymous: the enterprise's name shows only after consent (匿名).
+	Anonymous bool `json:"anonymous,omitempty"`
+	// SameAs is an open record of the enterprise that this one repeats,
+	// once the user was asked and confirmed again.
+	SameAs string `json:"same_as,omitempty"`
 	// AskDeadline: the deadline given had passed and was dropped; the form
 	// asks for another before the summary.
 	AskDeadline bool `json:"ask_deadline,omitempty"`
@@ -183,6 +188,7 @@ var fieldNames = map[string]string{
 	"交期": "lead", "交货期": "lead", "货期": "lead",
 	"截止日期": "deadline", "截止": "deadline", "交货日期": "deadline", "日期": "deadline", "截止时间": "deadline",
 	"认证": "certs", "资质": "certs", "证书": "certs",
+	"匿名": "anonymous", "匿名发布": "anonymous",
 }
 
 // splitEdit reads "数量 4000" or "数量4000" into a field and a value.
@@ -359,6 +365,16 @@ func (f *postForm) set(p *parse.Parser, field, v string, now time.Time) (shown s
 		}
 		f.Deadline, f.AskDeadline = &d, false
 		return record.Date(d, now) + "前", ""
+	case "anonymous":
+		switch {
+		case isYes(v) || inWords(v, []string{"匿名", "开", "开启"}):
+			f.Anonymous = true
+			return "是（对方同意交换联系方式后才显示企业名称）", ""
+		case isNo(v) || clearing || inWords(v, []string{"公开", "关", "关闭"}):
+			f.Anonymous = false
+			return "否（公开企业名称）", ""
+		}
+		return "", "请写“修改 匿名 是”或“修改 匿名 否”。"
 	case "certs":
 		if clearing {
 			f.Certs = nil
@@ -459,6 +475,7 @@ func (f *postForm) toPost(p *parse.Parser, into *store.Post) {
 	into.Deadline, into.LeadTimeDays = f.Deadline, f.LeadTimeDays
 	into.Certifications = append([]string{}, f.Certs...)
 	into.MediaIDs = append([]string(nil), f.MediaIDs...)
+	into.Anonymous = f.Anonymous
 	into.Keywords = f.keywords(p)
 	if f.RawText != "" {
 		into.RawText = f.RawText
@@ -507,7 +524,7 @@ func (f *postForm) keywords(p *parse.Parser) []string {
 func formOf(p store.Post) *postForm {
 	f := &postForm{Kind: p.Kind, No: p.No, Product: p.Product, CategoryCode: p.CategoryCode, Spec: p.Spec,
 		Quantity: p.Quantity, Capacity: p.Capacity, MOQ: p.MOQ, Price: p.Price, Deadline: p.Deadline,
-		LeadTimeDays: p.LeadTimeDays, Certs: p.Certifications, MediaIDs: p.MediaIDs}
+		LeadTimeDays: p.LeadTimeDays, Certs: p.Certifications, MediaIDs: p.MediaIDs, Anonymous: p.Anonymous}
 	r := p.Region
 	f.Region = &r
 	return f

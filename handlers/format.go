@@ -52,7 +52,10 @@ func (a *App) line(p store.Post) string {
 	if p.Deadline != nil {
 		parts = append(parts, record.Date(*p.Deadline, a.now())+"前")
 	}
-	if p.Verified {
+	switch pub := record.Publisher(p); {
+	case pub != "":
+		parts = append(parts, "· "+record.Clip(pub, 18))
+	case p.Verified:
 		parts = append(parts, "✔已认证")
 	}
 	return strings.Join(parts, " ")
@@ -68,9 +71,14 @@ func (a *App) detail(p store.Post, own bool) string {
 	if n := len(p.MediaIDs); n > 0 {
 		b.WriteString("图片：" + itoa(n) + "张\n")
 	}
-	if p.Verified {
+	switch pub := record.Publisher(p); {
+	case pub != "" && !p.Verified && !p.Anonymous:
+		b.WriteString("企业：" + pub + "（未认证）\n")
+	case pub != "":
+		b.WriteString("企业：" + pub + "\n")
+	case p.Verified:
 		b.WriteString("企业：已认证\n")
-	} else {
+	default:
 		b.WriteString("企业：未认证\n")
 	}
 	b.WriteString("发布：" + record.Date(p.CreatedAt, a.now()) + "，有效期到" + record.Date(p.ExpiresAt, a.now()) + "\n")

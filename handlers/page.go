@@ -24,9 +24,9 @@ p{margin:4px 0;white-space:pre-wrap}</style></head>
 <p>{{.No}} {{.KindName}}（{{.StatusName}}）</p>
 {{range .Fields}}<p>{{.Label}}：{{.Text}}</p>
 {{end}}{{if .Images}}<p>图片：{{.Images}}张</p>
-{{end}}<p>企业：{{if .Verified}}已认证{{else}}未认证{{end}}</p>
+{{end}}<p>企业：{{if .Publisher}}{{.Publisher}}{{if and (not .Verified) (ne .Publisher "匿名企业")}}（未认证）{{end}}{{else if .Verified}}已认证{{else}}未认证{{end}}</p>
 <p>发布：{{.Created}}，有效期到{{.Expires}}</p>
-<p>想对接请回复“联系 {{.No}}”，对方同意后交换联系方式。</p>
+{{if .Open}}<p>想对接请回复“联系 {{.No}}”，对方同意后交换联系方式。</p>{{else}}<p>这条{{.KindName}}{{.StatusName}}，不再对接。</p>{{end}}
 </main></body></html>
 `))
 
@@ -59,6 +59,8 @@ func (a *App) RecordPage() http.Handler {
 		_ = recordPage.Execute(w, struct {
 			record.View
 			Created, Expires string
-		}{record.NewView(p, now).Mask(scrub), record.Date(p.CreatedAt, now), record.Date(p.ExpiresAt, now)})
+			Open             bool
+		}{record.NewView(p, now).Mask(scrub), record.Date(p.CreatedAt, now), record.Date(p.ExpiresAt, now),
+			p.Status == store.StatusOpen && p.ExpiresAt.After(now)})
 	})
 }

@@ -11,8 +11,10 @@ import (
 	"supplybot/store"
 )
 
-// rawOf is the message exactly as typed, capped.
-func rawOf(m *bot.Message) string { return cutRunes(m.Text, maxRaw) }
+// rawOf is the message as typed, capped, with the mobiles and WeChat ids
+// in it removed: contacts live on the enterprise and are exchanged only on
+// consent, so a post keeps none (privateNote tells the user).
+func rawOf(m *bot.Message) string { return cutRunes(withoutContacts(m.Text), maxRaw) }
 
 // startPost begins a demand or offer from a message ("求购 轮毂 2000套 重庆",
 // or just "求购" / a menu click with text ""). An unregistered user is taken
@@ -67,9 +69,16 @@ func (a *App) formOf(ctx context.Context, m *bot.Message, kind, text string) (*p
 	if text == "" {
 		return f, nil
 	}
-	p := a.parse(ctx, text)
+	if t, anon := withoutAnonymous(text); anon {
+		text, f.Anonymous = t, true
+	}
+	private := withoutContacts(text) != text
+	p := a.parse(ctx, withoutContacts(text))
 	f.merge(p)
 	notes := f.sanitize(a.now())
+	if private {
+		notes = append(notes, privateNote)
+	}
 	f.normalize()
 	fields, replaces := rawFields(p, kind)
 	f.addRaw(rawOf(m), append(fields, rawKind), replaces)
@@ -293,20 +302,42 @@ func (a *App) publish(ctx context.Context, c *conv) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	p := store.Post{OpenID: c.openid, EnterpriseID: e.ID, Verified: e.Verified}
+	p := store.Post{OpenID: c.openid, EnterpriseID: e.ID, EnterpriseName: e.Name, Verified: e.Verified}
 	f.toPost(a.p, &p)
 	if p.RawText == "" {
 		p.RawText = f.brief()
 	}
+	p.ExpiresAt = expiryOf(p, a.now())
+	if stop, err := a.overDailyCap(ctx, c, e); err != nil || stop != "" {
+		return bot.Text(stop), err
+	}
+	if f.SameAs == "" {
+		same, err := a.sameOpenPost(ctx, e.ID, &p)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if same != "" {
+			f.SameAs = same
+			if err := a.save(ctx, c); err != nil {
+				return bot.Reply{}, err
+			}
+			return bot.Text("与 " + same + " 相同，仍要发布吗？回复“确认”仍然发布，回复“取消”放弃（" + same + "照常展示）。"), nil
+		}
+	}
 	if err := a.posts(f.Kind).Create(ctx, &p); err != nil {
 		return bot.Reply{}, err
 	}
+	a.countPosted(ctx, e.ID)
 	a.saved(ctx, p)
 	if err := a.finish(ctx, c); err != nil {
 		a.d.Log.WarnContext(ctx, "end form after publishing", "openid", c.openid, "err", err)
 	}
 	var b strings.Builder
-	b.WriteString("已发布！编号 " + p.No + "，有效期30天（到" + record.Date(p.ExpiresAt, a.now()) + "）。\n")
+	if p.Deadline != nil && p.ExpiresAt.Equal(endOfChinaDay(*p.Deadline)) {
+		b.WriteString("已发布！编号 " + p.No + "，展示到截止日期" + record.Date(p.ExpiresAt, a.now()) + "。\n")
+	} else {
+		b.WriteString("已发布！编号 " + p.No + "，有效期30天（到" + record.Date(p.ExpiresAt, a.now()) + "）。\n")
+	}
 	b.WriteString("平台会自动为您匹配" + map[bool]string{true: "求购方", false: "供应商"}[f.Kind == store.KindOffer] + "，有合适的会通知您。\n")
 	b.WriteString("回复“详情 " + p.No + "”查看，“修改 " + p.No + " " + editExample(f.Kind) + "”更正，“关闭 " + p.No + "”关闭。")
 	return bot.Text(b.String()), nil
@@ -317,6 +348,9 @@ func (a *App) summary(f *postForm) string {
 	var b strings.Builder
 	b.WriteString("请核对您的" + record.KindName(f.Kind) + "：\n")
 	b.WriteString(a.fieldLines(f.Kind, f.Product, f.CategoryCode, f.Spec, f.Quantity, f.Capacity, f.MOQ, f.Price, f.Region, f.Deadline, f.LeadTimeDays, f.Certs))
+	if f.Anonymous {
+		b.WriteString("发布方：匿名（对方同意交换联系方式后才显示企业名称）\n")
+	}
 	if n := len(f.MediaIDs); n > 0 {
 		b.WriteString("图片：" + itoa(n) + "张\n")
 	}

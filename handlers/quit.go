@@ -60,6 +60,9 @@ func (a *App) startQuit(ctx context.Context, m *bot.Message, _ string) (target, 
 		b.WriteString("；您是“" + e.Name + "”唯一的联系人，企业登记也会一并删除")
 	}
 	b.WriteString("。此操作不能撤销。\n")
+	if registered && len(e.Contacts) > 1 && len(open) > 0 {
+		b.WriteString("只想离开企业、把发布的信息留给同事？请回复“退出企业”。\n")
+	}
 	return "", b.String(), "", nil
 }
 

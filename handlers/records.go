@@ -36,7 +36,10 @@ func (a *App) showDetail(ctx context.Context, m *bot.Message, args string) (bot.
 	if err != nil || problem != "" {
 		return bot.Text(problem), err
 	}
-	own := p.OpenID == m.OpenID
+	own, err := a.mayManage(ctx, m.OpenID, p)
+	if err != nil {
+		return bot.Reply{}, err
+	}
 	if !own && (p.Status != store.StatusOpen || !p.ExpiresAt.After(a.now())) {
 		return bot.Text(p.No + "已" + strings.TrimPrefix(record.StatusName(p, a.now()), "已") + "，不再对接。\n回复“查需求”或“查供应”看看别的。"), nil
 	}
@@ -49,8 +52,12 @@ func (a *App) ownPost(ctx context.Context, m *bot.Message, args, verb string) (s
 	if err != nil || problem != "" {
 		return p, problem, err
 	}
-	if p.OpenID != m.OpenID {
-		return p, "只能" + verb + "您自己发布的信息。回复“我的发布”查看。", nil
+	ok, err := a.mayManage(ctx, m.OpenID, p)
+	if err != nil {
+		return p, "", err
+	}
+	if !ok {
+		return p, "只能" + verb + "您自己或同事发布的信息。回复“我的发布”查看。", nil
 	}
 	return p, "", nil
 }
@@ -70,11 +77,22 @@ func (a *App) renew(ctx context.Context, m *bot.Message, args string) (bot.Reply
 		base = now
 	}
 	until := base.Add(store.DefaultPostLifetime)
-	capped := false
+	capped, toDeadline := false, false
 	if limit := now.Add(maxRenewAhead); until.After(limit) {
 		until, capped = limit, true
 	}
 	open := p.Status == store.StatusOpen && p.ExpiresAt.After(now)
+	if p.Deadline != nil {
+		// A demand shows until its deadline, never past it: a later
+		// deadline is a change of the record (修改 … 截止日期).
+		end := endOfChinaDay(*p.Deadline)
+		if !end.After(now) || open && !end.After(p.ExpiresAt.Add(time.Minute)) {
+			return bot.Text(p.No + "的截止日期是" + record.Date(*p.Deadline, a.now()) + "，已展示到截止日期，不能再续。截止日期有变请回复“修改 " + p.No + " 截止日期 新日期”。"), nil
+		}
+		if until.After(end) {
+			until, capped, toDeadline = end, false, true
+		}
+	}
 	if open && until.Sub(p.ExpiresAt) < 24*time.Hour {
 		// Renewing again would not move the date: say so rather than
 		// claim another 30 days.
@@ -84,10 +102,14 @@ func (a *App) renew(ctx context.Context, m *bot.Message, args string) (bot.Reply
 		return bot.Reply{}, err
 	}
 	p.Status, p.ExpiresAt = store.StatusOpen, until
+	a.note(ctx, p, m.OpenID, "续期到"+record.Date(until, a.now()))
 	a.saved(ctx, p)
 	msg := p.No + "已续期，有效期到" + record.Date(until, a.now())
 	if capped {
 		msg += "（最多续到" + itoa(int(maxRenewAhead.Hours()/24)) + "天后）"
+	}
+	if toDeadline {
+		msg += "（即截止日期，不会展示到截止日期之后）"
 	}
 	return bot.Text(msg + "。\n回复“详情 " + p.No + "”查看。"), nil
 }
@@ -112,15 +134,20 @@ func (a *App) editSaved(ctx context.Context, m *bot.Message, args string) (bot.R
 		return bot.Text(problem), nil
 	}
 	f.toPost(a.p, &p)
-	// Verified says what the enterprise was when the record was last saved.
+	if field == "deadline" && p.Deadline != nil {
+		p.ExpiresAt = expiryOf(p, a.now()) // the record shows until its new deadline
+	}
+	// Verified and the name say what the enterprise was when the record was
+	// last saved.
 	if e, err := a.d.Enterprises.ByOpenID(ctx, m.OpenID); err == nil {
-		p.Verified = e.Verified
+		p.Verified, p.EnterpriseName = e.Verified, e.Name
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return bot.Reply{}, err
 	}
 	if err := a.posts(p.Kind).Replace(ctx, &p); err != nil {
 		return bot.Reply{}, err
 	}
+	a.note(ctx, p, m.OpenID, "修改 "+fieldLabel(field, p.Kind)+" "+scrub(shown))
 	a.saved(ctx, p)
 	return bot.Text(p.No + "已修改：" + fieldLabel(field, p.Kind) + " " + scrub(shown) + "。\n回复“详情 " + p.No + "”查看。"), nil
 }
@@ -140,9 +167,20 @@ func (a *App) myPosts(ctx context.Context, m *bot.Message) (bot.Reply, error) {
 // myPostsFrom lists the user's records from offset on and keeps the
 // place for 下一页, as a search does.
 func (a *App) myPostsFrom(ctx context.Context, openid string, offset int) (bot.Reply, error) {
+	// A contact sees the enterprise's records, with who posted each.
+	e, err := a.d.Enterprises.ByOpenID(ctx, openid)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return bot.Reply{}, err
+	}
 	var all []store.Post
 	for _, kind := range []string{store.KindDemand, store.KindOffer} {
-		ps, err := a.posts(kind).ByOpenID(ctx, openid, min(offset+myPostsPage+1, myPostsMax))
+		var ps []store.Post
+		var err error
+		if e.ID != "" {
+			ps, err = a.posts(kind).ByEnterprise(ctx, e.ID, min(offset+myPostsPage+1, myPostsMax))
+		} else {
+			ps, err = a.posts(kind).ByOpenID(ctx, openid, min(offset+myPostsPage+1, myPostsMax))
+		}
 		if err != nil {
 			return bot.Reply{}, err
 		}
@@ -167,14 +205,28 @@ func (a *App) myPostsFrom(ctx context.Context, openid string, offset int) (bot.R
 		}
 	}
 	var b strings.Builder
+	title := "您的发布"
+	for _, p := range all {
+		if p.OpenID != openid {
+			title = "贵企业的发布"
+		}
+	}
 	if offset == 0 {
-		b.WriteString("您的发布：\n")
+		b.WriteString(title + "：\n")
 	} else {
-		b.WriteString("您的发布（第" + itoa(offset/myPostsPage+1) + "页）：\n")
+		b.WriteString(title + "（第" + itoa(offset/myPostsPage+1) + "页）：\n")
 	}
 	now := a.now()
 	for i, p := range all[offset:end] {
-		b.WriteString(itoa(offset+i+1) + ". " + record.KindName(p.Kind) + " " + a.line(p) + "【" + record.StatusName(p, now) + "】\n")
+		by := ""
+		if p.OpenID != openid {
+			if c, ok := e.ContactOf(p.OpenID); ok {
+				by = "（" + c.Name + "发布）"
+			} else {
+				by = "（已离开的同事发布）"
+			}
+		}
+		b.WriteString(itoa(offset+i+1) + ". " + record.KindName(p.Kind) + " " + a.line(p) + by + "【" + record.StatusName(p, now) + "】\n")
 	}
 	b.WriteString("回复“详情 编号”查看，“关闭 编号”关闭，“续期 编号”延长有效期")
 	if end < len(all) {

@@ -264,7 +264,7 @@ func (r *regForm) extract(rd reader, t, step string) (problem string) {
 				r.Role = role
 				continue
 			}
-			if isCompany(tok) && !r.joining() && companyProblem(rd, safeField(tok, maxCompany)) == "" {
+			if (isCompany(tok) || knownCompany(tok)) && !r.joining() && companyProblem(rd, safeField(tok, maxCompany)) == "" {
 				r.Name = safeField(tok, maxCompany)
 				continue
 			}
@@ -365,8 +365,12 @@ func companyProblem(rd reader, v string) string {
 	if han < 2 {
 		return "企业名称至少要有两个汉字。" + ask
 	}
-	if isCompany(v) {
+	if isCompany(v) || knownCompany(v) {
 		return ""
+	}
+	if isYes(v) || isNo(v) || inWords(v, []string{"同意", "不同意", "继续", "跳过"}) {
+		// an answer to another question (确认 typed for a kept post)
+		return "“" + preview(v, 10) + "”不是企业名称：发布前需要先登记企业（只需一次）。"
 	}
 	if rd.isCommandWord(v) {
 		return "“" + preview(v, 10) + "”是指令，不是企业名称。" + ask

@@ -26,15 +26,20 @@ type savedSearch struct {
 	CategoryName   string   `json:"category_name,omitempty"`
 	Province       string   `json:"province,omitempty"`
 	City           string   `json:"city,omitempty"`
-	VerifiedOnly   bool     `json:"verified_only,omitempty"`
-	Offset         int      `json:"offset"`
+	District       string   `json:"district,omitempty"`
+	// Widened: nothing in District, so the search covers the city.
+	Widened       bool     `json:"widened,omitempty"`
+	Companies     []string `json:"companies,omitempty"` // names asked for (查供应 富临精工)
+	EnterpriseIDs []string `json:"enterprise_ids,omitempty"`
+	VerifiedOnly  bool     `json:"verified_only,omitempty"`
+	Offset        int      `json:"offset"`
 }
 
 func searchKey(openid string) string { return "search:" + openid }
 
 // parseSearch reads keywords and filters: 品类 X, 地区 X, 只看重庆,
 // 只看已认证. It returns a problem to explain when a filter is not understood.
-func (a *App) parseSearch(kind, args string) (savedSearch, string) {
+func (a *App) parseSearch(ctx context.Context, kind, args string) (savedSearch, string, error) {
 	s := savedSearch{Kind: kind}
 	for _, l := range []string{"只看", "品类", "地区"} {
 		args = strings.ReplaceAll(args, l, " "+l)
@@ -45,7 +50,7 @@ func (a *App) parseSearch(kind, args string) (savedSearch, string) {
 		if !ok {
 			return false
 		}
-		s.Province, s.City = r.Province, r.City
+		s.Province, s.City, s.District = r.Province, r.City, r.District
 		return true
 	}
 	for i := 0; i < len(toks) && i < 12; i++ {
@@ -65,7 +70,7 @@ func (a *App) parseSearch(kind, args string) (savedSearch, string) {
 			v = next(v)
 			c, ok := a.p.ParseCategory(v)
 			if !ok {
-				return s, "没找到品类“" + preview(v, 10) + "”，例如：品类 轮毂 / 品类 PCB"
+				return s, "没找到品类“" + preview(v, 10) + "”，例如：品类 轮毂 / 品类 PCB", nil
 			}
 			s.CategoryPrefix, s.CategoryName = c.Code, c.Name
 			continue
@@ -77,12 +82,20 @@ func (a *App) parseSearch(kind, args string) (savedSearch, string) {
 					s.CategoryPrefix, s.CategoryName = c.Code, c.Name
 					continue
 				}
-				return s, "没认出地区“" + preview(v, 10) + "”，例如：只看重庆 / 只看四川 / 地区 成都"
+				return s, "没认出地区“" + preview(v, 10) + "”，例如：只看重庆 / 只看四川 / 地区 成都", nil
 			}
 			continue
 		}
 		// A place on its own is a filter, not a product word.
 		if pp := a.p.Parse(tok, time.Time{}); pp.Product == "" && pp.Region != nil && setRegion(tok) {
+			continue
+		}
+		// A company's name (富临精工) rather than a product.
+		if ids, err := a.companiesNamed(ctx, tok); err != nil {
+			return s, "", err
+		} else if len(ids) > 0 {
+			s.Companies = append(s.Companies, safeField(tok, 20))
+			s.EnterpriseIDs = append(s.EnterpriseIDs, ids...)
 			continue
 		}
 		s.Words = append(s.Words, safeField(tok, 20))
@@ -92,7 +105,33 @@ func (a *App) parseSearch(kind, args string) (savedSearch, string) {
 	if len(s.Keywords) > 40 {
 		s.Keywords = s.Keywords[:40]
 	}
-	return s, ""
+	return s, "", nil
+}
+
+// companiesNamed returns the ids of enterprises whose name contains tok,
+// when tok is no product the taxonomy knows and long enough to be a name.
+func (a *App) companiesNamed(ctx context.Context, tok string) ([]string, error) {
+	han := 0
+	for _, r := range tok {
+		if r >= 0x4E00 && r <= 0x9FFF {
+			han++
+		}
+	}
+	if han < 2 {
+		return nil, nil
+	}
+	if _, ok := a.p.ParseCategory(tok); ok {
+		return nil, nil
+	}
+	es, err := a.d.Enterprises.NameContains(ctx, tok, 20)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(es))
+	for i, e := range es {
+		ids[i] = e.ID
+	}
+	return ids, nil
 }
 
 // queryWords expands a search word like records' keywords are built: the
@@ -130,9 +169,9 @@ func dedupe(in []string) []string {
 
 // search runs 查需求 / 查供应 with its words and filters, first page.
 func (a *App) search(ctx context.Context, m *bot.Message, kind, args string) (bot.Reply, error) {
-	s, problem := a.parseSearch(kind, args)
-	if problem != "" {
-		return bot.Text(problem), nil
+	s, problem, err := a.parseSearch(ctx, kind, args)
+	if err != nil || problem != "" {
+		return bot.Text(problem), err
 	}
 	return a.runSearch(ctx, m.OpenID, s)
 }
@@ -158,23 +197,43 @@ func (a *App) nextPage(ctx context.Context, m *bot.Message) (bot.Reply, error) {
 }
 
 func (a *App) runSearch(ctx context.Context, openid string, s savedSearch) (bot.Reply, error) {
-	res, err := a.posts(s.Kind).Search(ctx, store.SearchQuery{
-		Keywords: s.Keywords, CategoryPrefix: s.CategoryPrefix, Province: s.Province, City: s.City,
-		VerifiedOnly: s.VerifiedOnly, Now: a.now().UTC(), Offset: s.Offset, Limit: pageSize,
-	})
+	q := store.SearchQuery{
+		Keywords: s.Keywords, CategoryPrefix: s.CategoryPrefix, Province: s.Province, City: s.City, District: s.District,
+		EnterpriseIDs: s.EnterpriseIDs, VerifiedOnly: s.VerifiedOnly, Now: a.now().UTC(), Offset: s.Offset, Limit: pageSize,
+	}
+	if s.Widened {
+		q.District = ""
+	}
+	res, err := a.posts(s.Kind).Search(ctx, q)
 	if err != nil {
 		return bot.Reply{}, err
+	}
+	widened := ""
+	if len(res.Posts) == 0 && s.Offset == 0 && s.District != "" && !s.Widened && s.City != "" {
+		// Nothing in the district: say so, and look in the whole city.
+		q.District = ""
+		if res, err = a.posts(s.Kind).Search(ctx, q); err != nil {
+			return bot.Reply{}, err
+		}
+		if len(res.Posts) > 0 {
+			s.Widened = true
+			widened = record.RegionShort(store.Region{Province: s.Province, City: s.City, District: s.District}) + "没有，已为您扩大到" + record.Region(store.Region{Province: s.Province, City: s.City}) + "。\n"
+		}
 	}
 	what := "需求"
 	if s.Kind == store.KindOffer {
 		what = "供应"
 	}
-	filters := append([]string(nil), s.Words...)
+	filters := append(append([]string(nil), s.Companies...), s.Words...)
 	if s.CategoryName != "" {
 		filters = append(filters, "品类"+s.CategoryName)
 	}
 	if s.Province != "" {
-		filters = append(filters, record.Region(store.Region{Province: s.Province, City: s.City}))
+		r := store.Region{Province: s.Province, City: s.City, District: s.District}
+		if s.Widened {
+			r.District = ""
+		}
+		filters = append(filters, record.Region(r))
 	}
 	if s.VerifiedOnly {
 		filters = append(filters, "已认证")
@@ -203,7 +262,7 @@ func (a *App) runSearch(ctx context.Context, openid string, s savedSearch) (bot.
 		}
 	}
 	var b strings.Builder
-	b.WriteString(head + "（第" + itoa(s.Offset/pageSize+1) + "页）：\n")
+	b.WriteString(widened + head + "（第" + itoa(s.Offset/pageSize+1) + "页）：\n")
 	for i, p := range res.Posts {
 		b.WriteString(itoa(s.Offset+i+1) + ". " + a.line(p) + "\n")
 	}

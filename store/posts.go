@@ -23,6 +23,7 @@ func init() {
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "no", Value: 1}}, Options: options.Index().SetUnique(true)}},
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "openid", Value: 1}, {Key: "created_at", Value: -1}}}},
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "enterprise_id", Value: 1}, {Key: "status", Value: 1}}}},
+			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "enterprise_id", Value: 1}, {Key: "created_at", Value: -1}}}},
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "expires_at", Value: 1}}}},
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "keywords", Value: 1}, {Key: "status", Value: 1}}}},
 			index{coll, mongo.IndexModel{Keys: bson.D{{Key: "category_code", Value: 1}, {Key: "status", Value: 1}}}},
@@ -267,6 +268,28 @@ func (r *Posts) ByOpenID(ctx context.Context, openid string, limit int) ([]Post,
 		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
 }
 
+// ByIDs returns the records with these ids (in one query), by id.
+func (r *Posts) ByIDs(ctx context.Context, ids []string) (map[string]Post, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ps, err := r.find(ctx, bson.M{"_id": bson.M{"$in": ids}}, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Post, len(ps))
+	for _, p := range ps {
+		out[p.ID] = p
+	}
+	return out, nil
+}
+
+// ByEnterprise lists the enterprise's records, newest first (at most limit).
+func (r *Posts) ByEnterprise(ctx context.Context, enterpriseID string, limit int) ([]Post, error) {
+	return r.find(ctx, bson.M{"enterprise_id": enterpriseID, "status": bson.M{"$ne": StatusRemoved}},
+		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
+}
+
 // Open lists every open, unexpired record (for loading the matching engine).
 func (r *Posts) Open(ctx context.Context, now time.Time) ([]Post, error) {
 	return r.find(ctx, bson.M{"status": StatusOpen, "expires_at": bson.M{"$gt": now}}, nil)
@@ -321,9 +344,13 @@ type SearchQuery struct {
 	Keywords       []string
 	CategoryPrefix string // dot path prefix, e.g. "auto.chassis"
 	Province, City string
-	VerifiedOnly   bool
-	Now            time.Time
-	Offset, Limit  int
+	District       string
+	// EnterpriseIDs limits the search to these enterprises' records that
+	// show their name (not those posted 匿名).
+	EnterpriseIDs []string
+	VerifiedOnly  bool
+	Now           time.Time
+	Offset, Limit int
 }
 
 // SearchResult is one page and whether more follow.
@@ -354,6 +381,13 @@ func (r *Posts) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	}
 	if q.City != "" {
 		filter["region.city"] = q.City
+	}
+	if q.District != "" {
+		filter["region.district"] = q.District
+	}
+	if len(q.EnterpriseIDs) > 0 {
+		filter["enterprise_id"] = bson.M{"$in": q.EnterpriseIDs}
+		filter["anonymous"] = bson.M{"$ne": true}
 	}
 	if q.VerifiedOnly {
 		filter["verified"] = true

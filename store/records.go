@@ -49,6 +49,9 @@ type Contact struct {
 	Name     string    `bson:"name"`
 	Mobile   string    `bson:"mobile"`
 	JoinedAt time.Time `bson:"joined_at"`
+	// FollowAlerts: the contact hears the match alerts of the enterprise's
+	// records posted by colleagues (关注企业提醒).
+	FollowAlerts bool `bson:"follow_alerts,omitempty"`
 }
 
 // Enterprise is a registered company. Contacts hold personal data and are
@@ -107,12 +110,25 @@ type Post struct {
 	ViaPlatform    *bool      `bson:"via_platform,omitempty"`  // fulfilled through the platform, asked on closing
 	RawText        string     `bson:"raw_text"`
 	EnterpriseID   string     `bson:"enterprise_id"`
-	Verified       bool       `bson:"verified"` // the enterprise was verified when last saved
+	EnterpriseName string     `bson:"enterprise_name,omitempty"` // as registered when last saved
+	Anonymous      bool       `bson:"anonymous,omitempty"`       // the name shows only after consent
+	Verified       bool       `bson:"verified"`                  // the enterprise was verified when last saved
 	OpenID         string     `bson:"openid"`
 	CreatedAt      time.Time  `bson:"created_at"`
 	UpdatedAt      time.Time  `bson:"updated_at"`
 	ExpiresAt      time.Time  `bson:"expires_at"`
 	RemindedAt     *time.Time `bson:"reminded_at,omitempty"` // expiry reminder sent
+	// Changes are who changed the record and how, oldest first: a
+	// record belongs to the enterprise, and any contact may manage it.
+	Changes []PostChange `bson:"changes,omitempty"`
+}
+
+// PostChange is one change of a record by a contact of its enterprise.
+type PostChange struct {
+	At     time.Time `bson:"at"`
+	OpenID string    `bson:"openid"`
+	Name   string    `bson:"name"`
+	What   string    `bson:"what"` // 关闭（已成交）, 续期到1月15日, 修改 数量 4000件
 }
 
 // DefaultPostLifetime is how long a record stays open unless renewed.

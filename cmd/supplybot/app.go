@@ -16,6 +16,7 @@ import (
 	"supplybot/bot"
 	"supplybot/bot/sim"
 	"supplybot/handlers"
+	"supplybot/handlers/console"
 	"supplybot/handlers/notify"
 	"supplybot/handlers/parse"
 	"supplybot/handlers/taskforce"
@@ -41,7 +42,13 @@ type Main struct {
 	Router        *bot.Router
 	Outbox        *store.Outbox
 	Alerts        AlertsPart         // matching, alerts, subscriptions, contacts (alerts.go)
+	Console       *console.Console   // the task-force console (console.go)
 	TaskForce     *taskforce.Service // the task force's work (taskforce.go), after Run
+
+	// ConsoleTaskForce and ConsoleBroadcasts, when set before Run, are
+	// the services behind the console; nil serves console.Unwired.
+	ConsoleTaskForce  console.TaskForce
+	ConsoleBroadcasts console.Broadcasts
 
 	// SharedSim, when set before Run, is used instead of a new simulator
 	// (several Mains in one process talking to one simulated WeChat).
@@ -133,7 +140,7 @@ func (m *Main) Run(ctx context.Context) error {
 	app := handlers.New(handlers.Deps{
 		Sessions: bot.NewSessions(m.Redis, cfg.Session.TTL), KV: m.Redis,
 		Enterprises: m.Mongo.Enterprises(), Demands: m.Mongo.Demands(), Offers: m.Mongo.Offers(),
-		Parser: parser, Events: conversationEvents{m}, Joins: conversationEvents{m}, Forget: m.Mongo, Log: m.Log,
+		Parser: parser, Events: conversationEvents{m}, Joins: conversationEvents{m}, Forget: m.Mongo, Log: m.Log, DailyPostCap: cfg.Posts.DailyCap,
 	})
 	m.App = app
 	if err := m.startAlerts(ctx, parser); err != nil {
@@ -145,7 +152,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Extend != nil {
 		m.Extend(app)
 	}
-	app.Route(m.Router, m.Alerts.Service, m.TaskForce)
+	m.Console = m.newConsole()
+	app.Route(m.Router, m.Alerts.Service, m.TaskForce, m.Console)
 
 	m.Gateway = bot.NewGateway(bot.GatewayConfig{
 		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey,
@@ -229,6 +237,7 @@ func (m *Main) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", m.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Metrics.Registry, promhttp.HandlerOpts{}))
 	mux.Handle("GET /r/{no}", m.App.RecordPage())
+	m.mountConsole(mux)
 	if m.Sim != nil {
 		mux.Handle("/sim/api/pushes", m.Sim.PushesHandler())
 		chat := m.Sim.ChatHandler(m.simSend)
@@ -309,6 +318,8 @@ func (m *Main) simSend(ctx context.Context, openid, msgType, content string) (st
 		event, key := content, ""
 		if k, ok := cutPrefix(content, "CLICK:"); ok {
 			event, key = bot.EventClick, k
+		} else if k, ok := cutPrefix(content, "SCAN:"); ok {
+			event, key = bot.EventScan, k
 		}
 		body = bot.EventXML(openid, event, key, time.Now())
 	default:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -59,7 +60,10 @@ type Config struct {
 		TTL time.Duration `yaml:"ttl"`
 	} `yaml:"session"`
 	Admin struct {
-		OpenIDs []string `yaml:"openids"`
+		OpenIDs      []string     `yaml:"openids"`
+		Users        ConsoleUsers `yaml:"users"`         // console logins: name and bcrypt hash
+		APIToken     string       `yaml:"api_token"`     // Bearer token of /admin/api/
+		CookieSecure bool         `yaml:"cookie_secure"` // the console's cookie needs https
 	} `yaml:"admin"`
 	Push struct {
 		Workers int `yaml:"workers"`
@@ -67,6 +71,9 @@ type Config struct {
 	Parse struct {
 		DataDir string `yaml:"data_dir"`
 	} `yaml:"parse"`
+	Posts struct {
+		DailyCap int `yaml:"daily_cap"` // records one enterprise may publish per China day
+	} `yaml:"posts"`
 	Alerts struct {
 		DailyCap   int    `yaml:"daily_cap"`
 		QuietHours string `yaml:"quiet_hours"` // "22:00-08:00" China time, or "off"
@@ -97,9 +104,11 @@ func defaultConfig() Config {
 	c.WeChat.API = apiSimulator
 	c.Session.TTL = 30 * time.Minute
 	c.Push.Workers = 4
+	c.Posts.DailyCap = 30
 	c.Alerts.DailyCap = 20
 	c.Alerts.QuietHours = "22:00-08:00"
 	c.Alerts.DigestAt = "21:00"
+	c.Admin.CookieSecure = true
 	return c
 }
 
@@ -238,6 +247,9 @@ func walk(v reflect.Value, prefix string, fn func(string, reflect.Value) error) 
 }
 
 func setField(f reflect.Value, v string) error {
+	if u, ok := f.Addr().Interface().(encoding.TextUnmarshaler); ok {
+		return u.UnmarshalText([]byte(v))
+	}
 	switch {
 	case f.Type() == reflect.TypeOf(time.Duration(0)):
 		d, err := time.ParseDuration(v)
@@ -336,6 +348,9 @@ func (c *Config) Validate() error {
 	if c.Push.Workers < 1 {
 		return fmt.Errorf("push.workers: must be at least 1")
 	}
+	if c.Posts.DailyCap < 1 {
+		return fmt.Errorf("posts.daily_cap: must be at least 1")
+	}
 	if c.Alerts.DailyCap < 1 {
 		return fmt.Errorf("alerts.daily_cap: must be at least 1")
 	}
@@ -344,6 +359,12 @@ func (c *Config) Validate() error {
 	}
 	if _, err := clockTime(c.Alerts.DigestAt); err != nil {
 		return fmt.Errorf("alerts.digest_at: %w", err)
+	}
+	if err := c.Admin.Users.validate(); err != nil {
+		return fmt.Errorf("admin.users: %w", err)
+	}
+	if t := c.Admin.APIToken; t != "" && len(t) < 24 {
+		return fmt.Errorf("admin.api_token: at least 24 characters (e.g. openssl rand -hex 24)")
 	}
 	if len(c.Menu) > 0 {
 		if err := bot.ValidateMenu(c.Menu); err != nil {
@@ -417,5 +438,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("wechat.api", c.WeChat.API),
 		slog.Duration("session.ttl", c.Session.TTL),
 		slog.Int("admin.openids", len(c.Admin.OpenIDs)),
+		slog.Int("admin.users", len(c.Admin.Users)),
+		slog.String("admin.api_token", mask(c.Admin.APIToken)),
+		slog.Bool("admin.cookie_secure", c.Admin.CookieSecure),
 	)
 }

@@ -2,6 +2,7 @@
 //
 //	supplybot [-config config.yaml] [serve]   run the server (default)
 //	supplybot [-config config.yaml] menu sync push the custom menu to WeChat
+//	supplybot admin hash-password             print a bcrypt hash for admin.users
 package main
 
 import (
@@ -34,11 +35,14 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "config.yaml", "configuration file")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: supplybot [-config FILE] [serve | menu sync]")
+		fmt.Fprintln(stderr, "usage: supplybot [-config FILE] [serve | menu sync | admin hash-password]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if a := fs.Args(); len(a) > 0 && a[0] == "admin" {
+		return runAdmin(a[1:], stdout, stderr)
 	}
 	cfg, err := LoadConfig(*configPath, env)
 	if err != nil {

@@ -150,9 +150,9 @@ func TestTaskForceVerification(t *testing.T) {
 	if p := postByNo(t, m, no); !p.Verified {
 		t.Fatalf("%s not marked verified", no)
 	}
-	c.expect("详情 "+no, "企业：已认证")
-	c.expect("我的发布", "✔已认证")
-	if _, page := get(t, m.URL()+"/r/"+no); !strings.Contains(page, "企业：已认证") {
+	c.expect("详情 "+no, "重庆青山工业有限公司（已认证）")
+	c.expect("我的发布", "已认证")
+	if _, page := get(t, m.URL()+"/r/"+no); !strings.Contains(page, "已认证") || strings.Contains(page, "未认证") {
 		t.Fatalf("record page: %s", page)
 	}
 	es := auditOf(t, m, "approve", e.ID)

@@ -90,10 +90,52 @@ func (s *Service) pair(ctx context.Context, now time.Time, p *store.Post, r matc
 	key := func(openid string) notify.Key { return notify.MatchAlertKey(d.ID, o.ID, openid) }
 	// The engine phrased the reasons for p's owner; "已认证企业" describes
 	// the counterpart, so it is swapped for the other side.
-	errA := s.alert(ctx, now, alertSpec{Key: key(p.OpenID), OpenID: p.OpenID, Kind: kindMatch, MyNo: p.No, About: &cp, Reasons: r.Reasons, Score: r.Score})
-	errB := s.alert(ctx, now, alertSpec{Key: key(cp.OpenID), OpenID: cp.OpenID, Kind: kindMatch, MyNo: cp.No, About: p, Reasons: reasonsAbout(r.Reasons, p.Verified), Score: r.Score})
-	told[cp.OpenID] = true
-	return errors.Join(errA, errB)
+	mine, err := s.audience(ctx, p)
+	if err != nil {
+		return err
+	}
+	theirs, err := s.audience(ctx, &cp)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, openid := range mine {
+		errs = append(errs, s.alert(ctx, now, alertSpec{Key: key(openid), OpenID: openid, Kind: kindMatch, MyNo: p.No, About: &cp, Reasons: r.Reasons, Score: r.Score}))
+	}
+	for _, openid := range theirs {
+		errs = append(errs, s.alert(ctx, now, alertSpec{Key: key(openid), OpenID: openid, Kind: kindMatch, MyNo: cp.No, About: p, Reasons: reasonsAbout(r.Reasons, p.Verified), Score: r.Score}))
+		told[openid] = true
+	}
+	return errors.Join(errs...)
+}
+
+// audience is who hears of the matches of p: its poster while a contact of
+// its enterprise, and the colleagues who follow the enterprise's alerts
+// (关注企业提醒). A record whose poster left and whom nobody follows is
+// the whole enterprise's: every contact hears of it.
+func (s *Service) audience(ctx context.Context, p *store.Post) ([]string, error) {
+	if p.EnterpriseID == "" {
+		return []string{p.OpenID}, nil
+	}
+	e, err := s.d.Mongo.Enterprises().Get(ctx, p.EnterpriseID)
+	if errors.Is(err, store.ErrNotFound) {
+		return []string{p.OpenID}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("enterprise of %s: %w", p.No, err)
+	}
+	var out []string
+	for _, c := range e.Contacts {
+		if c.OpenID == p.OpenID || c.FollowAlerts {
+			out = append(out, c.OpenID)
+		}
+	}
+	if len(out) == 0 {
+		for _, c := range e.Contacts {
+			out = append(out, c.OpenID)
+		}
+	}
+	return out, nil
 }
 
 // reasonsAbout rewrites the verification reason for a reader told about a

@@ -26,6 +26,9 @@ func alertText(a alertSpec) string {
 	if sm := record.Summary(*a.About); sm != "" {
 		b.WriteString(" · " + sm)
 	}
+	if pub := record.Publisher(*a.About); pub != "" {
+		b.WriteString("\n发布方：" + pub)
+	}
 	if len(a.Reasons) > 0 {
 		b.WriteString("\n" + strings.Join(a.Reasons, " · "))
 	}

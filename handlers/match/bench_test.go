@@ -91,7 +91,7 @@ func benchRecord(rng *rand.Rand, i int, side Side, now time.Time) Record {
 		r.Spec = []string{"M8x20", "6层 FR4", "0402 100nF", "A356", "IP67", "车规级"}[rng.Intn(6)]
 	}
 	if side == Demand {
-		r.Quantity = &Quantity{float64(100 * (1 + rng.Intn(200))), leaf.unit}
+		r.Quantity = &Quantity{Value: float64(100 * (1 + rng.Intn(200))), Unit: leaf.unit}
 		if rng.Intn(2) == 0 {
 			d := now.Add(time.Duration(5+rng.Intn(90)) * 24 * time.Hour)
 			r.Deadline = &d
@@ -100,9 +100,9 @@ func benchRecord(rng *rand.Rand, i int, side Side, now time.Time) Record {
 			r.Certifications = benchCerts[2+rng.Intn(2)][:1]
 		}
 	} else {
-		r.Capacity = &Quantity{float64(500 * (1 + rng.Intn(100))), leaf.unit}
+		r.Capacity = &Quantity{Value: float64(500 * (1 + rng.Intn(100))), Unit: leaf.unit}
 		if rng.Intn(2) == 0 {
-			r.MOQ = &Quantity{float64(50 * (1 + rng.Intn(20))), leaf.unit}
+			r.MOQ = &Quantity{Value: float64(50 * (1 + rng.Intn(20))), Unit: leaf.unit}
 		}
 		if rng.Intn(4) != 0 {
 			r.LeadTimeDays = 3 + rng.Intn(40)

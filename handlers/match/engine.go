@@ -15,7 +15,9 @@ import (
 // (normalised keyword or product) through an inverted index. Records with an
 // unknown category are therefore found through their keywords only. Pairs that
 // are only related through a word contained in a product string (not equal to
-// a keyword) are scored by Score but not retrieved by the index.
+// a keyword) are scored by Score but not retrieved by the index, except
+// when the two products end with the same two Han characters (the head
+// noun by its characters, see commonHead), which are indexed as well.
 type Engine struct {
 	opts Options
 	now  func() time.Time // for Upsert's expiry check; replaceable in tests
@@ -103,6 +105,9 @@ func (e *Engine) Upsert(r Record) {
 	for _, t := range ent.feat.terms {
 		addTo(ix.term, t, ent)
 	}
+	if k := ent.feat.headKey; k != "" {
+		addTo(ix.term, k, ent)
+	}
 }
 
 func addTo(m map[string]map[*entry]struct{}, k string, ent *entry) {
@@ -132,6 +137,9 @@ func (e *Engine) unindex(ent *entry) {
 	}
 	for _, t := range ent.feat.terms {
 		delFrom(ix.term, t, ent)
+	}
+	if k := ent.feat.headKey; k != "" {
+		delFrom(ix.term, k, ent)
 	}
 }
 
@@ -232,6 +240,22 @@ func (e *Engine) Match(r Record, now time.Time) []Result {
 			consider(c)
 		}
 	}
+	// records ending with the same two characters (commonHead), not seen
+	// through the branch or a shared term
+	if k := q.headKey; k != "" {
+	nextHead:
+		for c := range ix.term[k] {
+			if q.branch != "" && c.feat.branch == q.branch {
+				continue
+			}
+			for _, t := range q.terms {
+				if c.feat.hasTerm(t) {
+					continue nextHead
+				}
+			}
+			consider(c)
+		}
+	}
 
 	// Verified enterprises first, then by score: when more counterparts fit
 	// than Limit, the verified ones get the places.
@@ -274,6 +298,16 @@ func cloneRecord(r Record) Record {
 	r.Quantity = cloneQty(r.Quantity)
 	r.Capacity = cloneQty(r.Capacity)
 	r.MOQ = cloneQty(r.MOQ)
+	if r.Price != nil {
+		p := *r.Price
+		r.Price = &p
+	}
+	for _, s := range []**Span{&r.Size, &r.Layers, &r.Voltage} {
+		if *s != nil {
+			c := **s
+			*s = &c
+		}
+	}
 	if r.Deadline != nil {
 		d := *r.Deadline
 		r.Deadline = &d

@@ -64,17 +64,21 @@ func off(code, name, product string, kws []string, opts ...opt) Record {
 
 func ws(w ...string) []string { return w }
 
-func withID(id string) opt          { return func(r *Record) { r.ID = id } }
-func ent(id string) opt             { return func(r *Record) { r.EnterpriseID = id } }
-func region(g Region) opt           { return func(r *Record) { r.Region = g } }
-func verified() opt                 { return func(r *Record) { r.Verified = true } }
-func spec(s string) opt             { return func(r *Record) { r.Spec = s } }
-func certs(c ...string) opt         { return func(r *Record) { r.Certifications = c } }
-func status(s string) opt           { return func(r *Record) { r.Status = s } }
-func lead(days int) opt             { return func(r *Record) { r.LeadTimeDays = days } }
-func qty(v float64, u string) opt   { return func(r *Record) { r.Quantity = &Quantity{v, u} } }
-func capac(v float64, u string) opt { return func(r *Record) { r.Capacity = &Quantity{v, u} } }
-func moq(v float64, u string) opt   { return func(r *Record) { r.MOQ = &Quantity{v, u} } }
+func withID(id string) opt  { return func(r *Record) { r.ID = id } }
+func ent(id string) opt     { return func(r *Record) { r.EnterpriseID = id } }
+func region(g Region) opt   { return func(r *Record) { r.Region = g } }
+func verified() opt         { return func(r *Record) { r.Verified = true } }
+func spec(s string) opt     { return func(r *Record) { r.Spec = s } }
+func certs(c ...string) opt { return func(r *Record) { r.Certifications = c } }
+func status(s string) opt   { return func(r *Record) { r.Status = s } }
+func lead(days int) opt     { return func(r *Record) { r.LeadTimeDays = days } }
+func qty(v float64, u string) opt {
+	return func(r *Record) { r.Quantity = &Quantity{Value: v, Unit: u} }
+}
+func capac(v float64, u string) opt {
+	return func(r *Record) { r.Capacity = &Quantity{Value: v, Unit: u} }
+}
+func moq(v float64, u string) opt   { return func(r *Record) { r.MOQ = &Quantity{Value: v, Unit: u} } }
 func expiresIn(d time.Duration) opt { return func(r *Record) { r.ExpiresAt = testNow.Add(d) } }
 func deadlineIn(days int) opt {
 	return func(r *Record) {

@@ -34,6 +34,11 @@ var certPatterns = []certPattern{
 	{re: regexp.MustCompile(`REACH`), name: "REACH", letters: true},
 	{re: regexp.MustCompile(`UL认证|UL`), name: "UL", letters: true},
 	{re: regexp.MustCompile(`CE认证`), name: "CE"},
+	{re: regexp.MustCompile(`SRRC`), name: "SRRC", letters: true},
+	{re: regexp.MustCompile(`CQC`), name: "CQC", letters: true},
+	{re: regexp.MustCompile(`E\s*-?\s*MARK`), name: "E-Mark", letters: true},
+	{re: regexp.MustCompile(`FCC`), name: "FCC", letters: true},
+	{re: regexp.MustCompile(`UN\s*38\.3`), name: "UN38.3", letters: true},
 }
 
 var certTailRe = regexp.MustCompile(`^\s*(?:体系认证|认证证书|体系证书|质量体系|体系|认证|证书|资质)`)

@@ -16,8 +16,9 @@ const (
 )
 
 type datePattern struct {
-	re *regexp.Regexp
-	fn func(s string, m []int, now time.Time) (time.Time, bool)
+	re   *regexp.Regexp
+	fn   func(s string, m []int, now time.Time) (time.Time, bool)
+	need string // the text must hold one of these runes, "" for any text
 }
 
 var datePatterns []datePattern
@@ -26,7 +27,7 @@ var deliveryVerbRe = regexp.MustCompile(`^\s*(?:之前|以前|前|以内|之内|
 
 func init() {
 	add := func(pat string, fn func(s string, m []int, now time.Time) (time.Time, bool)) {
-		datePatterns = append(datePatterns, datePattern{regexp.MustCompile(pat + dateTail), fn})
+		datePatterns = append(datePatterns, datePattern{re: regexp.MustCompile(pat + dateTail), fn: fn})
 	}
 	// 2027-01-15, 2027/1/15, 2027.1.15
 	add(`(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[日号]?`, func(s string, m []int, now time.Time) (time.Time, bool) {
@@ -101,6 +102,27 @@ func init() {
 		}
 		return t, ok
 	})
+	// 下个月10号前 / 本月20日 / 次月5号: a day of a named month
+	add(`(本|这个|这|当|下下个|下下|下个|下|次)月份?\s*`+mdPat+`\s*[日号]`, func(s string, m []int, now time.Time) (time.Time, bool) {
+		n := now.In(CST)
+		add := 0
+		switch sub(s, m, 1) {
+		case "下个", "下", "次":
+			add = 1
+		case "下下个", "下下":
+			add = 2
+		}
+		d, ok := smallNum(sub(s, m, 2))
+		if !ok {
+			return time.Time{}, false
+		}
+		first := time.Date(n.Year(), n.Month()+time.Month(add), 1, 0, 0, 0, 0, CST)
+		return mkDate(first.Year(), int(first.Month()), d)
+	})
+	datePatterns[len(datePatterns)-1].need = "号日"
+	// 2027年春节前 / 明年国庆前 / 今年中秋前: the day before the holiday
+	add(`(今年|明年|后年|\d{4}\s*年)\s*(春节|过年|国庆节?|元旦|五一|劳动节|端午节?|中秋节?)\s*(?:之前|以前|前)`, holidayFn)
+	datePatterns[len(datePatterns)-1].need = "节过庆旦五午秋"
 	// 本月底 / 下月中旬 / 下个月 / 次月初
 	add(`(本|这个|这|当|下下个|下下|下个|下|次)月份?\s*(初|上旬|中旬|下旬|中|底|末)?`, func(s string, m []int, now time.Time) (time.Time, bool) {
 		n := now.In(CST)
@@ -216,6 +238,58 @@ func init() {
 		}
 		return t, ok
 	})
+}
+
+// springFestival is the first day of the lunar year (正月初一) by
+// Gregorian year; the dates come from the published calendar.
+var springFestival = map[int]string{
+	2024: "02-10", 2025: "01-29", 2026: "02-17", 2027: "02-06", 2028: "01-26", 2029: "02-13",
+	2030: "02-03", 2031: "01-23", 2032: "02-11", 2033: "01-31", 2034: "02-19", 2035: "02-08",
+}
+
+// lunarHolidays are 端午 and 中秋 by Gregorian year.
+var lunarHolidays = map[string]map[int]string{
+	"端午": {2025: "05-31", 2026: "06-19", 2027: "06-09", 2028: "05-28"},
+	"中秋": {2025: "10-06", 2026: "09-25", 2027: "09-15", 2028: "10-03"},
+}
+
+// holidayDay returns the month and day of a holiday in year y.
+func holidayDay(name string, y int) (int, int, bool) {
+	var md string
+	switch name {
+	case "春节", "过年":
+		md = springFestival[y]
+	case "国庆", "国庆节":
+		md = "10-01"
+	case "元旦":
+		md = "01-01"
+	case "五一", "劳动节":
+		md = "05-01"
+	default:
+		md = lunarHolidays[strings.TrimSuffix(name, "节")][y]
+	}
+	if len(md) != 5 {
+		return 0, 0, false
+	}
+	mo, _ := strconv.Atoi(md[:2])
+	d, _ := strconv.Atoi(md[3:])
+	return mo, d, true
+}
+
+// holidayFn reads a holiday named with its year (2027年春节前, 明年国庆前).
+// Without a year it is left alone: TestParseDate keeps a bare 春节前
+// unread.
+func holidayFn(s string, m []int, now time.Time) (time.Time, bool) {
+	name := sub(s, m, 2)
+	y, explicit := resolveYear(sub(s, m, 1), now)
+	if !explicit {
+		return time.Time{}, false
+	}
+	mo, d, ok := holidayDay(name, y)
+	if !ok {
+		return time.Time{}, false
+	}
+	return endOfDay(time.Date(y, time.Month(mo), d, 0, 0, 0, 0, CST).AddDate(0, 0, -1)), true
 }
 
 func quarterFn(s string, m []int, now time.Time) (time.Time, bool) {
@@ -337,6 +411,9 @@ func findDates(s string, now time.Time) []dateMatch {
 		return false
 	}
 	for i, dp := range datePatterns {
+		if dp.need != "" && !strings.ContainsAny(s, dp.need) {
+			continue
+		}
 		for _, m := range dp.re.FindAllStringSubmatchIndex(s, -1) {
 			if taken(m[0], m[1]) {
 				continue

@@ -11,8 +11,10 @@ import (
 // emoji and pictographs become a space, invisible characters (zero-width
 // joiners, variation selectors, BOM) and invalid UTF-8 are dropped, control
 // characters count as whitespace, and every run of whitespace collapses to a
-// single ASCII space. Leading and trailing spaces are trimmed. Chinese text and
-// CJK punctuation (。、【】) are kept as they are.
+// single ASCII space. Leading and trailing spaces are trimmed. Traditional
+// characters become simplified ones (求購 → 求购) and slips of the command
+// words are fixed where a clause starts (球购 → 求购, 共应 → 供应); other
+// Chinese text and CJK punctuation (。、【】) are kept as they are.
 func Normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -46,7 +48,7 @@ func Normalize(s string) string {
 		pendingSpace = false
 		b.WriteRune(r)
 	}
-	return b.String()
+	return fixTypos(toSimplified(b.String()))
 }
 
 // isInvisible reports format characters that carry no visible content.

@@ -52,9 +52,14 @@ func (k Kind) String() string {
 // Quantity is an amount with a normalised unit ("件", "套", "只", "个", "吨",
 // "kg", "米", "平米", …; "pcs" and "ea" become "件"). Unit is "" when the user
 // gave none ("MOQ 1000").
+//
+// Per is "月" or "年" when the amount is a rate, the volume wanted per month
+// or per year (年需求10万套 → 100000 套 per 年), and "" for a one-off amount.
+// Value is as stated, never scaled for display: 1亿只 is 1e8 只.
 type Quantity struct {
 	Value float64
 	Unit  string
+	Per   string
 }
 
 // Price is a unit or total price in yuan. Min == Max for a single price;
@@ -96,6 +101,14 @@ type Post struct {
 	Certifications []string   // normalised names, e.g. "IATF 16949"
 	Mobile         string     // first valid mainland mobile number, digits only
 	Keywords       []string   // product words, synonyms and category names; deduplicated
+
+	// What the product is for, kept apart from the product: "ECU" of
+	// "PCB 用于ECU" and of "ECU用6层PCB". Not in Keywords.
+	Application string
+	Material    string   // material family of the product: 铝合金, 钢, 铸铁, 铜, 塑料, 橡胶, 陶瓷, …
+	Size        *Measure // inches: 18寸, 15-18寸
+	Layers      *Measure // PCB layer count: 6层, 4-12层
+	Voltage     *Measure // volts: 12V, 800V
 }
 
 // Parser holds the taxonomy, synonyms and regions. It is safe for concurrent
@@ -108,6 +121,8 @@ type Parser struct {
 	group  map[string]int      // upper-cased word → index in groups
 
 	places *dict // place name or short form → *placeInfo
+
+	suffix1, suffix2 map[string][]*catNode // last 1 or 2 Han runes of a term → its nodes
 }
 
 type catNode struct {
@@ -147,6 +162,7 @@ func NewFromDir(dir string) (*Parser, error) {
 		return nil, err
 	}
 	p.buildSynonyms(syn)
+	p.buildSuffixes()
 	if err := p.buildRegions(reg); err != nil {
 		return nil, err
 	}
@@ -370,8 +386,20 @@ func (p *Parser) containedTerms(s string) []termHit {
 }
 
 func (p *Parser) bestCategory(s string) (*catNode, []termHit) {
+	n, _, hits := p.bestTerm(s)
+	return n, hits
+}
+
+// bestHit is bestCategory's node and the byte offset where its term ends.
+func (p *Parser) bestHit(s string) (*catNode, int) {
+	n, end, _ := p.bestTerm(s)
+	return n, end
+}
+
+func (p *Parser) bestTerm(s string) (*catNode, int, []termHit) {
 	hits := p.findTerms(s)
 	var best *catNode
+	bestEnd := 0
 	bestScore := -1
 	for _, h := range hits {
 		if h.info.node == nil {
@@ -383,10 +411,10 @@ func (p *Parser) bestCategory(s string) (*catNode, []termHit) {
 			score += 1 << 30
 		}
 		if score >= bestScore {
-			best, bestScore = h.info.node, score
+			best, bestScore, bestEnd = h.info.node, score, h.end
 		}
 	}
-	return best, hits
+	return best, bestEnd, hits
 }
 
 // ---- dictionary with longest-match scanning ----

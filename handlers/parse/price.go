@@ -3,6 +3,7 @@ package parse
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 var priceRe = regexp.MustCompile(
@@ -41,6 +42,12 @@ func findPrices(s string) []priceMatch {
 		}
 		if cur == "" && per != "" && !yenSign && label == "" {
 			continue
+		}
+		// 三元材料, 三元锂电池: Chinese numerals glued to a word are a name
+		if label == "" && per == "" && perBefore == "" && !strings.ContainsAny(n1, "0123456789") {
+			if r, _ := utf8.DecodeRuneInString(s[m[1]:]); isHan(r) {
+				continue
+			}
 		}
 		// the number must not be glued to a model number on its left (型号A30元)
 		if m[8] > 0 && isASCIILetter(s[m[8]-1]) && !yenSign && label == "" {

@@ -11,7 +11,7 @@ import (
 // linear in the input, there is no backtracking blow-up.
 const (
 	numPat  = `(?:(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[kKwW]?[十百千万亿]*)+|[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+(?:点[零〇一二三四五六七八九]+[万千百亿]*)?)`
-	unitPat = `(?:pcs|PCS|Pcs|pc|PC|Pc|sets|SETS|set|SET|Set|ea|EA|pairs|pair|kg|KG|Kg|公斤|千克|吨|平方米|平米|平方|㎡|m2|m²|立方米|立方|万片|米|件|套|只|个|台|辆|根|条|块|张|片|颗|粒|卷|箱|盒|对|组|支|把|桶|升|瓶|包|袋|托|副|枚|盘|平)`
+	unitPat = `(?:pcs|PCS|Pcs|pc|PC|Pc|sets|SETS|set|SET|Set|ea|EA|pairs|pair|kg|KG|Kg|公斤|千克|吨|平方米|平米|平方|㎡|m2|m²|立方米|立方|万片|米|件|套|只|个|台|辆|根|条|块|张|片|颗|粒|卷|箱|盒|对|组|支|把|桶|升|瓶|包|袋|托|副|枚|盘|平|点)`
 )
 
 // plusPat sits between a number and its unit: "3万+件" is at least 30000件.
@@ -36,7 +36,7 @@ func normUnit(u string) string {
 }
 
 var (
-	quantityRe      = regexp.MustCompile(`(数量|需求量|采购量|订单量|年用量|月用量|年需求量|月需求量|用量|总量|总共|一共|共计|合计|共|预计|大约|大概|约)?\s*[:：为是]?\s*(` + numPat + `)` + plusPat + `(` + unitPat + `)?(左右|上下|以上|多)?`)
+	quantityRe      = regexp.MustCompile(`(数量|需求量|采购量|订单量|年用量|月用量|年需求量|月需求量|年需求|月需求|年采购量|月采购量|年采购|月采购|年需|月需|每年需求|每月需求|一年|一个月|用量|总量|总共|一共|共计|合计|共|预计|大约|大概|约)?\s*[:：为是]?\s*(?:约|大约|大概|预计)?\s*(` + numPat + `)` + plusPat + `(` + unitPat + `)?(左右|上下|以上|多)?`)
 	capacityRe      = regexp.MustCompile(`(月产能|月产量|月供货能力|月供货量|月供应量|月出货量|月产|月供应|月供货|月供|月出货|每月产能|每月产量|每月可供应|每月可供货|每月可供|每月供货|每月供应|每月生产|每月出货|每月能供|每个月|每月|年产能|年产量|年供货量|年供应量|年产|每年|日产能|日产量|日产|每天|每日|周产能|每周|产能|产量)\s*[:：为是]?\s*(?:约|大概|大约|可达|达到|达|超过|在|有)?\s*(` + numPat + `)` + plusPat + `(` + unitPat + `)?(?:\s*(?:/|每)\s*(月|年|天|日|周))?(?:左右|以上)?`)
 	capacitySlashRe = regexp.MustCompile(`(` + numPat + `)\s*(` + unitPat + `)?\s*(?:/|每)\s*(月|年|天|日|周)`)
 	moqRe           = regexp.MustCompile(`(?:最小起订量|最低起订量|最小订单量|最小起订|最低起订|最小订量|最低订量|最小批量|起订量|起批量|起订|起批|MOQ|moq|Moq)\s*[:：为是]?\s*(` + numPat + `)` + plusPat + `(` + unitPat + `)?(?:起)?`)
@@ -88,11 +88,15 @@ func validQuantityAt(s string, numStart, unitEnd int, unit string) bool {
 var kgRe = regexp.MustCompile(`(\d)\s*[kK][gG]`)
 
 // prepUnits rewrites "20kg" as "20公斤" so that the k is not read as 千.
+// "18 inch" as "18寸", so that the size is read and inch is no spec word.
 func prepUnits(s string) string {
-	if !strings.ContainsAny(s, "kK") {
-		return s
+	if strings.ContainsAny(s, "kK") {
+		s = kgRe.ReplaceAllString(s, "${1}公斤")
 	}
-	return kgRe.ReplaceAllString(s, "${1}公斤")
+	if strings.Contains(s, "nch") || strings.Contains(s, "NCH") {
+		s = inchRe.ReplaceAllString(s, "${1}寸")
+	}
+	return s
 }
 
 func findQuantities(s string) []quantityMatch {
@@ -110,12 +114,32 @@ func findQuantities(s string) []quantityMatch {
 			continue
 		}
 		v, ok := parseNumber(sub(s, m, 2))
-		if !ok || v <= 0 {
+		if !ok || v <= 0 || !plausibleUnit(unit, v) {
 			continue
 		}
-		out = append(out, quantityMatch{q: Quantity{Value: v, Unit: normUnit(unit)}, start: m[0], end: m[1]})
+		out = append(out, quantityMatch{q: Quantity{Value: v, Unit: normUnit(unit), Per: ratePer(label, "")}, start: m[0], end: m[1]})
 	}
 	return out
+}
+
+// plausibleUnit rejects 点 with a small number: 3点 is a time of day, 50万点
+// a count of LED points.
+func plausibleUnit(unit string, v float64) bool {
+	return unit != "点" || v >= 1000
+}
+
+// ratePer is the period of an amount given per month or per year
+// (年需求, 月用量, 每月, …/年): "月", "年" or "" for a one-off amount.
+func ratePer(label, period string) string {
+	switch {
+	case period == "年" || period == "" && strings.Contains(label, "年"):
+		return "年"
+	case period == "月" || period == "" && strings.Contains(label, "月"):
+		return "月"
+	case period == "周" || period == "天" || period == "日" || period == "" && strings.ContainsAny(label, "周天日"):
+		return "月" // converted to a monthly figure by the caller
+	}
+	return ""
 }
 
 // ParseQuantity returns the first amount in s: "5000件", "5千件", "一万套",
@@ -150,11 +174,11 @@ func findCapacities(s string) []quantityMatch {
 			continue
 		}
 		v, ok := parseNumber(num)
-		if !ok || v <= 0 {
+		if !ok || v <= 0 || !plausibleUnit(unit, v) {
 			continue
 		}
 		generic := !strings.ContainsAny(label, "产供能出")
-		out = append(out, quantityMatch{q: Quantity{Value: roundQty(v * periodFactor(label, period)), Unit: normUnit(unit)}, start: m[0], end: m[1], generic: generic, raw: Quantity{v, normUnit(unit)}})
+		out = append(out, quantityMatch{q: Quantity{Value: roundQty(v * periodFactor(label, period)), Unit: normUnit(unit)}, start: m[0], end: m[1], generic: generic, raw: rawRate(v, unit, label, period)})
 	}
 	for _, m := range capacitySlashRe.FindAllStringSubmatchIndex(s, -1) {
 		num, unit, period := sub(s, m, 1), sub(s, m, 2), sub(s, m, 3)
@@ -162,12 +186,23 @@ func findCapacities(s string) []quantityMatch {
 			continue
 		}
 		v, ok := parseNumber(num)
-		if !ok || v <= 0 {
+		if !ok || v <= 0 || !plausibleUnit(unit, v) {
 			continue
 		}
-		out = append(out, quantityMatch{q: Quantity{Value: roundQty(v * periodFactor("", period)), Unit: normUnit(unit)}, start: m[0], end: m[1], generic: true, raw: Quantity{v, normUnit(unit)}})
+		out = append(out, quantityMatch{q: Quantity{Value: roundQty(v * periodFactor("", period)), Unit: normUnit(unit)}, start: m[0], end: m[1], generic: true, raw: rawRate(v, unit, "", period)})
 	}
 	return out
+}
+
+// rawRate is a capacity as stated, for a demand that gives its volume per
+// period ("每月5000件", "30万件/年"): per year stays per year, per month
+// stays per month, a daily or weekly figure becomes a monthly one.
+func rawRate(v float64, unit, label, period string) Quantity {
+	per := ratePer(label, period)
+	if per == "月" {
+		v = roundQty(v * periodFactor(label, period))
+	}
+	return Quantity{Value: v, Unit: normUnit(unit), Per: per}
 }
 
 func overlaps(ms []quantityMatch, start, end int) bool {

@@ -62,8 +62,15 @@ func (p *Parser) buildRegions(f *regionsFile) error {
 			level = 3
 		}
 		k := Normalize(z.Name)
-		if _, ok := p.places.get(k); !ok {
-			p.places.put(k, &placeInfo{region: Region{z.Province, z.City, z.District}, level: level})
+		keys := []string{k}
+		if isASCII(k) {
+			// Chengdu, chengdu, CHENGDU
+			keys = append(keys, strings.ToLower(k), strings.ToUpper(k))
+		}
+		for _, k := range keys {
+			if _, ok := p.places.get(k); !ok {
+				p.places.put(k, &placeInfo{region: Region{z.Province, z.City, z.District}, level: level})
+			}
 		}
 	}
 	return nil
@@ -121,6 +128,9 @@ func (p *Parser) findRegion(s string) (Region, [][2]int, bool) {
 	var lastInfo *placeInfo
 	p.places.scan(s, func(start, end int, v any) bool {
 		pi := v.(*placeInfo)
+		if isASCII(s[start:end]) && !asciiBoundary(s, start, end) {
+			return false // Chengdu inside a longer word
+		}
 		if pi.ambiguous {
 			adjacent := lastInfo != nil && lastEnd == start && contains(lastInfo.region, pi.region)
 			if !adjacent && !(placeBoundaryBefore(s, start) && placeBoundaryAfter(s, end)) {

@@ -11,6 +11,21 @@ import (
 // tzdata is needed at run time.
 var China = time.FixedZone("CST", 8*3600)
 
+// Publisher names who published p, as others see it: the enterprise's
+// name with 已认证 when verified, 匿名企业 for a record posted 匿名 (the
+// name shows only after consent), and "" when the record predates names.
+func Publisher(p store.Post) string {
+	switch {
+	case p.Anonymous:
+		return "匿名企业"
+	case p.EnterpriseName == "":
+		return ""
+	case p.Verified:
+		return p.EnterpriseName + "（已认证）"
+	}
+	return p.EnterpriseName
+}
+
 // KindName is how users call a kind: 供应 for offers, 求购 for demands.
 func KindName(kind string) string {
 	if kind == store.KindOffer {

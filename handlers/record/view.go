@@ -93,8 +93,9 @@ type View struct {
 	Certifications []string    `json:"certifications,omitempty"`
 	Images         int         `json:"images,omitempty"`
 	Verified       bool        `json:"verified"`
-	Status         string      `json:"status"`      // open, closed, expired, removed
-	StatusName     string      `json:"status_name"` // 进行中, 已关闭·已成交 …
+	Publisher      string      `json:"publisher,omitempty"` // see Publisher; never a person
+	Status         string      `json:"status"`              // open, closed, expired, removed
+	StatusName     string      `json:"status_name"`         // 进行中, 已关闭·已成交 …
 	CreatedAt      time.Time   `json:"created_at"`
 	ExpiresAt      time.Time   `json:"expires_at"`
 	Fields         []Field     `json:"fields,omitempty"` // the lines of 详情, see Fields
@@ -108,7 +109,7 @@ func NewView(p store.Post, now time.Time) View {
 		Product: p.Product, CategoryCode: p.CategoryCode, Category: strings.Join(p.CategoryPath, "/"), Spec: p.Spec,
 		Quantity: amount(p.Quantity), Capacity: amount(p.Capacity), MOQ: amount(p.MOQ),
 		Certifications: append([]string(nil), p.Certifications...),
-		Images:         len(p.MediaIDs), Verified: p.Verified,
+		Images:         len(p.MediaIDs), Verified: p.Verified, Publisher: Publisher(p),
 		Status: p.Status, StatusName: StatusName(p, now),
 		CreatedAt: p.CreatedAt.In(China), ExpiresAt: p.ExpiresAt.In(China),
 		Fields: Fields(p, now),
