@@ -266,12 +266,19 @@ func (r *Enterprises) DecideVerification(ctx context.Context, id string, approve
 	if approve {
 		set["verified"] = true
 	}
-	res, err := r.c.UpdateOne(ctx, bson.M{"_id": id, "verification.status": VerifyPending}, bson.M{"$set": set})
+	filter := bson.M{"_id": id, "verification.status": VerifyPending}
+	if approve {
+		filter["verified"] = false // counted once
+	}
+	res, err := r.c.UpdateOne(ctx, filter, bson.M{"$set": set})
 	if err != nil {
 		return translate(err)
 	}
 	if res.MatchedCount == 0 {
 		return fmt.Errorf("%w: no pending verification of %s", ErrConflict, id)
+	}
+	if approve {
+		_ = r.counts.Add(context.WithoutCancel(ctx), at, nil, Counts{CountVerified: 1})
 	}
 	return nil
 }
@@ -305,6 +312,9 @@ func (r *Enterprises) HandOver(ctx context.Context, id string, c Contact) ([]Con
 		return nil, translate(err)
 	}
 	r.leave(ctx, former...)
+	if e.Verified {
+		_ = r.counts.Add(context.WithoutCancel(ctx), c.JoinedAt, nil, Counts{CountVerified: -1})
+	}
 	var out []Contact
 	for _, old := range e.Contacts {
 		if old.OpenID != c.OpenID {

@@ -20,13 +20,15 @@ import (
 // period reads at most one document per day. Counter names are the
 // constants below, some with a suffix (":整车", ":重庆市", ":轮毂").
 const (
-	CountEnterprises   = "ent"      // enterprises registered (total: those that exist)
-	CountByRole        = "ent_role" // + ":" role, enterprises that exist (total only)
-	CountByProvince    = "ent_prov" // + ":" province (total only)
-	CountDemands       = "demands"  // demands posted
-	CountOffers        = "offers"   // offers posted
-	CountCategory      = "cat"      // + ":" category, records posted
-	CountDeals         = "deals"    // records closed as 已成交
+	CountEnterprises   = "ent"          // enterprises registered (total: those that exist)
+	CountByRole        = "ent_role"     // + ":" role, enterprises that exist (total only)
+	CountByProvince    = "ent_prov"     // + ":" province (total only)
+	CountVerified      = "ent_verified" // verified enterprises (total only)
+	CountRecordsByProv = "rec_prov"     // + ":" province, records posted
+	CountDemands       = "demands"      // demands posted
+	CountOffers        = "offers"       // offers posted
+	CountCategory      = "cat"          // + ":" category, records posted
+	CountDeals         = "deals"        // records closed as 已成交
 	CountDealsPlatform = "deals_via"
 	countedMarker      = "ent_counted" // the enterprises were counted once (stats_seen)
 )
@@ -145,6 +147,9 @@ func enterpriseCounts(e *Enterprise, sign int64) Counts {
 	if e.Region.Province != "" {
 		c[CounterKey(CountByProvince, e.Region.Province)] = sign
 	}
+	if e.Verified {
+		c[CountVerified] = sign
+	}
 	return c
 }
 
@@ -158,7 +163,7 @@ func (r *Enterprises) CountEnterprisesOnce(ctx context.Context) error {
 	if first, err := r.counts.Once(ctx, countedMarker); err != nil || !first {
 		return err
 	}
-	cur, err := r.c.Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"role": 1, "region": 1}))
+	cur, err := r.c.Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"role": 1, "region": 1, "verified": 1}))
 	if err != nil {
 		return translate(err)
 	}

@@ -159,6 +159,7 @@ func TestTaskForceVerification(t *testing.T) {
 	if len(es) != 1 || es[0].ActorID != tfAdmin || es[0].After["uscc"] != code || es[0].Before["verified"] != "false" || es[0].At.IsZero() {
 		t.Fatalf("audit of the approval: %+v", es)
 	}
+	a.expect("统计 全部", "企业：共1家（已认证1）")
 	a.expect("通过 "+n, "已经处理过了")
 	c.expect("申请认证", "已经认证过了")
 

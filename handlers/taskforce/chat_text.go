@@ -121,7 +121,7 @@ func statsText(st Stats, now time.Time) string {
 	if !st.From.IsZero() {
 		b.WriteString("（" + record.MonthDay(st.From) + "起）")
 	}
-	b.WriteString("\n企业：共" + itoa64(st.Enterprises) + "家")
+	b.WriteString("\n企业：共" + itoa64(st.Enterprises) + "家（已认证" + itoa64(st.Verified) + "）")
 	if !st.From.IsZero() {
 		b.WriteString("，新增" + itoa64(st.NewEnterprises))
 	}

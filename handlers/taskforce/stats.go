@@ -39,6 +39,7 @@ type Stats struct {
 	From, To time.Time // From zero for 全部
 
 	Enterprises    int64 // registered now
+	Verified       int64 // of them verified
 	ByRole         []Named
 	ByProvince     []Named
 	NewEnterprises int64
@@ -54,6 +55,7 @@ type Stats struct {
 	Deals            int64 // records closed as 已成交
 	DealsViaPlatform int64 // … through the platform, said their owners
 	TopCategories    []Named
+	RecordsByRegion  []Named // records posted, by province
 }
 
 // DayCount is one China day of Series.
@@ -110,13 +112,14 @@ func (s *Service) Stats(ctx context.Context, period string, now time.Time) (Stat
 			}
 		}
 	}
-	st.Enterprises = total[store.CountEnterprises]
+	st.Enterprises, st.Verified = total[store.CountEnterprises], total[store.CountVerified]
 	st.ByRole = named(total, store.CountByRole, 0)
 	st.ByProvince = named(total, store.CountByProvince, 0)
 	st.NewEnterprises = flows[store.CountEnterprises]
 	st.NewDemands, st.NewOffers = flows[store.CountDemands], flows[store.CountOffers]
 	st.Deals, st.DealsViaPlatform = flows[store.CountDeals], flows[store.CountDealsPlatform]
 	st.TopCategories = named(flows, store.CountCategory, 5)
+	st.RecordsByRegion = named(flows, store.CountRecordsByProv, 0)
 	c, err := s.countsFor(ctx, from, now)
 	if err != nil {
 		return st, err
@@ -183,6 +186,9 @@ func (s *Service) PostSaved(ctx context.Context, p store.Post) {
 	}
 	if cat := p.Category; cat != "" {
 		deltas[store.CounterKey(store.CountCategory, cat)] = 1
+	}
+	if prov := p.Region.Province; prov != "" {
+		deltas[store.CounterKey(store.CountRecordsByProv, prov)] = 1
 	}
 	s.count(ctx, "new:"+p.ID, p.CreatedAt, deltas)
 }

@@ -134,7 +134,8 @@ func TestStatisticsCountEachEventOnce(t *testing.T) {
 	registered(t, m, "u1", "重庆青山工业有限公司", "")
 	e2 := registered(t, m, "u2", "成都银河电子有限公司", "")
 	at := chinaNoon.UTC().Truncate(time.Millisecond)
-	p := store.Post{ID: "p1", Kind: store.KindDemand, Category: "轮毂", CreatedAt: at, UpdatedAt: at, Status: store.StatusOpen}
+	p := store.Post{ID: "p1", Kind: store.KindDemand, Category: "轮毂", CreatedAt: at, UpdatedAt: at, Status: store.StatusOpen,
+		Region: store.Region{Province: "四川省"}}
 	s.PostSaved(ctx, p)
 	s.PostSaved(ctx, p) // heard twice
 	edited := p
@@ -158,6 +159,9 @@ func TestStatisticsCountEachEventOnce(t *testing.T) {
 		}
 		if len(st.TopCategories) != 1 || st.TopCategories[0] != (Named{"轮毂", 1}) {
 			t.Fatalf("%s categories: %+v", period, st.TopCategories)
+		}
+		if len(st.RecordsByRegion) != 1 || st.RecordsByRegion[0] != (Named{"四川省", 1}) {
+			t.Fatalf("%s records by region: %+v", period, st.RecordsByRegion)
 		}
 		if len(st.ByRole) != 1 || st.ByRole[0] != (Named{store.RoleParts, 1}) {
 			t.Fatalf("%s roles: %+v", period, st.ByRole)
