@@ -25,6 +25,9 @@ func (m *Main) startTaskForce(ctx context.Context) error {
 		return fmt.Errorf("taskforce: %w", err)
 	}
 	m.TaskForce = svc
+	if m.ConsoleTaskForce == nil {
+		m.ConsoleTaskForce = consoleTaskForce{svc} // the console's front end of the same service
+	}
 	return nil
 }
 

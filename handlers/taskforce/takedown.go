@@ -66,6 +66,12 @@ func (s *Service) TakeDown(ctx context.Context, a Actor, no, reason string) (sto
 // Restore undoes the take-down of record no: it gets back the status it
 // had, and its owner is told. ENotFound, EConflict (not taken down).
 func (s *Service) Restore(ctx context.Context, a Actor, no string) (store.Post, error) {
+	return s.RestoreWithReason(ctx, a, no, "")
+}
+
+// RestoreWithReason is Restore with why, for the audit log (the console
+// asks for it).
+func (s *Service) RestoreWithReason(ctx context.Context, a Actor, no, reason string) (store.Post, error) {
 	if err := s.authorise(ctx, a); err != nil {
 		return store.Post{}, err
 	}
@@ -92,7 +98,7 @@ func (s *Service) Restore(ctx context.Context, a Actor, no string) (store.Post, 
 		s.d.Matching.PostSaved(ctx, restored)
 	}
 	s.audit(ctx, a, ActRestore, p.No, map[string]string{"status": store.StatusRemoved, "reason": td.Reason},
-		map[string]string{"status": restored.Status}, "")
+		map[string]string{"status": restored.Status}, strings.TrimSpace(reason))
 	s.tell(ctx, notify.RestoreNoticeKey(p.ID, s.now()), p.OpenID,
 		"【平台通知】您发布的"+p.No+" "+clip(p.Product, 20)+"已由工作专班恢复展示。\n回复“详情 "+p.No+"”查看。")
 	return restored, nil
