@@ -102,7 +102,8 @@ func TestTaskForceWordsAreTextForOthers(t *testing.T) {
 	// 下架 is 关闭 for an owner.
 	c.expect("下架 "+no, "关闭原因")
 	c.expect("取消", "未关闭")
-	c.refuse("帮助", "审核", "专班", "统计", "下架 D")
+	c.refuse("帮助", "审核", "专班帮助", "统计", "下架 D", "通过", "驳回", "留言列表")
+	c.expect("帮助", "人工客服", "申请认证")
 	if p := postByNo(t, m, no); p.Status != store.StatusOpen {
 		t.Fatalf("%s: status %q, want open", no, p.Status)
 	}
