@@ -430,3 +430,26 @@ func TestTaskForceConfirmationMidForm(t *testing.T) {
 	}
 	a.expect("重庆长江轴承股份有限公司", "哪一类")
 }
+
+func TestTaskForceDuty(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Admin.OpenIDs = []string{tfAdmin, "tf-admin-2"}
+	m := mustRun(t, cfg, nil)
+	a, b := newChat(t, m, tfAdmin), newChat(t, m, "tf-admin-2")
+	a.expect("下班", "已下班")
+	b.expect("值班", "已值班")
+	u := newChat(t, m, "tf-duty-user")
+	u.expect("留言 第一个问题", "已收到")
+	waitPush(t, m, "tf-admin-2", "第一个问题")
+	b.expect("下班", "已下班")
+	u.expect("留言 第二个问题", "已补充")
+	// Everyone off duty: everyone is told, so that nobody misses it.
+	waitPush(t, m, tfAdmin, "第二个问题")
+	waitPush(t, m, "tf-admin-2", "第二个问题")
+	for _, p := range pushes(t, m, tfAdmin) {
+		if strings.Contains(p.Text, "第一个问题") {
+			t.Fatalf("a member off duty was told: %s", p.Text)
+		}
+	}
+	newChat(t, m, "tf-duty-other").refuse("下班", "已下班")
+}

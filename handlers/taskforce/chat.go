@@ -20,6 +20,7 @@ const (
 	cmdStats    = "tf-stats"
 	cmdTickets  = "tf-tickets"
 	cmdAnswer   = "tf-answer"
+	cmdDuty     = "tf-duty"
 
 	cmdVerify   = "verify-request"
 	cmdDispute  = "name-dispute"
@@ -47,6 +48,7 @@ func (s *Service) Commands() []bot.Command {
 		{Name: cmdStats, Words: []string{"统计"}, Visible: s.member, PassBy: always, Handle: s.cmdStats},
 		{Name: cmdTickets, Exact: []string{"留言列表"}, Visible: s.member, PassBy: always, Handle: s.cmdTickets},
 		{Name: cmdAnswer, Words: []string{"回复"}, Visible: s.member, PassBy: always, Handle: s.cmdAnswer},
+		{Name: cmdDuty, Exact: []string{"值班", "下班"}, Visible: s.member, PassBy: always, Handle: s.cmdDuty},
 
 		{Name: cmdVerify, Words: []string{"申请认证", "企业认证"}, PassBy: always, Handle: s.cmdVerify},
 		{Name: cmdDispute, Words: []string{"申诉"}, PassBy: always, Handle: s.cmdDispute},
@@ -95,6 +97,7 @@ const memberHelp = `工作专班命令（仅成员可见）：
 · 下架 D1024 原因 / 恢复 D1024
 · 统计 [今天|本周|本月|全部]
 · 留言列表 / 回复 N 内容：答复用户留言
+· 值班 / 下班：是否接收留言推送（都下班时推给全部成员）
 其他人发这些词是普通文字。`
 
 func (s *Service) cmdHelp(ctx context.Context, m *bot.Message, _ string) (bot.Reply, error) {
@@ -178,6 +181,15 @@ func (s *Service) cmdAnswer(ctx context.Context, m *bot.Message, rest string) (b
 	}
 	return answer("已答复第"+itoa64(n)+"号留言，用户会在对话中收到。回复“留言列表”看其他留言。",
 		s.Answer(ctx, chatActor(m), int(n), rawAfter(m.Text, "回复", true, text)))
+}
+
+func (s *Service) cmdDuty(ctx context.Context, m *bot.Message, _ string) (bot.Reply, error) {
+	on := strings.HasPrefix(strings.TrimSpace(m.Text), "值班")
+	text := "已值班：用户的留言会推送给您。回复“下班”停止。"
+	if !on {
+		text = "已下班：留言不再推送给您（其他成员都下班时仍会推送）。回复“值班”恢复。"
+	}
+	return answer(text, s.SetDuty(ctx, chatActor(m), on))
 }
 
 func (s *Service) cmdVerify(ctx context.Context, m *bot.Message, rest string) (bot.Reply, error) {

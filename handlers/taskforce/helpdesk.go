@@ -42,10 +42,39 @@ func (s *Service) Write(ctx context.Context, openid, text string) (store.Ticket,
 		head = "【留言 " + itoa64(t.N) + " 补充】"
 	}
 	msg := head + from + "：" + text + "\n回复“回复 " + itoa64(t.N) + " 内容”答复，“留言列表”看全部。"
-	for _, m := range s.d.Members {
+	for _, m := range s.onDuty(ctx) {
 		s.tell(ctx, notify.HelpDeskTicketKey(t.ID, len(t.Messages), m), m, msg)
 	}
 	return t, created, nil
+}
+
+// onDuty are the members told of help-desk messages: those not off duty
+// (下班), or every member when all are off, so that a message always
+// reaches someone.
+func (s *Service) onDuty(ctx context.Context) []string {
+	off, err := s.d.Mongo.Duty().Off(ctx)
+	if err != nil {
+		s.d.Log.WarnContext(ctx, "help desk: who is on duty; telling every member", "err", err)
+		return s.d.Members
+	}
+	var on []string
+	for _, m := range s.d.Members {
+		if !off[m] {
+			on = append(on, m)
+		}
+	}
+	if len(on) == 0 {
+		return s.d.Members
+	}
+	return on
+}
+
+// SetDuty puts a member on duty (值班) or off (下班). EForbidden for others.
+func (s *Service) SetDuty(ctx context.Context, a Actor, on bool) error {
+	if err := s.authorise(ctx, a); err != nil {
+		return err
+	}
+	return s.d.Mongo.Duty().Set(ctx, a.ID, on, s.now())
 }
 
 // AnswerExpected says when a user who wrote at now may expect an answer:
