@@ -236,7 +236,9 @@ func TestAlertsCapDigestAndQuietHours(t *testing.T) {
 	if night.Before(time.Now()) {
 		night = night.AddDate(0, 0, 1)
 	}
-	w := newAlertsWorld(t, testConfig(t), alerts.Config{DailyCap: 1, Now: func() time.Time { return night }})
+	cfg := testConfig(t)
+	cfg.Alerts.QuietHours = "22:00-08:00" // production's; the local config.yaml has none
+	w := newAlertsWorld(t, cfg, alerts.Config{DailyCap: 1, Now: func() time.Time { return night }})
 	o1 := w.post(store.KindOffer, w.seller, "变速箱电磁阀", nil)
 	other := w.enterprise("重庆乙机电有限公司", store.RoleParts, "e2e-other", "赵六", "13600000003", false)
 	o2 := w.post(store.KindOffer, other, "变速箱电磁阀", nil)

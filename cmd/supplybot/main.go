@@ -3,6 +3,8 @@
 //	supplybot [-config config.yaml] [serve]   run the server (default)
 //	supplybot [-config config.yaml] menu sync push the custom menu to WeChat
 //	supplybot admin hash-password             print a bcrypt hash for admin.users
+//	supplybot [-config config.yaml] show demands|offers|enterprises|matches [N]
+//	                                          print the newest records as JSON lines
 package main
 
 import (
@@ -35,7 +37,7 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "config.yaml", "configuration file")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: supplybot [-config FILE] [serve | menu sync | admin hash-password]")
+		fmt.Fprintln(stderr, "usage: supplybot [-config FILE] [serve | menu sync | show COLLECTION [N] | admin hash-password]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -49,6 +51,10 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := newLogger(stdout)
+	if a := fs.Args(); len(a) > 0 && a[0] == "show" {
+		// stdout carries the data; the log goes beside it
+		return NewMain(cfg, newLogger(stderr)).Show(ctx, a[1:], stdout)
+	}
 	m := NewMain(cfg, log)
 
 	switch cmd := fs.Args(); {

@@ -135,6 +135,9 @@ func (s *Service) matchOwed(ctx context.Context) error {
 				continue // stale: saved or closed here since
 			}
 			if err := s.settle(ctx, *p); err != nil {
+				if inFlightOnly(err) {
+					continue // owed still: the next catch-up finishes it
+				}
 				errs = append(errs, fmt.Errorf("owed matching of %s: %w", p.No, err))
 				if s.matchFailed(*p) {
 					s.d.Log.ErrorContext(ctx, "owed matching keeps failing; left until the record is saved again or the bot restarts",

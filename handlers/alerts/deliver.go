@@ -205,7 +205,9 @@ func (s *Service) alert(ctx context.Context, now time.Time, a alertSpec) error {
 				return err
 			}
 		case now.Sub(prev.CreatedAt) < alertGrace:
-			return nil // being told
+			// Being told, or claimed by a worker that died: the record
+			// stays owed, so a later catch-up finishes it if nobody does.
+			return errAlertInFlight
 		}
 		entry, resumed = prev, true
 	} else if err != nil {
@@ -255,6 +257,29 @@ func (s *Service) deliverAlert(ctx context.Context, now time.Time, a alertSpec, 
 		return fmt.Errorf("inbox: %w", err)
 	}
 	return nil
+}
+
+// errAlertInFlight says that an alert of the record is claimed and not yet
+// delivered: its matching is not settled until it is. It is not a failure
+// of the matching (catch-ups do not count it against the record).
+var errAlertInFlight = errors.New("an alert of the pair is claimed and not delivered yet")
+
+// inFlightOnly reports whether err holds nothing but errAlertInFlight.
+func inFlightOnly(err error) bool {
+	switch e := err.(type) {
+	case nil:
+		return false
+	case interface{ Unwrap() []error }:
+		for _, x := range e.Unwrap() {
+			if x != nil && !inFlightOnly(x) {
+				return false
+			}
+		}
+		return true
+	case interface{ Unwrap() error }:
+		return inFlightOnly(e.Unwrap())
+	}
+	return err == errAlertInFlight
 }
 
 // alertGrace is how old an unfinished alert claim must be before another

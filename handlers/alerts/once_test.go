@@ -203,3 +203,43 @@ func (e *env) supplier(name string) store.Post {
 	e.saved(o)
 	return o
 }
+
+// kill -9 right after an alert was claimed: the catch-up does not settle
+// the record while the claim is young (it may be live), and comes back to
+// deliver it once the claim is stale. (Before the fix the first catch-up
+// settled the record and the alert stayed pending for good.)
+func TestAlertClaimLeftByAKillIsDeliveredByALaterCatchUp(t *testing.T) {
+	e := newEnv(t, alerts.Config{})
+	buyer, seller := e.buyerSeller()
+	o := e.post(store.KindOffer, seller, offerText)
+	e.saved(o)
+	d := e.post(store.KindDemand, buyer, demandText) // owed; the process dies…
+	day := e.clock().In(cst).Format("20060102")
+	key := matchKey(d, o, "buyer")
+	claim := store.Alert{Key: key, OpenID: "buyer", Kind: "match", MyNo: d.No, RecordID: o.ID, RecordNo: o.No,
+		Day: day, DeliverAt: e.clock().UTC(), CreatedAt: e.clock().UTC(), Pending: true}
+	if err := e.mongo.Alerts().Add(context.Background(), claim); err != nil { // …after claiming the buyer's alert
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	restarted := e.instance(alerts.Config{MatchGrace: -1}, nil)
+	e.setNow(e.clock().Add(31 * time.Second))
+	if err := restarted.RunOnce(ctx, e.clock()); err != nil {
+		t.Fatal(err)
+	}
+	e.wantAlerted("buyer")
+	if n := e.owed(store.KindDemand); n != 1 {
+		t.Fatalf("owed demands while the claim is young: got %d, want 1", n)
+	}
+	for range 6 { // many catch-ups later it has not stepped aside
+		e.setNow(e.clock().Add(15 * time.Second))
+		if err := restarted.RunOnce(ctx, e.clock()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.wantAlerted("buyer", key)
+	e.wantAlerted("seller", matchKey(d, o, "seller"))
+	if n := e.owed(store.KindDemand); n != 0 {
+		t.Errorf("owed demands at the end: got %d, want 0", n)
+	}
+}

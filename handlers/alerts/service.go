@@ -269,7 +269,10 @@ func (s *Service) Start(ctx context.Context) error {
 func (s *Service) work() {
 	defer s.workers.Done()
 	for p := range s.queue {
-		if err := s.settle(s.bgCtx, p); err != nil {
+		switch err := s.settle(s.bgCtx, p); {
+		case inFlightOnly(err):
+			s.d.Log.Info("an alert of a saved record is claimed elsewhere; the catch-up settles it", "no", p.No)
+		case err != nil:
 			s.d.Log.Error("matching a saved record; the catch-up retries it", "no", p.No, "err", err)
 		}
 	}
@@ -367,9 +370,14 @@ func (s *Service) PostClosed(_ context.Context, p store.Post) {
 
 // MatchNow runs the matching of a saved record synchronously, as a worker
 // would (tests and benchmarks; PostSaved is the asynchronous path).
+// An alert claimed by another worker leaves p owed without an error: the
+// catch-up settles it.
 func (s *Service) MatchNow(ctx context.Context, p store.Post) error {
 	s.take(&p)
-	return s.settle(ctx, p)
+	if err := s.settle(ctx, p); !inFlightOnly(err) {
+		return err
+	}
+	return nil
 }
 
 // settle matches p and, once its matches and alerts are all stored,
