@@ -60,8 +60,12 @@ type Commands struct {
 	byName    map[string]*Command
 }
 
-// Add declares commands. A name or word declared twice is a programming
-// error and panics at start-up.
+// Add declares commands. A name declared twice is a programming error
+// and panics at start-up; so is a word declared twice unless a command
+// limited by Visible declares it: a word may belong to a command for some
+// users (the task force's 下架) and to one for everyone (the owners'
+// 下架). The visibilities must not overlap; a limited command is tried
+// before an unlimited one of the same word, so its users reach it.
 func (cs *Commands) Add(cmds ...Command) {
 	if cs.byName == nil {
 		cs.byName = map[string]*Command{}
@@ -85,13 +89,20 @@ func (cs *Commands) Add(cmds ...Command) {
 			cs.patterns = append(cs.patterns, &c)
 		}
 	}
-	// Longest first, so 查需求 wins over 查 and 供应商 over 供应.
-	sort.SliceStable(cs.words, func(i, j int) bool { return len(cs.words[i].word) > len(cs.words[j].word) })
+	// Longest first, so 查需求 wins over 查 and 供应商 over 供应; of two
+	// equal words the limited one first.
+	sort.SliceStable(cs.words, func(i, j int) bool {
+		a, b := cs.words[i], cs.words[j]
+		if len(a.word) != len(b.word) {
+			return len(a.word) > len(b.word)
+		}
+		return a.cmd.Visible != nil && b.cmd.Visible == nil
+	})
 }
 
 func (cs *Commands) addWord(w string, exact bool, c *Command) {
 	for _, have := range cs.words {
-		if strings.EqualFold(have.word, w) && have.exact == exact {
+		if strings.EqualFold(have.word, w) && have.exact == exact && have.cmd.Visible == nil && c.Visible == nil {
 			panic(fmt.Sprintf("bot: word %q belongs to both %q and %q", w, have.cmd.Name, c.Name))
 		}
 	}

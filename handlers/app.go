@@ -65,6 +65,15 @@ type PostEvents interface {
 	PostClosed(ctx context.Context, p store.Post)
 }
 
+// EnterpriseEvents hears of enterprises registered (the task force files
+// the verification of one registered with a credit code) and of users who
+// joined one with its invite code (its other contacts are told). Called
+// after the write succeeded, on the request's goroutine.
+type EnterpriseEvents interface {
+	Registered(ctx context.Context, e store.Enterprise)
+	Joined(ctx context.Context, enterpriseID string, c store.Contact)
+}
+
 // Deps are what the conversation needs from the rest of the process.
 // Sessions, KV, Enterprises, Demands and Offers are required.
 type Deps struct {
@@ -78,6 +87,9 @@ type Deps struct {
 	Forget      UserEraser    // nil: nothing else to erase on 注销
 	Now         func() time.Time
 	Log         *slog.Logger
+
+	// Joins hears of registrations and joins; nil: nobody is told.
+	Joins EnterpriseEvents
 
 	// DraftTTL is how long an unfinished form can be resumed after its
 	// session timed out (default 7 days).

@@ -82,7 +82,7 @@ func (a *App) nameTaken(ctx context.Context, r *regForm) (string, error) {
 	}
 	name := r.Name
 	r.Name = ""
-	return "“" + name + "”已在平台登记，同一企业不必重复登记：请向已登记的同事要6位邀请码（同事发送“注册”即可看到），然后发送“加入 邀请码”，例如：加入 ABC123。\n不是这家企业？请回复贵企业的全称。", nil
+	return "“" + name + "”已在平台登记，同一企业不必重复登记：请向已登记的同事要6位邀请码（同事发送“注册”即可看到），然后发送“加入 邀请码”，例如：加入 ABC123。\n名称被他人误登记？可发送“申诉 企业全称 理由”。不是这家企业？请回复贵企业的全称。", nil
 }
 
 // register starts registration: 注册, or 注册 with everything in one message.
@@ -321,6 +321,9 @@ func (a *App) saveRegistration(ctx context.Context, c *conv) (bot.Reply, error) 
 		case err != nil:
 			return bot.Reply{}, err
 		}
+		if a.d.Joins != nil {
+			a.d.Joins.Joined(ctx, r.JoinID, contact)
+		}
 		msg = "已加入“" + r.JoinName + "”！"
 	} else {
 		// Someone may have registered the name since it was typed.
@@ -345,6 +348,9 @@ func (a *App) saveRegistration(ctx context.Context, c *conv) (bot.Reply, error) 
 		}
 		if err != nil {
 			return bot.Reply{}, err
+		}
+		if a.d.Joins != nil {
+			a.d.Joins.Registered(ctx, *e)
 		}
 		msg = "登记成功！企业邀请码：" + e.InviteCode + "，同事发送“加入 " + e.InviteCode + "”即可加入本企业。"
 		if r.USCC != "" {

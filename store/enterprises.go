@@ -24,11 +24,14 @@ func init() {
 // at most one enterprise: the collection "members" keyed by openid guards
 // that, because a unique index on an array field is not enforced by
 // FerretDB. Without transactions, a failed second write undoes the first.
-type Enterprises struct{ c, members collection }
+type Enterprises struct {
+	c, members collection
+	counts     *Counters
+}
 
 // Enterprises returns the repository.
 func (m *Mongo) Enterprises() *Enterprises {
-	return &Enterprises{c: m.collection("enterprises"), members: m.collection("members")}
+	return &Enterprises{c: m.collection("enterprises"), members: m.collection("members"), counts: m.Counters()}
 }
 
 type member struct {
@@ -79,6 +82,7 @@ func (r *Enterprises) Create(ctx context.Context, e *Enterprise) error {
 		r.leave(ctx, joined...)
 		return translate(err)
 	}
+	r.countEnterprise(ctx, e, 1)
 	return nil
 }
 
@@ -154,6 +158,9 @@ func (r *Enterprises) RemoveContact(ctx context.Context, openid string) (deleted
 	defer r.leave(ctx, openid)
 	if len(e.Contacts) <= 1 {
 		_, err := r.c.DeleteOne(ctx, bson.M{"_id": e.ID})
+		if err == nil {
+			r.countEnterprise(ctx, &e, -1)
+		}
 		return err == nil, translate(err)
 	}
 	// FerretDB's $pull takes no condition: write the remaining contacts,
@@ -182,4 +189,137 @@ func (r *Enterprises) SetVerified(ctx context.Context, id string, v bool) error 
 		return ErrNotFound
 	}
 	return nil
+}
+
+// Verification statuses.
+const (
+	VerifyPending  = "pending"
+	VerifyApproved = "approved"
+	VerifyRejected = "rejected"
+)
+
+// Verification is a request to verify an enterprise (申请认证) and the
+// task force's decision: who decided, when, and the USCC that was checked.
+type Verification struct {
+	Status      string     `bson:"status"`
+	N           int64      `bson:"n"` // queue number (通过 3)
+	RequestedAt time.Time  `bson:"requested_at"`
+	RequestedBy string     `bson:"requested_by"` // openid of the contact who asked
+	USCC        string     `bson:"uscc"`
+	USCCValid   bool       `bson:"uscc_valid"` // the GB 32100-2015 check digit holds
+	DecidedAt   *time.Time `bson:"decided_at,omitempty"`
+	DecidedBy   string     `bson:"decided_by,omitempty"`
+	Reason      string     `bson:"reason,omitempty"` // of a rejection
+}
+
+func init() {
+	indexes = append(indexes, index{"enterprises", mongo.IndexModel{Keys: bson.D{{Key: "verification.status", Value: 1}, {Key: "verification.requested_at", Value: 1}}}})
+}
+
+// RequestVerification files v (pending, numbered) for the enterprise and
+// stores its USCC.
+func (r *Enterprises) RequestVerification(ctx context.Context, id string, v Verification) error {
+	res, err := r.c.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{
+		"verification": v, "uscc": v.USCC, "updated_at": time.Now().UTC()}})
+	if err != nil {
+		return translate(err)
+	}
+	if res.MatchedCount == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// PendingVerifications lists enterprises waiting for verification, oldest
+// request first (at most limit).
+func (r *Enterprises) PendingVerifications(ctx context.Context, limit int) ([]Enterprise, error) {
+	cur, err := r.c.Find(ctx, bson.M{"verification.status": VerifyPending},
+		options.Find().SetSort(bson.D{{Key: "verification.requested_at", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, translate(err)
+	}
+	var out []Enterprise
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, translate(err)
+	}
+	return out, nil
+}
+
+// ByVerificationN returns the enterprise whose verification request has
+// queue number n, or ErrNotFound.
+func (r *Enterprises) ByVerificationN(ctx context.Context, n int64) (Enterprise, error) {
+	var e Enterprise
+	err := r.c.FindOne(ctx, bson.M{"verification.n": n}).Decode(&e)
+	return e, translate(err)
+}
+
+// DecideVerification approves or rejects the pending request of the
+// enterprise; an approval marks it verified. ErrConflict when no request
+// is pending (decided before).
+func (r *Enterprises) DecideVerification(ctx context.Context, id string, approve bool, by, reason string, at time.Time) error {
+	status := VerifyRejected
+	if approve {
+		status = VerifyApproved
+	}
+	set := bson.M{"verification.status": status, "verification.decided_at": at.UTC(), "verification.decided_by": by,
+		"verification.reason": reason, "updated_at": time.Now().UTC()}
+	if approve {
+		set["verified"] = true
+	}
+	filter := bson.M{"_id": id, "verification.status": VerifyPending}
+	if approve {
+		filter["verified"] = false // counted once
+	}
+	res, err := r.c.UpdateOne(ctx, filter, bson.M{"$set": set})
+	if err != nil {
+		return translate(err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("%w: no pending verification of %s", ErrConflict, id)
+	}
+	if approve {
+		_ = r.counts.Add(context.WithoutCancel(ctx), at, nil, Counts{CountVerified: 1})
+	}
+	return nil
+}
+
+// HandOver gives the enterprise to a claimant who won a name dispute: c
+// becomes its only contact, the former contacts leave it (they may
+// register again), its verification is withdrawn and it gets a new
+// invite code, which the former contacts knew. It returns the former
+// contacts. ErrConflict when c belongs to another enterprise.
+func (r *Enterprises) HandOver(ctx context.Context, id string, c Contact) ([]Contact, error) {
+	e, err := r.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c.JoinedAt = time.Now().UTC()
+	var former []string
+	for _, old := range e.Contacts {
+		if old.OpenID != c.OpenID {
+			former = append(former, old.OpenID)
+		}
+	}
+	if _, has := e.ContactOf(c.OpenID); !has {
+		if err := r.join(ctx, c.OpenID, id); err != nil {
+			return nil, err
+		}
+	}
+	_, err = r.c.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{
+		"contacts": []Contact{c}, "verified": false, "invite_code": inviteCode(), "updated_at": c.JoinedAt},
+		"$unset": bson.M{"verification": ""}})
+	if err != nil {
+		return nil, translate(err)
+	}
+	r.leave(ctx, former...)
+	if e.Verified {
+		_ = r.counts.Add(context.WithoutCancel(ctx), c.JoinedAt, nil, Counts{CountVerified: -1})
+	}
+	var out []Contact
+	for _, old := range e.Contacts {
+		if old.OpenID != c.OpenID {
+			out = append(out, old)
+		}
+	}
+	return out, nil
 }

@@ -77,6 +77,10 @@ type Enterprise struct {
 	ConsentAt  time.Time `bson:"consent_at"`
 	CreatedAt  time.Time `bson:"created_at"`
 	UpdatedAt  time.Time `bson:"updated_at"`
+
+	// Verification is the last request to verify the enterprise and its
+	// outcome (enterprises.go); nil: never asked.
+	Verification *Verification `bson:"verification,omitempty"`
 }
 
 // ContactOf returns the contact with openid.

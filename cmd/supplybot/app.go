@@ -19,6 +19,7 @@ import (
 	"supplybot/handlers/console"
 	"supplybot/handlers/notify"
 	"supplybot/handlers/parse"
+	"supplybot/handlers/taskforce"
 	"supplybot/store"
 )
 
@@ -40,8 +41,9 @@ type Main struct {
 	Pusher        *bot.Pusher
 	Router        *bot.Router
 	Outbox        *store.Outbox
-	Alerts        AlertsPart       // matching, alerts, subscriptions, contacts (alerts.go)
-	Console       *console.Console // the task-force console (console.go)
+	Alerts        AlertsPart         // matching, alerts, subscriptions, contacts (alerts.go)
+	Console       *console.Console   // the task-force console (console.go)
+	TaskForce     *taskforce.Service // the task force's work (taskforce.go), after Run
 
 	// ConsoleTaskForce and ConsoleBroadcasts, when set before Run, are
 	// the services behind the console; nil serves console.Unwired.
@@ -145,17 +147,20 @@ func (m *Main) Run(ctx context.Context) error {
 	app := handlers.New(handlers.Deps{
 		Sessions: bot.NewSessions(m.Redis, cfg.Session.TTL), KV: m.Redis,
 		Enterprises: m.Mongo.Enterprises(), Demands: m.Mongo.Demands(), Offers: m.Mongo.Offers(),
-		Parser: parser, Events: postEvents{m}, Forget: m.Mongo, Log: m.Log, DailyPostCap: cfg.Posts.DailyCap,
+		Parser: parser, Events: conversationEvents{m}, Joins: conversationEvents{m}, Forget: m.Mongo, Log: m.Log, DailyPostCap: cfg.Posts.DailyCap,
 	})
 	m.App = app
 	if err := m.startAlerts(ctx, parser); err != nil {
+		return err
+	}
+	if err := m.startTaskForce(ctx); err != nil {
 		return err
 	}
 	if m.Extend != nil {
 		m.Extend(app)
 	}
 	m.Console = m.newConsole()
-	app.Route(m.Router, m.Alerts.Service, m.Console)
+	app.Route(m.Router, m.Alerts.Service, m.TaskForce, m.Console)
 
 	m.Gateway = bot.NewGateway(bot.GatewayConfig{
 		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey, Mode: cfg.messageMode(),

@@ -205,8 +205,12 @@ func (s *Service) alert(ctx context.Context, now time.Time, a alertSpec) error {
 				return err
 			}
 		case now.Sub(prev.CreatedAt) < alertGrace:
-			// Being told, or claimed by a worker that died: the record
-			// stays owed, so a later catch-up finishes it if nobody does.
+			// Being told (a live claim settles in milliseconds), or
+			// claimed by a worker that died: then the record stays owed,
+			// and a later catch-up finishes it.
+			if s.awaitSettled(ctx, key) {
+				return nil
+			}
 			return errAlertInFlight
 		}
 		entry, resumed = prev, true
@@ -263,6 +267,26 @@ func (s *Service) deliverAlert(ctx context.Context, now time.Time, a alertSpec, 
 // delivered: its matching is not settled until it is. It is not a failure
 // of the matching (catch-ups do not count it against the record).
 var errAlertInFlight = errors.New("an alert of the pair is claimed and not delivered yet")
+
+// awaitSettled waits a moment for another worker's claim of the alert key
+// to settle, and reports whether it did.
+func (s *Service) awaitSettled(ctx context.Context, key string) bool {
+	deadline := time.Now().Add(inFlightWait)
+	for time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(25 * time.Millisecond):
+		}
+		if a, err := s.d.Mongo.Alerts().Get(ctx, key); err == nil && !a.Pending {
+			return true
+		}
+	}
+	return false
+}
+
+// inFlightWait bounds how long a caller waits for another's alert claim.
+const inFlightWait = time.Second
 
 // inFlightOnly reports whether err holds nothing but errAlertInFlight.
 func inFlightOnly(err error) bool {

@@ -114,3 +114,45 @@ func HelpDeskAnswerKey(ticketID string, n int) Key {
 func BroadcastChunkKey(jobID string, n int) Key {
 	return Key{"broadcast:" + jobID + ":" + strconv.Itoa(n)}
 }
+
+// VerificationResultKey tells a contact (openid) of an enterprise the
+// outcome of its verification request number n.
+func VerificationResultKey(enterpriseID string, n int64, openid string) Key {
+	return Key{"verify:" + enterpriseID + ":" + strconv.FormatInt(n, 10) + ":" + openid}
+}
+
+// TakeDownNoticeKey tells the owner of a record why the task force took it
+// down at at.
+func TakeDownNoticeKey(recordID string, at time.Time) Key {
+	return Key{"takedown:" + recordID + ":" + strconv.FormatInt(at.Unix(), 10)}
+}
+
+// RestoreNoticeKey tells the owner of a record taken down that the task
+// force restored it at at.
+func RestoreNoticeKey(recordID string, at time.Time) Key {
+	return Key{"restore:" + recordID + ":" + strconv.FormatInt(at.Unix(), 10)}
+}
+
+// HelpDeskTicketKey tells a member of the task force (member) of message
+// n (from 1) of help-desk ticket ticketID.
+func HelpDeskTicketKey(ticketID string, n int, member string) Key {
+	return Key{"helpdesk-ticket:" + ticketID + ":" + strconv.Itoa(n) + ":" + member}
+}
+
+// JoinNoticeKey tells a contact (colleague) of an enterprise that
+// newcomer joined it with its invite code.
+func JoinNoticeKey(enterpriseID, newcomer, colleague string) Key {
+	return Key{"join:" + enterpriseID + ":" + newcomer + ":" + colleague}
+}
+
+// ColleagueRemovedKey tells the user removed from an enterprise by a
+// colleague at at.
+func ColleagueRemovedKey(enterpriseID, openid string, at time.Time) Key {
+	return Key{"removed:" + enterpriseID + ":" + openid + ":" + strconv.FormatInt(at.Unix(), 10)}
+}
+
+// DisputeResultKey tells a party (openid) of name dispute disputeID how
+// the task force settled it.
+func DisputeResultKey(disputeID, openid string) Key {
+	return Key{"dispute:" + disputeID + ":" + openid}
+}

@@ -33,6 +33,13 @@ func TestKeyStrings(t *testing.T) {
 		{"expiry reminder", ExpiryReminderKey("p1", exp), "remind:p1:1767225600"},
 		{"help-desk answer", HelpDeskAnswerKey("t7", 2), "helpdesk:t7:2"},
 		{"broadcast chunk", BroadcastChunkKey("b9", 0), "broadcast:b9:0"},
+		{"verification result", VerificationResultKey("e1", 3, "u3"), "verify:e1:3:u3"},
+		{"take-down notice", TakeDownNoticeKey("p1", exp), "takedown:p1:1767225600"},
+		{"restore notice", RestoreNoticeKey("p1", exp), "restore:p1:1767225600"},
+		{"help-desk ticket to a member", HelpDeskTicketKey("t7", 2, "m1"), "helpdesk-ticket:t7:2:m1"},
+		{"join notice", JoinNoticeKey("e1", "u4", "u3"), "join:e1:u4:u3"},
+		{"colleague removed", ColleagueRemovedKey("e1", "u4", exp), "removed:e1:u4:1767225600"},
+		{"dispute result", DisputeResultKey("d1", "u3"), "dispute:d1:u3"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := c.key.String(); got != c.want {
