@@ -1,6 +1,7 @@
 // The simulator page: one phone per simulated WeChat user. Every message
 // goes to api/send (which signs it and posts it to /wechat); pushes arrive
-// over api/events (server-sent events). Text is only ever set with
+// over api/events (server-sent events), one stream for all windows, as a
+// browser keeps only six connections to a host. Text is only ever set with
 // textContent.
 (function () {
   "use strict";
@@ -10,6 +11,7 @@
   var storeKey = "supplybot-sim-users";
   var menu = null;
   var phones = {}; // openid -> phone
+  var stream = null, streamTimer = null, epoch = null;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -62,6 +64,7 @@
     this.openid = u.openid;
     this.name = u.name || u.openid;
     this.role = u.role || "";
+    this.lastSeq = 0; // the last push shown, by its place in the stream
     var root = this.root = el("section", "phone");
     root.setAttribute("data-openid", u.openid);
 
@@ -119,7 +122,6 @@
     this.menubar = el("nav", "menubar");
     root.appendChild(this.menubar);
     this.drawMenu();
-    this.connect();
   }
 
   Phone.prototype.row = function (side, node) {
@@ -227,14 +229,6 @@
     }
     this.row("bot push", card);
   };
-  Phone.prototype.connect = function () {
-    var self = this;
-    if (this.events) { this.events.close(); }
-    var es = this.events = new EventSource("api/events?openid=" + encodeURIComponent(this.openid));
-    es.addEventListener("push", function (ev) {
-      try { self.showPush(JSON.parse(ev.data)); } catch (e) { /* a malformed event is skipped */ }
-    });
-  };
   Phone.prototype.rename = function (who) {
     var self = this;
     var input = el("input");
@@ -242,6 +236,7 @@
     input.maxLength = 30;
     who.replaceChild(input, this.nameBox);
     input.focus();
+    input.select(); // typing replaces the old name
     function done() {
       var v = input.value.trim();
       if (v) { self.name = v; self.nameBox.textContent = v; }
@@ -252,11 +247,40 @@
     input.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); input.blur(); } });
   };
   Phone.prototype.remove = function () {
-    if (this.events) { this.events.close(); }
     delete phones[this.openid];
     this.root.parentNode.removeChild(this.root);
     save();
+    connect();
   };
+
+  // connect (re)opens the stream for the windows shown; pushes a window
+  // already has (by their id) are not drawn twice.
+  function connect() {
+    if (streamTimer) { clearTimeout(streamTimer); }
+    streamTimer = setTimeout(function () {
+      streamTimer = null;
+      if (stream) { stream.close(); stream = null; }
+      var ids = Object.keys(phones);
+      if (!ids.length) { return; }
+      stream = new EventSource("api/events?" + ids.map(function (id) { return "openid=" + encodeURIComponent(id); }).join("&"));
+      stream.addEventListener("push", onPush);
+    }, 30);
+  }
+  function onPush(ev) {
+    var id = String(ev.lastEventId || "");
+    var cut = id.indexOf("-");
+    var ep = id.slice(0, cut), seq = Number(id.slice(cut + 1)) || 0;
+    if (ep !== epoch) { // the data was reset: ids start again
+      epoch = ep;
+      Object.keys(phones).forEach(function (k) { phones[k].lastSeq = 0; });
+    }
+    var p;
+    try { p = JSON.parse(ev.data); } catch (e) { return; }
+    var ph = phones[p.openid];
+    if (!ph || seq <= ph.lastSeq) { return; }
+    ph.lastSeq = seq;
+    ph.showPush(p);
+  }
 
   function addPhone(u) {
     if (!u || !u.openid || phones[u.openid]) { return phones[u && u.openid]; }
@@ -264,6 +288,7 @@
     phones[u.openid] = p;
     phonesBox.appendChild(p.root);
     save();
+    connect();
     return p;
   }
 
@@ -272,6 +297,7 @@
     while (phones["sim-user-" + n]) { n++; }
     var p = addPhone({ openid: "sim-user-" + n, name: "用户" + n, role: "新用户" });
     p.note("新用户：先点“＋”里的“关注”，或直接发消息。");
+    if (p.root.scrollIntoView) { p.root.scrollIntoView({ inline: "nearest", block: "nearest" }); }
     p.text.focus();
   });
 
@@ -292,7 +318,8 @@
     if (!window.confirm("重置会清空本机的全部数据：企业、需求、供应、匹配和各窗口的消息。确定吗？")) { return; }
     postJSON("api/reset", { confirm: true }).then(function (res) {
       if (!res.ok) { status("没有重置：" + String(res.j.error || res.status), true); return; }
-      Object.keys(phones).forEach(function (id) { phones[id].clear(); phones[id].connect(); });
+      Object.keys(phones).forEach(function (id) { phones[id].clear(); phones[id].lastSeq = 0; });
+      connect();
       status("已重置：本机数据已清空。点“场景演示”重新开始。");
     }).catch(function (e) { status("重置失败：" + e, true); });
   });

@@ -9,12 +9,19 @@ import (
 	"time"
 )
 
-// Pushes reach the simulator page as server-sent events: each open
-// stream subscribes to one openid, and every push recorded for it is
-// handed over as soon as the API call that made it returns.
+// Pushes reach the simulator page as server-sent events: the page opens
+// one stream for all its windows (a browser keeps only six connections to
+// a host), and every push recorded for one of them is handed over as soon
+// as the API call that made it returns.
 
 // maxSubscribers bounds the open event streams of one Server.
 const maxSubscribers = 256
+
+// maxStreamOpenIDs bounds the users one stream follows.
+const maxStreamOpenIDs = 32
+
+// maxBacklog bounds the earlier pushes a new stream starts with.
+const maxBacklog = 500
 
 // subscriberBuffer bounds the pushes waiting for one stream. A stream that
 // falls further behind is ended; the browser reconnects with the id of the
@@ -34,8 +41,7 @@ var errTooManyStreams = errors.New("too many event streams")
 
 // eventHub is the Server's state for the event streams; s.mu guards it.
 type eventHub struct {
-	published int            // s.pushes[:published] were handed to the streams
-	count     map[string]int // per openid: pushes published so far
+	published int // s.pushes[:published] were handed to the streams
 	// epoch changes with Reset, so that an id read before it does not skip
 	// the pushes after it.
 	epoch int64
@@ -44,13 +50,13 @@ type eventHub struct {
 
 // subscription is one open stream.
 type subscription struct {
-	openid string
-	ch     chan streamed
-	closed bool // ch is closed (overflow, Reset)
+	openids map[string]bool
+	ch      chan streamed
+	closed  bool // ch is closed (overflow, Reset)
 }
 
-// streamed is one push with its event id ("epoch-n": the n-th push of
-// the openid).
+// streamed is one push with its event id: "epoch-n" for the n-th push
+// recorded since the epoch began, so ids grow in the order of the pushes.
 type streamed struct {
 	id   string
 	push Push
@@ -67,18 +73,14 @@ func (s *Server) publishLocked() {
 	if h.published > len(s.pushes) {
 		h.published = len(s.pushes)
 	}
-	for _, p := range s.pushes[h.published:] {
-		if h.count == nil {
-			h.count = map[string]int{}
-		}
-		h.count[p.OpenID]++
-		e := streamed{id: h.id(h.count[p.OpenID]), push: p}
+	for i := h.published; i < len(s.pushes); i++ {
+		p := s.pushes[i]
 		for sub := range h.subs {
-			if sub.openid != p.OpenID || sub.closed {
+			if !sub.openids[p.OpenID] || sub.closed {
 				continue
 			}
 			select {
-			case sub.ch <- e:
+			case sub.ch <- streamed{id: h.id(i + 1), push: p}:
 			default:
 				sub.closed = true
 				close(sub.ch)
@@ -88,10 +90,10 @@ func (s *Server) publishLocked() {
 	h.published = len(s.pushes)
 }
 
-// subscribe opens a stream for openid. lastID is the id of the last push
-// the reader has ("" = none): the pushes after it are returned as the
-// backlog, and later ones arrive on the subscription.
-func (s *Server) subscribe(openid, lastID string) ([]streamed, *subscription, error) {
+// subscribe opens a stream for openids. lastID is the id of the last push
+// the reader has ("" = none): the pushes after it (the last maxBacklog)
+// are returned as the backlog, and later ones arrive on the subscription.
+func (s *Server) subscribe(openids []string, lastID string) ([]streamed, *subscription, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	h := &s.events
@@ -99,24 +101,25 @@ func (s *Server) subscribe(openid, lastID string) ([]streamed, *subscription, er
 		return nil, nil, errTooManyStreams
 	}
 	s.publishLocked()
+	sub := &subscription{openids: map[string]bool{}, ch: make(chan streamed, subscriberBuffer)}
+	for _, id := range openids {
+		sub.openids[id] = true
+	}
 	since := 0
 	if ep, n, ok := strings.Cut(lastID, "-"); ok && ep == strconv.FormatInt(h.epoch, 10) {
 		if v, err := strconv.Atoi(n); err == nil && v > 0 {
-			since = v
+			since = min(v, len(s.pushes))
 		}
 	}
 	var backlog []streamed
-	n := 0
-	for _, p := range s.pushes {
-		if p.OpenID != openid {
-			continue
-		}
-		n++
-		if n > since {
-			backlog = append(backlog, streamed{id: h.id(n), push: p})
+	for i := since; i < len(s.pushes); i++ {
+		if p := s.pushes[i]; sub.openids[p.OpenID] {
+			backlog = append(backlog, streamed{id: h.id(i + 1), push: p})
 		}
 	}
-	sub := &subscription{openid: openid, ch: make(chan streamed, subscriberBuffer)}
+	if len(backlog) > maxBacklog {
+		backlog = backlog[len(backlog)-maxBacklog:]
+	}
 	if h.subs == nil {
 		h.subs = map[*subscription]struct{}{}
 	}
@@ -142,11 +145,11 @@ func (s *Server) Streams() int {
 	return len(s.events.subs)
 }
 
-// EventsHandler serves GET /sim/api/events?openid=X as server-sent
-// events: each push to X is one event "push" whose data is the Push as
-// JSON and whose id lets a reconnecting browser (Last-Event-ID, or
-// ?last=) continue where it stopped; the pushes recorded before the
-// stream opened come first. A stream ends when the client goes, when it
+// EventsHandler serves GET /sim/api/events?openid=X&openid=Y… (at most
+// 32) as server-sent events: each push to one of them is one event "push"
+// whose data is the Push as JSON and whose id lets a reconnecting browser
+// (Last-Event-ID, or ?last=) continue where it stopped; the pushes
+// recorded before the stream opened come first. A stream ends when the client goes, when it
 // falls too far behind (the browser reconnects), on Reset, and when done
 // is closed (the server shuts down).
 func (s *Server) EventsHandler(done <-chan struct{}) http.Handler {
@@ -156,16 +159,22 @@ func (s *Server) EventsHandler(done <-chan struct{}) http.Handler {
 			writeJSON(w, http.StatusMethodNotAllowed, obj{"error": "method not allowed"})
 			return
 		}
-		openid := r.URL.Query().Get("openid")
-		if openid == "" || !validOpenID(openid) {
-			badRequest(w, "openid is required (at most 64 characters of A-Z a-z 0-9 _ . @ -)")
+		openids := r.URL.Query()["openid"]
+		if len(openids) == 0 || len(openids) > maxStreamOpenIDs {
+			badRequest(w, "1 to 32 openid parameters are required")
 			return
+		}
+		for _, id := range openids {
+			if id == "" || !validOpenID(id) {
+				badRequest(w, "openid must be at most 64 characters of A-Z a-z 0-9 _ . @ -")
+				return
+			}
 		}
 		last := r.Header.Get("Last-Event-ID")
 		if last == "" {
 			last = r.URL.Query().Get("last")
 		}
-		backlog, sub, err := s.subscribe(openid, last)
+		backlog, sub, err := s.subscribe(openids, last)
 		if err != nil {
 			writeJSON(w, http.StatusServiceUnavailable, obj{"error": err.Error()})
 			return

@@ -19,12 +19,12 @@ type sse struct {
 }
 
 // openStream connects to the events of openid (with Last-Event-ID last)
-// and returns the events as they arrive; the channel closes when the
+// (comma-separated) and returns the events as they arrive; the channel closes when the
 // stream ends.
-func openStream(t *testing.T, base, openid, last string) (<-chan sse, func()) {
+func openStream(t *testing.T, base, openids, last string) (<-chan sse, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/sim/api/events?openid="+openid, nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/sim/api/events?openid="+strings.ReplaceAll(openids, ",", "&openid="), nil)
 	if last != "" {
 		req.Header.Set("Last-Event-ID", last)
 	}
@@ -121,7 +121,7 @@ func TestEventsDeliverPushes(t *testing.T) {
 	wantErrcode(t, sendText(e, "b", "给别人的"), 0)
 	wantErrcode(t, sendText(e, "a", "匹配提醒"), 0)
 	got, _ := next(t, events)
-	if got.push.Text != "匹配提醒" || got.push.OpenID != "a" || got.id != "0-2" || got.push.At.IsZero() {
+	if got.push.Text != "匹配提醒" || got.push.OpenID != "a" || got.id != "0-3" || got.push.At.IsZero() {
 		t.Fatalf("live: got %+v, want a's second push with its time", got)
 	}
 	stop()
@@ -130,7 +130,7 @@ func TestEventsDeliverPushes(t *testing.T) {
 	wantErrcode(t, sendText(e, "a", "断开时的"), 0)
 	events, stop = openStream(t, srv.URL, "a", got.id)
 	defer stop()
-	if again, _ := next(t, events); again.push.Text != "断开时的" || again.id != "0-3" {
+	if again, _ := next(t, events); again.push.Text != "断开时的" || again.id != "0-4" {
 		t.Fatalf("after reconnect: got %+v, want only the push missed", again)
 	}
 }
@@ -140,7 +140,7 @@ func TestEventsDeliverPushes(t *testing.T) {
 func TestEventsSlowReaderIsCut(t *testing.T) {
 	e := newEnv(t)
 	e.s.Follow("a")
-	_, sub, err := e.s.subscribe("a", "")
+	_, sub, err := e.s.subscribe([]string{"a"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestEventsSlowReaderIsCut(t *testing.T) {
 	if read != subscriberBuffer {
 		t.Fatalf("buffered %d pushes before the stream was cut, want %d", read, subscriberBuffer)
 	}
-	backlog, sub2, err := e.s.subscribe("a", "0-"+strconv.Itoa(read))
+	backlog, sub2, err := e.s.subscribe([]string{"a"}, "0-"+strconv.Itoa(read))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,6 +201,26 @@ func TestEventsEndOnDoneAndReset(t *testing.T) {
 	waitStreams(t, e.s, 0)
 }
 
+// One stream carries the pushes of several users, in the order they were
+// recorded, and no one else's.
+func TestEventsSeveralUsersInOneStream(t *testing.T) {
+	e := newEnv(t)
+	srv := frontServer(t, e, Front{})
+	for _, id := range []string{"a", "b", "c"} {
+		e.s.Follow(id)
+	}
+	events, stop := openStream(t, srv.URL, "a,b", "")
+	defer stop()
+	wantErrcode(t, sendText(e, "b", "给b"), 0)
+	wantErrcode(t, sendText(e, "c", "给c"), 0)
+	wantErrcode(t, sendText(e, "a", "给a"), 0)
+	first, _ := next(t, events)
+	second, _ := next(t, events)
+	if first.push.OpenID != "b" || first.id != "0-1" || second.push.OpenID != "a" || second.id != "0-3" {
+		t.Fatalf("got %+v then %+v, want b's push (0-1) then a's (0-3)", first, second)
+	}
+}
+
 func TestEventsLimits(t *testing.T) {
 	e := newEnv(t)
 	h := e.s.EventsHandler(nil)
@@ -209,9 +229,14 @@ func TestEventsLimits(t *testing.T) {
 	if rec.Code != 400 {
 		t.Fatalf("without openid: got %d, want 400", rec.Code)
 	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/sim/api/events?openid=a"+strings.Repeat("&openid=a", maxStreamOpenIDs), nil))
+	if rec.Code != 400 {
+		t.Fatalf("with %d openids: got %d, want 400", maxStreamOpenIDs+1, rec.Code)
+	}
 	var subs []*subscription
 	for range maxSubscribers {
-		_, sub, err := e.s.subscribe("a", "")
+		_, sub, err := e.s.subscribe([]string{"a"}, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,7 +12,7 @@ func (s *Server) Reset() {
 	clear(s.templateSent)
 	clear(s.massSent)
 	h := &s.events
-	h.published, h.count = 0, nil
+	h.published = 0
 	h.epoch++
 	for sub := range h.subs {
 		if !sub.closed {

@@ -252,6 +252,7 @@ func (m *Main) routes() http.Handler {
 		local := func(h http.Handler) http.Handler { return loopbackOnly(h, m.Config.Sim.AllowRemote) }
 		mux.Handle("/sim/api/pushes", local(m.Sim.PushesHandler()))
 		mux.Handle("/sim/", local(m.Sim.FrontHandler(*m.simFront())))
+		mux.Handle("GET /favicon.ico", local(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })))
 		mux.Handle("GET /{$}", local(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/sim/", http.StatusFound) })))
 	}
 	return securityHeaders(mux)
