@@ -119,3 +119,40 @@ func TestSimReset(t *testing.T) {
 		t.Fatalf("scenario after reset: %d %v", code, res)
 	}
 }
+
+// Close ends the page's event streams first: an open stream would hold
+// the HTTP server's shutdown until its deadline.
+func TestSimStreamsEndOnClose(t *testing.T) {
+	m := NewMain(testConfig(t), nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := m.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.Get(m.URL() + "/sim/api/events?openid=u-stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
+		t.Fatalf("events: %d %q", res.StatusCode, ct)
+	}
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		_, _ = io.Copy(io.Discard, res.Body)
+	}()
+	closed := make(chan error, 1)
+	go func() {
+		_ = m.Mongo.DropDatabase(context.Background())
+		closed <- m.Close(ctx) // 30 s: its shutdown would wait 28 s for the stream
+	}()
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the event stream is still open while the server shuts down")
+	}
+	if err := <-closed; err != nil {
+		t.Fatalf("close: %v", err)
+	}
+}
