@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -154,5 +155,27 @@ func TestSimStreamsEndOnClose(t *testing.T) {
 	}
 	if err := <-closed; err != nil {
 		t.Fatalf("close: %v", err)
+	}
+}
+
+// Other machines get none of the simulator's acting parts: a remote scan
+// would log anyone in to the console as a member (the scan of the login
+// code by the member's openid), a remote reset would clear the data.
+func TestSimHooksServedToLoopbackOnly(t *testing.T) {
+	m := mustRun(t, testConfig(t), nil)
+	m.allowSimReset = true
+	for _, tc := range []struct{ method, path, body string }{
+		{http.MethodPost, "/sim/api/scan?openid=o-member&scene=login-1", ""},
+		{http.MethodPost, "/sim/api/reset", `{"confirm":true}`},
+		{http.MethodPost, "/sim/api/scenario", `{}`},
+		{http.MethodGet, "/sim/api/events?openid=x", ""},
+		{http.MethodGet, "/sim/api/personas", ""},
+		{http.MethodGet, "/sim/app.js", ""},
+	} {
+		rec := httptest.NewRecorder()
+		m.http.Handler.ServeHTTP(rec, httptest.NewRequest(tc.method, tc.path, strings.NewReader(tc.body))) // from 192.0.2.1
+		if rec.Code != http.StatusNotFound {
+			t.Errorf("remote %s %s answered %d, want 404", tc.method, tc.path, rec.Code)
+		}
 	}
 }
