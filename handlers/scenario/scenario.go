@@ -103,11 +103,12 @@ func Script() []Line {
 func Run(ctx context.Context, send func(ctx context.Context, openid, text string) (string, error)) (string, error) {
 	for _, l := range Script() {
 		reply, err := send(ctx, l.OpenID, l.Text)
+		// The page shows the error: say in Chinese which step stopped.
 		if err != nil {
-			return "", fmt.Errorf("scenario: %s %q: %w", l.OpenID, l.Text, err)
+			return "", fmt.Errorf("%s 发送“%s”失败：%w", l.OpenID, l.Text, err)
 		}
 		if !strings.Contains(reply, l.Expect) {
-			return "", fmt.Errorf("scenario: %s %q was answered %q", l.OpenID, l.Text, reply)
+			return "", fmt.Errorf("%s 发送“%s”，公众号回复“%s”，场景停在这一步（先点“重置”再试）", l.OpenID, l.Text, reply)
 		}
 	}
 	return "场景已就绪：8 家川渝企业（整车、零部件、电子信息）已登记，发布了 3 条需求和 5 条供应，匹配提醒已送达。", nil
