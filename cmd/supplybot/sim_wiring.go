@@ -38,14 +38,20 @@ func (m *Main) stopSimStreams() {
 	}
 }
 
-// simFront is the simulator page with the bot's hooks.
-func (m *Main) simFront() *sim.Front {
+// simPersonas are the page's first windows; the task-force member's is
+// the first of admin.openids.
+func (m *Main) simPersonas() []scenario.Persona {
 	tf := ""
 	if len(m.Config.Admin.OpenIDs) > 0 {
 		tf = m.Config.Admin.OpenIDs[0]
 	}
+	return scenario.Personas(tf)
+}
+
+// simFront is the simulator page with the bot's hooks.
+func (m *Main) simFront() *sim.Front {
 	var personas []sim.Persona
-	for _, p := range scenario.Personas(tf) {
+	for _, p := range m.simPersonas() {
 		personas = append(personas, sim.Persona{OpenID: p.OpenID, Name: p.Name, Role: p.Role})
 	}
 	return &sim.Front{Send: m.simSend, Scenario: m.simScenario, Reset: m.simReset, Personas: personas, Done: m.sim.doneChan()}
@@ -86,6 +92,11 @@ func (m *Main) simScenario(ctx context.Context) (string, error) {
 		return "场景已经演示过，企业和记录都在。要重来，请先点“重置”。", nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return "", err
+	}
+	// The windows' users follow the account, so the task-force member's
+	// window gets the members' notices too.
+	for _, p := range m.simPersonas() {
+		m.Sim.Follow(p.OpenID)
 	}
 	return scenario.Run(ctx, func(ctx context.Context, openid, text string) (string, error) {
 		m.Sim.Follow(openid) // as the page does: only followers write to an account

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +75,9 @@ func TestSimScenario(t *testing.T) {
 			}
 			return false
 		})
+	}
+	if f := m.Sim.Followers(); !slices.Contains(f, scenario.TaskForce) {
+		t.Errorf("followers %v lack the task-force member's window", f)
 	}
 	open, err := m.Mongo.Demands().Open(context.Background(), time.Now())
 	if err != nil || len(open) != 3 {
