@@ -110,9 +110,9 @@
       var v = self.text.value.trim();
       if (!v) { self.note("先在输入框写下语音识别出的文字，再点“语音”。", true); return; }
       self.text.value = "";
-      self.send("voice", v, "🎤 语音：" + v);
+      self.send("voice", v, "语音：" + v);
     }));
-    this.more.appendChild(button("图片", "image", function () { self.send("image", "", "🖼 [图片]"); }));
+    this.more.appendChild(button("图片", "image", function () { self.send("image", "", "[图片]"); }));
     this.more.appendChild(button("扫码", "scan", function () { self.scan(); }));
     this.more.appendChild(button("关注", "follow", function () { self.send("event", "subscribe", "关注公众号"); }));
     this.more.appendChild(button("取消关注", "unfollow", function () { self.send("event", "unsubscribe", "取消关注"); }));
@@ -158,16 +158,24 @@
       this.note("（公众号未回复）");
     }
   };
-  // scan sends the SCAN event: the text box holds a scene value or the
-  // link of a code (the console's QR login shows one).
+  // scan sends the SCAN event: the text box holds a scene value, the link
+  // of the console's login code (its ?s= is the scene) or a code's URL
+  // (http://weixin.qq.com/q/sim-<ticket>).
   Phone.prototype.scan = function () {
     var self = this;
     var v = this.text.value.trim();
-    if (!v) { this.note("先在输入框填场景值，或粘贴二维码链接（如控制台扫码登录的链接），再点“扫码”。", true); return; }
+    if (!v) { this.note("先在输入框填场景值，或粘贴二维码的链接（如控制台登录二维码的图片地址），再点“扫码”。", true); return; }
     this.text.value = "";
     var q = "openid=" + encodeURIComponent(this.openid);
-    q += /^https?:\/\//.test(v) ? "&ticket=" + encodeURIComponent(v.replace(/^.*\/q\/sim-/, "")) : "&scene=" + encodeURIComponent(v);
-    this.bubble("me", clock(), "📷 扫码：" + v);
+    var s = /[?&]s=([^&#]+)/.exec(v);
+    if (s) {
+      q += "&scene=" + encodeURIComponent(decodeURIComponent(s[1]));
+    } else if (/\/q\/sim-/.test(v)) {
+      q += "&ticket=" + encodeURIComponent(v.replace(/^.*\/q\/sim-/, ""));
+    } else {
+      q += "&scene=" + encodeURIComponent(v);
+    }
+    this.bubble("me", clock(), "扫码：" + v);
     fetch("api/scan?" + q, { method: "POST" }).then(function (r) {
       return r.json().then(function (j) { return { ok: r.ok, status: r.status, j: j || {} }; });
     }).then(function (res) { self.showAnswer(res); })

@@ -121,6 +121,14 @@ func TestBrowserSimulator(t *testing.T) {
 		chromedp.Click(chromedp.CSS(phone("sim-caigou")+" .menubar .item:nth-child(3) .sub button:last-child")),
 		shows("sim-caigou", ".row.me", "点击菜单：帮助"), shows("sim-caigou", ".row.bot", "发布"))
 
+	run("voice", chromedp.SendKeys(chromedp.CSS(phone("sim-dianzi")+" input.text"), "帮助"),
+		chromedp.Click(chromedp.CSS(phone("sim-dianzi")+" button.toggle")),
+		chromedp.Click(chromedp.CSS(phone("sim-dianzi")+" button.voice")),
+		shows("sim-dianzi", ".row.me", "语音：帮助"), shows("sim-dianzi", ".row.bot", "发布求购"))
+	run("scan the console's login code", chromedp.SendKeys(chromedp.CSS(phone("sim-dianzi")+" input.text"), m.URL()+"/admin/login/qr.svg?s=no-such-login"),
+		chromedp.Click(chromedp.CSS(phone("sim-dianzi")+" button.scan")),
+		shows("sim-dianzi", ".row.me", "扫码："), chromedp.Poll[chromedp.Void](`document.querySelectorAll(`+js(phone("sim-dianzi")+" .row")+`).length >= 4`, chromedp.WithPollingTimeout(20*time.Second)))
+
 	run("场景演示", chromedp.Click(chromedp.CSS(`#scenario`)),
 		chromedp.Poll[chromedp.Void](`document.getElementById('status').textContent.includes('场景已就绪')`, chromedp.WithPollingTimeout(90*time.Second)),
 		shows("sim-lingjian", ".row.push", "为您找到匹配"), shows("sim-caigou", ".row.push", "为您找到匹配"))
