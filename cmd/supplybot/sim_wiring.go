@@ -116,6 +116,7 @@ func (m *Main) simReset(ctx context.Context) error {
 	}
 	m.sim.busy.Lock()
 	defer m.sim.busy.Unlock()
+	m.awaitMatching(ctx)
 	// The matching engine forgets the open records before they go.
 	for _, posts := range []*store.Posts{m.Mongo.Demands(), m.Mongo.Offers()} {
 		open, err := posts.Open(ctx, time.Now())
@@ -129,21 +130,63 @@ func (m *Main) simReset(ctx context.Context) error {
 	if err := m.Mongo.DropDatabase(ctx); err != nil {
 		return fmt.Errorf("drop database: %w", err)
 	}
-	// Opening it again creates the indexes the dropped database had.
+	// Opening it again creates the indexes the dropped database had. A
+	// push worker writing meanwhile creates its collection anew, which
+	// FerretDB may refuse to index at that moment: try again shortly.
 	uri := m.Config.Mongo.URI
 	if m.EmbeddedMongo != nil {
 		uri = m.EmbeddedMongo.URI()
 	}
-	again, err := store.OpenMongo(ctx, uri, m.Config.Mongo.Database)
+	var err error
+	for try := 0; try < 5; try++ {
+		var again *store.Mongo
+		if again, err = store.OpenMongo(ctx, uri, m.Config.Mongo.Database); err == nil {
+			_ = again.Close(ctx)
+			break
+		}
+		if !sleepCtx(ctx, 200*time.Millisecond) {
+			break
+		}
+	}
 	if err != nil {
 		return err
 	}
-	_ = again.Close(ctx)
 	if err := m.clearRedis(ctx); err != nil {
 		return err
 	}
 	m.Log.Info("simulator: local data reset")
 	return nil
+}
+
+// awaitMatching waits a while for the matching of the records saved so
+// far (the scenario's, typically) to finish: its writes would otherwise
+// land in the database being dropped.
+func (m *Main) awaitMatching(ctx context.Context) {
+	for range 100 {
+		owed := 0
+		for _, posts := range []*store.Posts{m.Mongo.Demands(), m.Mongo.Offers()} {
+			p, err := posts.MatchOwed(ctx, time.Now().Add(time.Minute), 1)
+			if err != nil {
+				return
+			}
+			owed += len(p)
+		}
+		if owed == 0 || !sleepCtx(ctx, 50*time.Millisecond) {
+			return
+		}
+	}
+}
+
+// sleepCtx waits d, or less when ctx ends (then it reports false).
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // clearRedis deletes this instance's keys (those under its prefix).
