@@ -174,6 +174,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if aerr == nil {
 		res, aerr = ep.fn(s, r, body)
 	}
+	s.publishLocked() // the page sees the pushes at once (events.go)
 	s.mu.Unlock()
 	if aerr != nil {
 		res = aerr.body()

@@ -141,6 +141,7 @@ type Server struct {
 	nextTag   int32
 
 	pushes []Push
+	events eventHub // the page's event streams (events.go)
 	nextID int64
 
 	templateSent map[string]sentRecord // openid + "\x00" + client_msg_id
