@@ -39,7 +39,8 @@ type Main struct {
 	Pusher        *bot.Pusher
 	Router        *bot.Router
 	Outbox        *store.Outbox
-	Alerts        AlertsPart // matching, alerts, subscriptions, contacts (alerts.go)
+	Alerts        AlertsPart    // matching, alerts, subscriptions, contacts (alerts.go)
+	Broadcast     BroadcastPart // the task force's broadcasts (broadcast.go)
 
 	// SharedSim, when set before Run, is used instead of a new simulator
 	// (several Mains in one process talking to one simulated WeChat).
@@ -140,7 +141,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Extend != nil {
 		m.Extend(app)
 	}
-	app.Route(m.Router, m.Alerts.Service)
+	app.Route(m.Router, m.Alerts.Service, m.startBroadcast(parser))
 
 	m.Gateway = bot.NewGateway(bot.GatewayConfig{
 		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey,
@@ -226,6 +227,7 @@ func (m *Main) routes() http.Handler {
 	mux.Handle("GET /r/{no}", m.App.RecordPage())
 	if m.Sim != nil {
 		mux.Handle("/sim/api/pushes", m.Sim.PushesHandler())
+		mux.Handle("/sim/api/followers", m.Sim.SeedHandler())
 		chat := m.Sim.ChatHandler(m.simSend)
 		mux.Handle("/sim/", chat)
 		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/sim/", http.StatusFound) })
@@ -398,6 +400,9 @@ func (m *Main) Close(ctx context.Context) error {
 		}
 		// Matching may still queue alerts: stop it before the stores close.
 		if err := m.stopAlerts(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		if err := m.stopBroadcast(ctx); err != nil {
 			errs = append(errs, err)
 		}
 		if m.pusherDone != nil {

@@ -72,6 +72,12 @@ type Config struct {
 		QuietHours string `yaml:"quiet_hours"` // "22:00-08:00" China time, or "off"
 		DigestAt   string `yaml:"digest_at"`   // "21:00" China time
 	} `yaml:"alerts"`
+	Broadcast struct {
+		NoMass        bool `yaml:"no_mass"`         // the account has no mass send: broadcasts go by customer-service messages
+		MassPerMinute int  `yaml:"mass_per_minute"` // mass send calls a minute (WeChat: 60)
+		MinMass       int  `yaml:"min_mass"`        // smaller audiences go by customer-service messages
+		PushPerSecond int  `yaml:"push_per_second"` // customer-service messages of a broadcast queued a second
+	} `yaml:"broadcast"`
 	Menu []bot.MenuButton `yaml:"menu"`
 }
 
@@ -100,6 +106,9 @@ func defaultConfig() Config {
 	c.Alerts.DailyCap = 20
 	c.Alerts.QuietHours = "22:00-08:00"
 	c.Alerts.DigestAt = "21:00"
+	c.Broadcast.MassPerMinute = 60
+	c.Broadcast.MinMass = 20
+	c.Broadcast.PushPerSecond = 20
 	return c
 }
 

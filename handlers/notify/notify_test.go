@@ -33,6 +33,9 @@ func TestKeyStrings(t *testing.T) {
 		{"expiry reminder", ExpiryReminderKey("p1", exp), "remind:p1:1767225600"},
 		{"help-desk answer", HelpDeskAnswerKey("t7", 2), "helpdesk:t7:2"},
 		{"broadcast chunk", BroadcastChunkKey("b9", 0), "broadcast:b9:0"},
+		{"broadcast preview", BroadcastPreviewKey("b9", "u3"), "broadcast-preview:b9:u3"},
+		{"broadcast by push", BroadcastMemberKey("b9", "u3"), "broadcast-push:b9:u3"},
+		{"broadcast report", BroadcastReportKey("b9", "u3"), "broadcast-report:b9:u3"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := c.key.String(); got != c.want {
