@@ -268,3 +268,19 @@ func TestBroadcastReconcilesMassSendJobFinish(t *testing.T) {
 		t.Fatalf("progress %+v, want 2 sent and 1 failed", p)
 	}
 }
+
+func TestSeedFollowersCommand(t *testing.T) {
+	m := mustRun(t, testConfig(t), nil)
+	cfg := m.Config
+	cfg.Server.Addr = m.Addr()
+	var out strings.Builder
+	if err := seedFollowers(context.Background(), cfg, []string{"1500", "seed-"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "added 1500 followers") || len(m.Sim.Followers()) < 1500 {
+		t.Fatalf("output %q, %d followers", out.String(), len(m.Sim.Followers()))
+	}
+	if err := seedFollowers(context.Background(), cfg, []string{"many"}, &out); err == nil {
+		t.Fatal("N not a number: no error")
+	}
+}

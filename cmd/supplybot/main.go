@@ -2,6 +2,8 @@
 //
 //	supplybot [-config config.yaml] [serve]   run the server (default)
 //	supplybot [-config config.yaml] menu sync push the custom menu to WeChat
+//	supplybot [-config config.yaml] seed followers N [prefix]
+//	                                          add N followers to a running server's simulator
 package main
 
 import (
@@ -34,7 +36,7 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "config.yaml", "configuration file")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: supplybot [-config FILE] [serve | menu sync]")
+		fmt.Fprintln(stderr, "usage: supplybot [-config FILE] [serve | menu sync | seed followers N]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -64,6 +66,8 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) erro
 		return nil
 	case len(cmd) == 2 && cmd[0] == "menu" && cmd[1] == "sync":
 		return m.MenuSync(ctx)
+	case len(cmd) >= 2 && cmd[0] == "seed" && cmd[1] == "followers":
+		return seedFollowers(ctx, cfg, cmd[2:], stdout)
 	default:
 		fs.Usage()
 		return fmt.Errorf("unknown command %q", cmd)
