@@ -93,7 +93,8 @@ type BroadcastChunk struct {
 
 // MassResult is what MASSSENDJOBFINISH said about one mass send.
 type MassResult struct {
-	MsgID      int64     `bson:"_id"`
+	ID         string    `bson:"_id"` // the msg_id in decimal: FerretDB finds a lone _id by its index only when it is a string
+	MsgID      int64     `bson:"msg_id"`
 	Chunk      string    `bson:"chunk"`
 	Status     string    `bson:"status,omitempty"`
 	Total      int64     `bson:"total"`
@@ -311,8 +312,8 @@ func (r *Broadcasts) SaveChunk(ctx context.Context, c BroadcastChunk) error {
 // records the same again.
 func (r *Broadcasts) RecordMassSend(ctx context.Context, month, chunk string, msgID int64, now time.Time) error {
 	if msgID != 0 {
-		_, err := r.msgs.UpdateOne(ctx, bson.M{"_id": msgID},
-			bson.M{"$set": bson.M{"chunk": chunk}, "$setOnInsert": bson.M{"recorded_at": now.UTC()}}, options.Update().SetUpsert(true))
+		_, err := r.msgs.UpdateOne(ctx, bson.M{"_id": strconv.FormatInt(msgID, 10)},
+			bson.M{"$set": bson.M{"chunk": chunk, "msg_id": msgID}, "$setOnInsert": bson.M{"recorded_at": now.UTC()}}, options.Update().SetUpsert(true))
 		if err != nil && !mongo.IsDuplicateKeyError(err) {
 			return translate(err)
 		}
@@ -329,10 +330,11 @@ func (r *Broadcasts) RecordMassSend(ctx context.Context, month, chunk string, ms
 // recorded (sent by hand in the admin console).
 func (r *Broadcasts) Reconcile(ctx context.Context, res MassResult, now time.Time) (string, error) {
 	var have MassResult
-	if err := r.msgs.FindOne(ctx, bson.M{"_id": res.MsgID}).Decode(&have); err != nil {
+	id := strconv.FormatInt(res.MsgID, 10)
+	if err := r.msgs.FindOne(ctx, bson.M{"_id": id}).Decode(&have); err != nil {
 		return "", translate(err)
 	}
-	_, err := r.msgs.UpdateOne(ctx, bson.M{"_id": res.MsgID}, bson.M{"$set": bson.M{
+	_, err := r.msgs.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{
 		"status": res.Status, "total": res.Total, "filter": res.Filter, "sent": res.Sent, "errors": res.Errors,
 		"reconciled": true, "reported_at": now.UTC(),
 	}})
@@ -342,7 +344,7 @@ func (r *Broadcasts) Reconcile(ctx context.Context, res MassResult, now time.Tim
 // MassResultOf returns the recorded outcome of msgID.
 func (r *Broadcasts) MassResultOf(ctx context.Context, msgID int64) (MassResult, error) {
 	var m MassResult
-	return m, translate(r.msgs.FindOne(ctx, bson.M{"_id": msgID}).Decode(&m))
+	return m, translate(r.msgs.FindOne(ctx, bson.M{"_id": strconv.FormatInt(msgID, 10)}).Decode(&m))
 }
 
 // MassCounts counts, per openid, the mass messages sent to it in month,

@@ -107,27 +107,45 @@ func (s *Service) work(ctx context.Context, j store.BroadcastJob) {
 	}
 }
 
+// deliver sends the chunks not sent yet, Senders at a time (the pacer
+// keeps them within the rate; running a few at once hides the store's
+// writes between two calls), then settles, reports and finishes the job.
 func (s *Service) deliver(ctx context.Context, j store.BroadcastJob) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan int)
+	errs := make(chan error, s.cfg.Senders)
+	var wg sync.WaitGroup
+	for range s.cfg.Senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range next {
+				if err := s.deliverChunk(ctx, j, n); err != nil {
+					errs <- err
+					cancel()
+					return
+				}
+			}
+		}()
+	}
+feed:
 	for n := range j.Chunks {
-		c, err := s.d.Store.Chunk(ctx, j.ID, n)
-		if err != nil {
-			return err
+		select {
+		case next <- n:
+		case <-ctx.Done():
+			break feed
 		}
-		if c.State == store.ChunkSent || c.State == store.ChunkFailed {
-			continue
-		}
-		ids, err := s.d.Store.Audience(ctx, j.ID, n)
-		if err != nil {
-			return err
-		}
-		if j.Via == ViaMass {
-			err = s.sendMass(ctx, j, c, ids)
-		} else {
-			err = s.sendPush(ctx, j, c, ids)
-		}
-		if err != nil {
-			return err
-		}
+	}
+	close(next)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	chunks, err := s.settle(ctx, j)
 	if err != nil {
@@ -135,6 +153,24 @@ func (s *Service) deliver(ctx context.Context, j store.BroadcastJob) error {
 	}
 	s.report(ctx, j, chunks)
 	return s.d.Store.Finish(ctx, j.ID, s.cfg.Owner, j.Epoch, s.now())
+}
+
+func (s *Service) deliverChunk(ctx context.Context, j store.BroadcastJob, n int) error {
+	c, err := s.d.Store.Chunk(ctx, j.ID, n)
+	if err != nil {
+		return err
+	}
+	if c.State == store.ChunkSent || c.State == store.ChunkFailed {
+		return nil
+	}
+	ids, err := s.d.Store.Audience(ctx, j.ID, n)
+	if err != nil {
+		return err
+	}
+	if j.Via == ViaMass {
+		return s.sendMass(ctx, j, c, ids)
+	}
+	return s.sendPush(ctx, j, c, ids)
 }
 
 // clientMsgID is the chunk's key, hashed when longer than WeChat's 64 bytes.

@@ -98,6 +98,7 @@ type Config struct {
 	Poll          time.Duration // how often an idle runner looks for work; default 2 s
 	ReconcileWait time.Duration // how long the end waits for MASSSENDJOBFINISH; default 10 min
 	MaxFailures   int           // failed calls (-1, network) before a chunk is given up; default 8
+	Senders       int           // chunks sent at once (within the rate); default 4
 	RetryBase     time.Duration // first backoff after a failed call; default 2 s
 	Admins        []string      // told at the end of a job started from the console or the API
 	Owner         string        // the runner's name; default random
@@ -156,6 +157,9 @@ func New(cfg Config, d Deps) *Service {
 	if cfg.MaxFailures <= 0 {
 		cfg.MaxFailures = 8
 	}
+	if cfg.Senders <= 0 {
+		cfg.Senders = 4
+	}
 	if cfg.RetryBase <= 0 {
 		cfg.RetryBase = 2 * time.Second
 	}
@@ -172,7 +176,9 @@ func New(cfg Config, d Deps) *Service {
 		d.IsMember = func(context.Context, string) bool { return false }
 	}
 	s := &Service{cfg: cfg, d: d, kick: make(chan struct{}, 1)}
-	s.mass.every = time.Minute / time.Duration(cfg.MassPerMinute)
+	// 3% under the limit: a call's latency varies, so calls spaced
+	// exactly may reach WeChat closer together than the limit allows.
+	s.mass.every = time.Minute / time.Duration(cfg.MassPerMinute) * 103 / 100
 	s.push.every = time.Duration(float64(time.Second) / cfg.PushPerSecond)
 	return s
 }
@@ -226,7 +232,8 @@ func (s *Service) audience(ctx context.Context, seg Segment, except string) ([]s
 }
 
 // Create computes seg's audience, stores it in chunks as a draft job and,
-// for a chat actor, sends them the preview.
+// for a chat actor, sends them the preview. A segment that reaches nobody
+// stores nothing: the Job has no ID and Total 0.
 func (s *Service) Create(ctx context.Context, actor Actor, seg Segment, text string) (Job, error) {
 	ids, over, via, err := s.audience(ctx, seg, "")
 	if err != nil {
@@ -262,6 +269,9 @@ func (s *Service) CreateList(ctx context.Context, actor Actor, describe, text st
 }
 
 func (s *Service) create(ctx context.Context, actor Actor, seg Segment, describe, text string, ids []string, over int, via string) (Job, error) {
+	if len(ids) == 0 { // nobody to send to: nothing is stored
+		return Job{Actor: actor, Segment: seg, Describe: describe, Text: text, Via: via, OverCap: over}, nil
+	}
 	size := s.cfg.ChunkSize
 	if via == ViaPush {
 		size = pushChunk
