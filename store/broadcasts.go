@@ -22,7 +22,7 @@ const (
 // Broadcast chunk states.
 const (
 	ChunkPending = "pending" // not sent yet (or sent with an outcome unknown: resent, WeChat drops a repeat)
-	ChunkSending = "sending" // a runner called WeChat; a crash leaves it so and the next runner resends
+	ChunkSending = "sending" // by push: its messages are being queued (queued again after a crash; the outbox keeps one per key)
 	ChunkSent    = "sent"    // WeChat accepted it (or answered 45065: accepted before)
 	ChunkFailed  = "failed"  // given up
 )
@@ -35,7 +35,9 @@ const (
 // collection, so the collections are laid out for that: broadcast_jobs
 // holds one small document per broadcast (a scan reads a few hundred);
 // chunks, their audiences, the msg_id index and the monthly counters are
-// read and written by _id only, their ids derived from the job.
+// read and written by _id only, their ids derived from the job. Every
+// write is paid in a SQLite transaction on the embedded store, so a mass
+// send costs two: the msg_id record and the chunk's state.
 type BroadcastJob struct {
 	ID         string            `bson:"_id"`
 	ActorVia   string            `bson:"actor_via"`
@@ -307,20 +309,27 @@ func (r *Broadcasts) SaveChunk(ctx context.Context, c BroadcastChunk) error {
 }
 
 // RecordMassSend remembers that WeChat's msgID is chunk's send, for the
-// MASSSENDJOBFINISH event, and counts the chunk in month's mass messages.
-// Both writes are idempotent: a runner that resends after a crash
-// records the same again.
-func (r *Broadcasts) RecordMassSend(ctx context.Context, month, chunk string, msgID int64, now time.Time) error {
-	if msgID != 0 {
-		_, err := r.msgs.UpdateOne(ctx, bson.M{"_id": strconv.FormatInt(msgID, 10)},
-			bson.M{"$set": bson.M{"chunk": chunk, "msg_id": msgID}, "$setOnInsert": bson.M{"recorded_at": now.UTC()}}, options.Update().SetUpsert(true))
-		if err != nil && !mongo.IsDuplicateKeyError(err) {
-			return translate(err)
-		}
+// MASSSENDJOBFINISH event. It is idempotent: a runner that resends after
+// a crash records the same again.
+func (r *Broadcasts) RecordMassSend(ctx context.Context, chunk string, msgID int64, now time.Time) error {
+	if msgID == 0 {
+		return nil
 	}
-	_, err := r.monthly.UpdateOne(ctx, bson.M{"_id": month}, bson.M{"$addToSet": bson.M{"chunks": chunk}}, options.Update().SetUpsert(true))
+	_, err := r.msgs.UpdateOne(ctx, bson.M{"_id": strconv.FormatInt(msgID, 10)},
+		bson.M{"$set": bson.M{"chunk": chunk, "msg_id": msgID}, "$setOnInsert": bson.M{"recorded_at": now.UTC()}}, options.Update().SetUpsert(true))
+	if mongo.IsDuplicateKeyError(err) {
+		err = nil // recorded by a runner at the same time
+	}
+	return translate(err)
+}
+
+// SendsInMonth records that job sends mass messages in month (yyyymm):
+// its chunks, once sent, count towards each member's monthly cap. A
+// write per job, not per chunk, and idempotent.
+func (r *Broadcasts) SendsInMonth(ctx context.Context, month, job string) error {
+	_, err := r.monthly.UpdateOne(ctx, bson.M{"_id": month}, bson.M{"$addToSet": bson.M{"jobs": job}}, options.Update().SetUpsert(true))
 	if mongo.IsDuplicateKeyError(err) { // two upserts raced: the second adds to the first
-		_, err = r.monthly.UpdateOne(ctx, bson.M{"_id": month}, bson.M{"$addToSet": bson.M{"chunks": chunk}})
+		_, err = r.monthly.UpdateOne(ctx, bson.M{"_id": month}, bson.M{"$addToSet": bson.M{"jobs": job}})
 	}
 	return translate(err)
 }
@@ -348,11 +357,12 @@ func (r *Broadcasts) MassResultOf(ctx context.Context, msgID int64) (MassResult,
 }
 
 // MassCounts counts, per openid, the mass messages sent to it in month,
-// leaving out the chunks of job except (the one being counted for). The
-// month's document lists its sent chunks; their audiences are read by _id.
+// leaving out job except (the one being counted for): the month's
+// document lists the jobs that sent in it; their sent chunks' audiences
+// are read by _id.
 func (r *Broadcasts) MassCounts(ctx context.Context, month, except string) (map[string]int, error) {
 	var doc struct {
-		Chunks []string `bson:"chunks"`
+		Jobs []string `bson:"jobs"`
 	}
 	err := r.monthly.FindOne(ctx, bson.M{"_id": month}).Decode(&doc)
 	if errors.Is(err, mongo.ErrNoDocuments) {
@@ -362,20 +372,33 @@ func (r *Broadcasts) MassCounts(ctx context.Context, month, except string) (map[
 		return nil, translate(err)
 	}
 	out := map[string]int{}
-	slices.Sort(doc.Chunks)
-	for _, id := range slices.Compact(doc.Chunks) {
-		if except != "" && len(id) > len(except) && id[:len(except)+1] == except+":" {
+	slices.Sort(doc.Jobs)
+	for _, id := range slices.Compact(doc.Jobs) {
+		if id == except {
 			continue
 		}
-		var a audienceDoc
-		if err := r.audience.FindOne(ctx, bson.M{"_id": id}).Decode(&a); err != nil {
-			if errors.Is(err, mongo.ErrNoDocuments) {
+		j, err := r.Job(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for n := range j.Chunks {
+			c, err := r.Chunk(ctx, id, n)
+			if err != nil {
+				return nil, err
+			}
+			if c.State != ChunkSent {
 				continue
 			}
-			return nil, translate(err)
-		}
-		for _, o := range a.OpenIDs {
-			out[o]++
+			ids, err := r.Audience(ctx, id, n)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range ids {
+				out[o]++
+			}
 		}
 	}
 	return out, nil

@@ -111,6 +111,13 @@ func (s *Service) work(ctx context.Context, j store.BroadcastJob) {
 // keeps them within the rate; running a few at once hides the store's
 // writes between two calls), then settles, reports and finishes the job.
 func (s *Service) deliver(ctx context.Context, j store.BroadcastJob) error {
+	if j.Via == ViaMass {
+		// Before the first send: the job's chunks count towards the
+		// members' four a month from then on.
+		if err := s.d.Store.SendsInMonth(ctx, monthOf(s.now()), j.ID); err != nil {
+			return err
+		}
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan int)
@@ -182,27 +189,25 @@ func clientMsgID(key string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// sendMass sends chunk c by one mass send. The chunk is marked sending
-// before the call; a runner that finds it so after a crash sends it again
-// with the same clientmsgid, which WeChat answers with 45065 if the first
-// call got through: nobody receives it twice, nobody is skipped.
+// sendMass sends chunk c by one mass send. A runner that finds a chunk
+// not marked sent after a crash sends it again with the same clientmsgid,
+// which WeChat answers with 45065 if the first call got through: nobody
+// receives it twice, nobody is skipped.
 func (s *Service) sendMass(ctx context.Context, j store.BroadcastJob, c store.BroadcastChunk, ids []string) error {
 	key := clientMsgID(notify.BroadcastChunkKey(j.ID, c.N).String())
 	for {
 		if err := s.mass.wait(ctx); err != nil {
 			return err
 		}
-		c.State = store.ChunkSending
+		// The chunk is not marked before the call: one that a crash left
+		// pending is sent again anyway, and WeChat drops the repeat.
 		c.Attempts++
-		if err := s.d.Store.SaveChunk(ctx, c); err != nil {
-			return err
-		}
 		msgID, err := s.d.Mass.MassSendID(ctx, ids, j.Text, key)
 		code := bot.ErrorCode(err)
 		now := s.now()
 		switch {
 		case err == nil || code == bot.CodeClientMsgIDExists:
-			if err := s.d.Store.RecordMassSend(ctx, monthOf(now), c.ID, msgID, now); err != nil {
+			if err := s.d.Store.RecordMassSend(ctx, c.ID, msgID, now); err != nil {
 				return err
 			}
 			c.State, c.MsgID, c.Code, c.Error, c.Sent, c.Failed, c.SentAt = store.ChunkSent, msgID, code, "", c.Size, 0, now.UTC()
