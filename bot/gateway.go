@@ -488,5 +488,12 @@ func normalise(mix *message.MixMessage) *Message {
 	if m.Type == TypeVoice {
 		m.Text = mix.Recognition
 	}
+	if m.MsgID == 0 {
+		// Events name their message as MsgID, which the SDK reads into
+		// TemplateMsgID (MASSSENDJOBFINISH: the mass send's msg_id).
+		m.MsgID = mix.TemplateMsgID
+	}
+	m.Status = mix.Status
+	m.TotalCount, m.FilterCount, m.SentCount, m.ErrorCount = mix.TotalCount, mix.FilterCount, mix.SentCount, mix.ErrorCount
 	return m
 }

@@ -146,6 +146,7 @@ type Server struct {
 
 	templateSent map[string]sentRecord // openid + "\x00" + client_msg_id
 	massSent     map[string]sentRecord // clientmsgid
+	mass         *massState            // rate limit, monthly cap, events (mass.go)
 
 	menu json.RawMessage
 

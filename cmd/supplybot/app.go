@@ -42,6 +42,7 @@ type Main struct {
 	Router        *bot.Router
 	Outbox        *store.Outbox
 	Alerts        AlertsPart         // matching, alerts, subscriptions, contacts (alerts.go)
+	Broadcast     BroadcastPart      // the task force's broadcasts (broadcast.go)
 	Console       *console.Console   // the task-force console (console.go)
 	TaskForce     *taskforce.Service // the task force's work (taskforce.go), after Run
 
@@ -162,8 +163,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Extend != nil {
 		m.Extend(app)
 	}
+	broadcasts := m.startBroadcast(parser)
 	m.Console = m.newConsole()
-	app.Route(m.Router, m.Alerts.Service, m.TaskForce, m.Console)
+	app.Route(m.Router, m.Alerts.Service, m.TaskForce, m.Console, broadcasts)
 
 	m.Gateway = bot.NewGateway(bot.GatewayConfig{
 		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey, Mode: cfg.messageMode(),
@@ -251,6 +253,7 @@ func (m *Main) routes() http.Handler {
 	if m.Sim != nil {
 		local := func(h http.Handler) http.Handler { return loopbackOnly(h, m.Config.Sim.AllowRemote) }
 		mux.Handle("/sim/api/pushes", local(m.Sim.PushesHandler()))
+		mux.Handle("/sim/api/followers", local(m.Sim.SeedHandler()))
 		mux.Handle("/sim/", local(m.Sim.FrontHandler(*m.simFront())))
 		mux.Handle("GET /favicon.ico", local(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })))
 		mux.Handle("GET /{$}", local(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/sim/", http.StatusFound) })))
@@ -466,6 +469,9 @@ func (m *Main) Close(ctx context.Context) error {
 		}
 		// Matching may still queue alerts: stop it before the stores close.
 		if err := m.stopAlerts(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		if err := m.stopBroadcast(ctx); err != nil {
 			errs = append(errs, err)
 		}
 		if m.pusherDone != nil {

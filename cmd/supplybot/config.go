@@ -84,6 +84,12 @@ type Config struct {
 	Sim struct {
 		AllowRemote bool `yaml:"allow_remote"` // serve /sim/ to other machines too
 	} `yaml:"sim"`
+	Broadcast struct {
+		NoMass        bool `yaml:"no_mass"`         // the account has no mass send: broadcasts go by customer-service messages
+		MassPerMinute int  `yaml:"mass_per_minute"` // mass send calls a minute (WeChat: 60)
+		MinMass       int  `yaml:"min_mass"`        // smaller audiences go by customer-service messages
+		PushPerSecond int  `yaml:"push_per_second"` // customer-service messages of a broadcast queued a second
+	} `yaml:"broadcast"`
 	Menu []bot.MenuButton `yaml:"menu"`
 }
 
@@ -114,6 +120,9 @@ func defaultConfig() Config {
 	c.Alerts.QuietHours = "22:00-08:00"
 	c.Alerts.DigestAt = "21:00"
 	c.Admin.CookieSecure = true
+	c.Broadcast.MassPerMinute = 60
+	c.Broadcast.MinMass = 20
+	c.Broadcast.PushPerSecond = 20
 	return c
 }
 
