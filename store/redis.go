@@ -110,17 +110,36 @@ func (r *Redis) DelIfEqual(ctx context.Context, k, v string) (bool, error) {
 	return n == 1, err
 }
 
-var incrWithExpiry = redis.NewScript(`
-local n = redis.call("INCR", KEYS[1])
-if redis.call("PTTL", KEYS[1]) < 0 then
-  redis.call("PEXPIRE", KEYS[1], ARGV[1])
-end
-return n`)
-
 // Incr increments the counter k, giving it an expiry of ttl when it has
 // none, and returns the new value.
+//
+// It is one MULTI/EXEC round trip (SET NX PX, INCR, PTTL) rather than a Lua
+// script: the embedded miniredis builds a new Lua interpreter for every
+// EVAL, which made the rate limit the costliest call of a message. SET NX
+// gives a new counter its expiry and INCR keeps it. Should the counter
+// expire between the two (real Redis before 7.0 reads the clock per command
+// of a transaction), INCR creates one without expiry; PTTL reports it and a
+// second call gives it one, so a counter never outlives its window.
 func (r *Redis) Incr(ctx context.Context, k string, ttl time.Duration) (int64, error) {
-	return incrWithExpiry.Run(ctx, r.c, []string{r.Key(k)}, ttl.Milliseconds()).Int64()
+	key := r.Key(k)
+	var incr *redis.IntCmd
+	var pttl *redis.DurationCmd
+	_, err := r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.SetNX(ctx, key, 0, ttl)
+		incr = p.Incr(ctx, key)
+		pttl = p.PTTL(ctx, key)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	if pttl.Val() == -1 && ttl > 0 {
+		// go-redis reports PTTL -1 (no expiry) as the duration -1.
+		if err := r.c.PExpire(ctx, key, ttl).Err(); err != nil {
+			return 0, err
+		}
+	}
+	return incr.Val(), nil
 }
 
 // Lookup returns the value of k and whether it exists.
