@@ -29,9 +29,10 @@ type generator struct {
 	res result
 }
 
-// result is what one run measured. Latencies are of messages scheduled
-// after the warm-up; throughput counts answers that arrived between the
-// warm-up and the end of the run.
+// result is what one run measured. Latencies are of every message
+// scheduled after the warm-up that got an HTTP answer; throughput counts
+// the real replies (not "success", not "slow down") that arrived between
+// the warm-up and the end of the run.
 type result struct {
 	sent, answered int
 	errors         int // transport errors and statuses other than 200
@@ -202,12 +203,13 @@ func (g *generator) send(ctx context.Context, u *user, at, from, end time.Time) 
 		r.late++
 	case strings.Contains(reply, "太快"):
 		r.throttled++
+	default:
+		r.answered++
+		if !done.Before(from) && !done.After(end) {
+			r.inWindow++
+		}
 	}
-	r.answered++
 	if !at.Before(from) {
 		r.lat = append(r.lat, done.Sub(at))
-	}
-	if !done.Before(from) && !done.After(end) {
-		r.inWindow++
 	}
 }
