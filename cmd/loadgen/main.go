@@ -184,7 +184,7 @@ func summarize(w io.Writer, c config, results map[string][]result) {
 		return
 	}
 	var parts []string
-	parts = append(parts, fmt.Sprintf("throughput %.2f×", b.throughput()/e.throughput()))
+	parts = append(parts, fmt.Sprintf("throughput %.3g×", b.throughput()/e.throughput()))
 	if b.p(0.50) > 0 {
 		parts = append(parts, fmt.Sprintf("p50 %.1f×", float64(b.p(0.50))/float64(max(e.p(0.50), time.Microsecond))))
 		parts = append(parts, fmt.Sprintf("p99 %.1f×", float64(b.p(0.99))/float64(max(e.p(0.99), time.Microsecond))))
@@ -198,7 +198,7 @@ func summarize(w io.Writer, c config, results map[string][]result) {
 		}
 	}
 	slices.Sort(pairs)
-	fmt.Fprintf(w, "ratio     supplybot/echo: %s (medians); throughput per pair of runs %.2f, median %.2f×\n",
+	fmt.Fprintf(w, "ratio     supplybot/echo: %s (medians); throughput per pair of runs %.3g, median %.3g×\n",
 		strings.Join(parts, ", "), pairs, pairs[len(pairs)/2])
 }
 
