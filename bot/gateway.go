@@ -321,9 +321,7 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	// Dedupe first, on a budget of its own: a handler run without knowing
 	// whether another delivery runs it could save a record twice, so when
 	// dedupe cannot answer the user is asked to send again instead.
-	dctx, dcancel := context.WithTimeout(ctx, g.cfg.DedupeTimeout)
-	first, err := g.flights.begin(dctx, key)
-	dcancel()
+	first, err := g.begin(ctx, key)
 	if err != nil {
 		g.log.ErrorContext(ctx, "dedupe unavailable; answering busy without handling", "openid", m.OpenID, "key", key, "err", err)
 		g.metrics.Busy.WithLabelValues("dedupe").Inc()
@@ -335,7 +333,16 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		g.metrics.DedupeHits.Inc()
 		<-g.slots // a retry waits without holding a handler's slot
 		handed = true
-		return g.flights.await(deadline, key)
+		reply, gone := g.flights.await(deadline, key)
+		if !gone || !g.acquire(deadline) {
+			return reply
+		}
+		// The mark was a failed delivery's, removed once Redis answered:
+		// this retry is the one to run the handler.
+		handed = false
+		if first, err = g.begin(deadline, key); err != nil || !first {
+			return ""
+		}
 	}
 	if ctx.Err() != nil {
 		// WeChat dropped the request while dedupe answered: run nothing
@@ -428,6 +435,48 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		"openid", m.OpenID, "key", key)
 	return ""
 }
+
+// begin runs the dedupe check on its own budget. When it fails, the mark
+// it tried to set may still be written (a hung Redis runs what it was sent
+// once it resumes) and would make every retry of the push wait for a
+// handler that never runs; it is removed in the background once Redis
+// answers again, so that a retry is handled.
+func (g *Gateway) begin(ctx context.Context, key string) (bool, error) {
+	dctx, dcancel := context.WithTimeout(ctx, g.cfg.DedupeTimeout)
+	first, running, err := g.flights.begin(dctx, key)
+	dcancel()
+	if err != nil {
+		go g.dropRunning(key, running)
+	}
+	return first, err
+}
+
+// dropRunning removes the mark a failed begin may have left, trying until
+// WeChat has stopped retrying the push or the gateway is aborted.
+func (g *Gateway) dropRunning(key, running string) {
+	t := time.NewTicker(dropRunningEvery)
+	defer t.Stop()
+	for end := time.Now().Add(dropRunningFor); time.Now().Before(end); {
+		ctx, cancel := context.WithTimeout(g.stop, g.cfg.DedupeTimeout)
+		dropped, _ := g.flights.dropRunning(ctx, key, running)
+		cancel()
+		if dropped {
+			return
+		}
+		select {
+		case <-g.stop.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// A failed begin's mark is looked for every dropRunningEvery for
+// dropRunningFor: WeChat retries a push for about 15 s.
+const (
+	dropRunningEvery = 200 * time.Millisecond
+	dropRunningFor   = 30 * time.Second
+)
 
 // acquire takes a handler slot, waiting up to QueueWait; false when none
 // came free or ctx ended.

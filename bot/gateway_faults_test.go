@@ -1,0 +1,75 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// lateKV is a Redis that hangs on the dedupe mark and runs the write once
+// it resumes, after the caller gave up: SIGSTOP, then SIGCONT.
+type lateKV struct {
+	*memKV
+	hung   atomic.Bool
+	mu     sync.Mutex
+	queued []func() // writes sent while hung, run on resume
+}
+
+func (k *lateKV) SetNX(ctx context.Context, key, v string, ttl time.Duration) (bool, error) {
+	if k.hung.Load() && strings.HasPrefix(key, "dd:") {
+		<-ctx.Done()
+		k.mu.Lock()
+		k.queued = append(k.queued, func() { _, _ = k.memKV.SetNX(context.Background(), key, v, ttl) })
+		k.mu.Unlock()
+		return false, ctx.Err()
+	}
+	return k.memKV.SetNX(ctx, key, v, ttl)
+}
+
+// resume runs what was sent while hung, then answers again.
+func (k *lateKV) resume() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, f := range k.queued {
+		f()
+	}
+	k.queued = nil
+	k.hung.Store(false)
+}
+
+func (k *lateKV) DelIfEqual(ctx context.Context, key, v string) (bool, error) {
+	if k.hung.Load() {
+		<-ctx.Done()
+		return false, ctx.Err()
+	}
+	return k.memKV.DelIfEqual(ctx, key, v)
+}
+
+// TestBusyAnswerLeavesNoMarkForTheRetry: a push answered busy because
+// Redis hung leaves a "running" mark behind once Redis resumes; a retry of
+// the push (the busy answer lost on its way) used to wait for a handler
+// that never ran and answer nothing. The mark is removed and the retry
+// runs the handler, once (found by the fault suite, TestFaults).
+func TestBusyAnswerLeavesNoMarkForTheRetry(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe, DedupeTimeout: 50 * time.Millisecond, Deadline: time.Second}, 0)
+	kv := &lateKV{memKV: h.kv}
+	h.gw.flights.kv = kv
+	body := TextXML("late-user", "确认", 41)
+	kv.hung.Store(true)
+	if _, reply := h.post(t, ModeSafe, body); reply != DefaultBusyText {
+		t.Fatalf("while Redis hangs: got %q, want %q", reply, DefaultBusyText)
+	}
+	kv.resume()
+	for i := range 2 {
+		if _, reply := h.post(t, ModeSafe, body); reply != "echo:确认" {
+			t.Fatalf("retry %d once Redis is back: got %q, want the handler's reply", i+1, reply)
+		}
+	}
+	h.gw.Wait(context.Background())
+	if n := h.calls.Load(); n != 1 {
+		t.Fatalf("handler ran %d times, want once", n)
+	}
+}
