@@ -37,7 +37,8 @@ type GatewayConfig struct {
 	Deadline time.Duration
 	// HandlerTimeout bounds a handler that overran the deadline (default 60 s).
 	HandlerTimeout time.Duration
-	// DedupeTTL is how long a push is remembered (default 10 min).
+	// DedupeTTL is how long a push is remembered (default 10 min); a push
+	// stamped more than half of it from the clock is refused.
 	DedupeTTL time.Duration
 	// DedupeTimeout bounds the dedupe check, which runs before anything
 	// else and outside Deadline (default 1 s).
@@ -194,10 +195,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.reject(w, http.StatusForbidden, "signature")
 		return
 	}
-	// A signed request is only good for as long as its retries are
-	// deduped; an older one replayed by whoever captured it would run
-	// again (or, for the GET echo, prove the token to a prober).
-	if sec, err := strconv.ParseInt(ts, 10, 64); err != nil || start.Sub(time.Unix(sec, 0)).Abs() > g.cfg.DedupeTTL {
+	// A signed request is only good while its dedupe mark lives; an older
+	// one replayed by whoever captured it would run again (or, for the GET
+	// echo, prove the token to a prober). Half the window either way: a
+	// push stamped ahead of this clock, accepted now, is then refused
+	// before the mark it leaves expires.
+	if sec, err := strconv.ParseInt(ts, 10, 64); err != nil || start.Sub(time.Unix(sec, 0)).Abs() > g.cfg.DedupeTTL/2 {
 		g.reject(w, http.StatusForbidden, "stale")
 		return
 	}

@@ -1,12 +1,18 @@
 package bot
 
 import (
+	"bytes"
 	"context"
+	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/silenceper/wechat/v2/util"
 )
 
 // lateKV is a Redis that hangs on the dedupe mark and runs the write once
@@ -71,5 +77,37 @@ func TestBusyAnswerLeavesNoMarkForTheRetry(t *testing.T) {
 	h.gw.Wait(context.Background())
 	if n := h.calls.Load(); n != 1 {
 		t.Fatalf("handler ran %d times, want once", n)
+	}
+}
+
+// TestReplayAfterTheMarkExpiredIsRefused: a push signed with a timestamp
+// ahead of the server's clock (WeChat's clock runs ahead, or the attacker
+// replays one that did) used to stay acceptable for DedupeTTL past that
+// timestamp, longer than its dedupe mark lived: replayed once the mark
+// expired, it ran the handler again. A timestamp is now accepted within
+// half the dedupe window either way, which the mark always outlives.
+func TestReplayAfterTheMarkExpiredIsRefused(t *testing.T) {
+	const ttl = 3 * time.Second
+	h := newHarness(t, GatewayConfig{DedupeTTL: ttl}, 0)
+	ts := strconv.FormatInt(time.Now().Add(ttl * 2 / 5).Unix(), 10)
+	q := url.Values{"timestamp": {ts}, "nonce": {"9"}, "signature": {util.Signature(testToken, ts, "9")}}
+	target := h.srv.URL + "/wechat?" + q.Encode()
+	body := TextXML("replayed-user", "同意 3", 51)
+	post := func() int {
+		res, err := http.Post(target, "text/xml", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if status := post(); status != http.StatusOK {
+		t.Fatalf("first delivery: status %d", status)
+	}
+	time.Sleep(ttl + 200*time.Millisecond) // the dedupe mark has expired
+	post()
+	h.gw.Wait(context.Background())
+	if n := h.calls.Load(); n != 1 {
+		t.Fatalf("handler ran %d times, want once: the replay ran it again", n)
 	}
 }
