@@ -40,6 +40,13 @@ type GatewayConfig struct {
 	// DedupeTTL is how long a push is remembered (default 10 min); a push
 	// stamped more than half of it from the clock is refused.
 	DedupeTTL time.Duration
+	// RunningTTL is how long the mark of a push whose handler runs lives
+	// unless the handler's gateway renews it (default 6 s): a process
+	// killed mid-handler leaves a mark that expires before WeChat's last
+	// retry, about 10 s after the first delivery, which then runs the
+	// handler again (every record a message creates carries its key, so
+	// the second run finds what the first saved).
+	RunningTTL time.Duration
 	// DedupeTimeout bounds the dedupe check, which runs before anything
 	// else and outside Deadline (default 1 s).
 	DedupeTimeout time.Duration
@@ -110,6 +117,9 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 	if cfg.DedupeTTL == 0 {
 		cfg.DedupeTTL = 10 * time.Minute
 	}
+	if cfg.RunningTTL == 0 {
+		cfg.RunningTTL = 6 * time.Second
+	}
 	if cfg.DedupeTimeout == 0 {
 		cfg.DedupeTimeout = time.Second
 	}
@@ -139,7 +149,7 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 		metrics = NewMetrics()
 	}
 	stop, abort := context.WithCancel(context.Background())
-	return &Gateway{cfg: cfg, client: client, handle: h, flights: &inflight{kv: kv, ttl: cfg.DedupeTTL},
+	return &Gateway{cfg: cfg, client: client, handle: h, flights: &inflight{kv: kv, ttl: cfg.DedupeTTL, runningTTL: cfg.RunningTTL},
 		followUp: followUp, metrics: metrics, log: log, slots: make(chan struct{}, cfg.MaxInflight), stop: stop, abort: abort}
 }
 
@@ -324,7 +334,7 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	// Dedupe first, on a budget of its own: a handler run without knowing
 	// whether another delivery runs it could save a record twice, so when
 	// dedupe cannot answer the user is asked to send again instead.
-	first, err := g.begin(ctx, key)
+	first, running, err := g.begin(ctx, key)
 	if err != nil {
 		g.log.ErrorContext(ctx, "dedupe unavailable; answering busy without handling", "openid", m.OpenID, "key", key, "err", err)
 		g.metrics.Busy.WithLabelValues("dedupe").Inc()
@@ -343,7 +353,7 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		// The mark was a failed delivery's, removed once Redis answered:
 		// this retry is the one to run the handler.
 		handed = false
-		if first, err = g.begin(deadline, key); err != nil || !first {
+		if first, running, err = g.begin(deadline, key); err != nil || !first {
 			return ""
 		}
 	}
@@ -374,10 +384,12 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		hctx, hcancel := context.WithTimeout(WithMessageKey(context.WithoutCancel(ctx), key), g.cfg.HandlerTimeout)
 		defer hcancel()
 		defer context.AfterFunc(g.stop, hcancel)()
+		stopKeeping := g.keepRunning(key, running)
 		if g.Observe != nil {
 			g.Observe(m)
 		}
 		text := g.run(hctx, m)
+		stopKeeping()
 		// What the handler produced is recorded even when shutdown
 		// cancelled it meanwhile: the reply is owed to the user.
 		rctx, rcancel := context.WithTimeout(context.WithoutCancel(hctx), recordTimeout)
@@ -444,14 +456,39 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 // once it resumes) and would make every retry of the push wait for a
 // handler that never runs; it is removed in the background once Redis
 // answers again, so that a retry is handled.
-func (g *Gateway) begin(ctx context.Context, key string) (bool, error) {
+func (g *Gateway) begin(ctx context.Context, key string) (first bool, running string, err error) {
 	dctx, dcancel := context.WithTimeout(ctx, g.cfg.DedupeTimeout)
-	first, running, err := g.flights.begin(dctx, key)
+	first, running, err = g.flights.begin(dctx, key)
 	dcancel()
 	if err != nil {
 		go g.dropRunning(key, running)
 	}
-	return first, err
+	return first, running, err
+}
+
+// keepRunning renews key's running mark while its handler runs (see
+// RunningTTL). The returned func stops the renewal and returns once it
+// has stopped, so that no renewal lands after the reply is recorded.
+func (g *Gateway) keepRunning(key, running string) (stop func()) {
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(g.cfg.RunningTTL / 4)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				ctx, cancel := context.WithTimeout(context.Background(), g.cfg.DedupeTimeout)
+				if err := g.flights.keepRunning(ctx, key, running); err != nil {
+					g.log.WarnContext(ctx, "renew the running mark", "key", key, "err", err)
+				}
+				cancel()
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
 }
 
 // dropRunning removes the mark a failed begin may have left, trying until

@@ -111,3 +111,45 @@ func TestReplayAfterTheMarkExpiredIsRefused(t *testing.T) {
 		t.Fatalf("handler ran %d times, want once: the replay ran it again", n)
 	}
 }
+
+// TestRetryAfterAKillMidHandlerRunsIt: a process killed while its handler
+// ran left the push marked running for the whole dedupe window, so
+// WeChat's retries, reaching the restarted process, waited for a handler
+// that was gone and answered nothing (found by the fault suite,
+// KillDuringConfirmThenRetry). The mark now expires unless renewed, and
+// the retry runs the handler.
+func TestRetryAfterAKillMidHandlerRunsIt(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe, RunningTTL: 300 * time.Millisecond, Deadline: 2 * time.Second}, 0)
+	body := TextXML("killed-user", "确认", 61)
+	key := (&Message{OpenID: "killed-user", Type: TypeText, MsgID: 61}).DedupeKey()
+	if first, _, err := h.gw.flights.begin(context.Background(), key); err != nil || !first {
+		t.Fatalf("the killed process's mark: %v %v", first, err)
+	} // …and the process died without renewing it
+	if _, reply := h.post(t, ModeSafe, body); reply != "echo:确认" {
+		t.Fatalf("WeChat's retry: got %q, want the handler's reply", reply)
+	}
+	if n := h.calls.Load(); n != 1 {
+		t.Fatalf("handler ran %d times, want once", n)
+	}
+}
+
+// TestSlowHandlerKeepsItsMark: a handler running longer than RunningTTL
+// renews its mark, so a retry meanwhile waits for it instead of running
+// it a second time.
+func TestSlowHandlerKeepsItsMark(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe, RunningTTL: 200 * time.Millisecond, Deadline: 3 * time.Second}, time.Second)
+	body := TextXML("slow-user", "确认", 62)
+	done := make(chan string, 1)
+	go func() {
+		s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+		_, reply, _ := s.Post(h.srv.URL+"/wechat", body)
+		done <- reply
+	}()
+	time.Sleep(600 * time.Millisecond) // three RunningTTLs into the handler
+	h.post(t, ModeSafe, body)
+	<-done
+	h.gw.Wait(context.Background())
+	if n := h.calls.Load(); n != 1 {
+		t.Fatalf("handler ran %d times, want once", n)
+	}
+}

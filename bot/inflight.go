@@ -14,7 +14,9 @@ import (
 //
 // State per dedupe key:
 //
-//	dd:<key> = {"s":"running"} → {"s":"done","r":"<reply>"}
+//	dd:<key> = {"s":"running","m":"<nonce>"} → {"s":"done","r":"<reply>"}
+//	           (running lives runningTTL, renewed while the handler runs;
+//	           done lives the dedupe window)
 //	dl:<key> = "passive" | "followup"  (who delivers the reply; first wins)
 //
 // The request that finishes the handler within the deadline claims
@@ -24,6 +26,9 @@ import (
 type inflight struct {
 	kv  KV
 	ttl time.Duration
+	// runningTTL is how long a running mark lives unless its handler
+	// renews it (Gateway.keepRunning).
+	runningTTL time.Duration
 }
 
 type flightState struct {
@@ -45,8 +50,13 @@ func (f *inflight) begin(ctx context.Context, key string) (first bool, running s
 	var nonce [8]byte
 	_, _ = rand.Read(nonce[:])
 	b, _ := json.Marshal(flightState{State: "running", Mark: hex.EncodeToString(nonce[:])})
-	first, err = f.kv.SetNX(ctx, "dd:"+key, string(b), f.ttl)
+	first, err = f.kv.SetNX(ctx, "dd:"+key, string(b), f.runningTTL)
 	return first, string(b), err
+}
+
+// keepRunning renews key's running mark, running.
+func (f *inflight) keepRunning(ctx context.Context, key, running string) error {
+	return f.kv.Set(ctx, "dd:"+key, running, f.runningTTL)
 }
 
 // dropRunning removes key's mark if it is still running, the value a
