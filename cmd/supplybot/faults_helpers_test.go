@@ -412,3 +412,71 @@ func (p *botProcess) waitPushes(d time.Duration, openid string, n int, wants ...
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// stallProxy forwards a loopback port to target; while paused it moves no
+// bytes, as a server that stopped answering would.
+type stallProxy struct {
+	addr   string
+	mu     sync.Mutex
+	paused bool
+	resume *sync.Cond
+	ln     net.Listener
+}
+
+func newStallProxy(t *testing.T, target string) *stallProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &stallProxy{addr: ln.Addr().String(), ln: ln}
+	p.resume = sync.NewCond(&p.mu)
+	t.Cleanup(func() { p.unpause(); ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			u, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			go p.pipe(u, c)
+			go p.pipe(c, u)
+		}
+	}()
+	return p
+}
+
+func (p *stallProxy) pipe(dst, src net.Conn) {
+	defer dst.Close()
+	defer src.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		p.mu.Lock()
+		for p.paused {
+			p.resume.Wait()
+		}
+		p.mu.Unlock()
+		if n > 0 {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (p *stallProxy) pause() { p.mu.Lock(); p.paused = true; p.mu.Unlock() }
+
+func (p *stallProxy) unpause() {
+	p.mu.Lock()
+	p.paused = false
+	p.mu.Unlock()
+	p.resume.Broadcast()
+}

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,6 +50,7 @@ func TestFaults(t *testing.T) {
 			t.Run(after.String(), func(t *testing.T) { killAfterConfirm(t, build(t), after) })
 		}
 	})
+	t.Run("KillDuringConfirmThenRetry", func(t *testing.T) { killDuringConfirm(t, build(t)) })
 	t.Run("OverloadThenSIGTERM", func(t *testing.T) { overloadThenTerm(t, build(t)) })
 	t.Run("UnfollowKillRefollow", func(t *testing.T) { unfollowKillRefollow(t, build(t)) })
 }
@@ -342,4 +344,66 @@ func postByNoIn(t *testing.T, p *botProcess, no string) store.Post {
 		t.Fatalf("record %s: %v", no, err)
 	}
 	return got
+}
+
+// killDuringConfirm: 确认 reaches the bot, whose handler is stuck on a
+// MongoDB that stopped answering when the bot is killed (SIGKILL); WeChat,
+// which got no answer, delivers the push again to the restarted bot. The
+// retry is handled: the user reads 已发布 once, and there is one record.
+func killDuringConfirm(t *testing.T, bin string) {
+	r := startRedis(t)
+	p := newBotProcess(t, bin, r.addr())
+	mongoURL, err := url.Parse(p.cfg.Mongo.URI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stall := newStallProxy(t, mongoURL.Host)
+	direct := p.cfg.Mongo.URI
+	mongoURL.Host = stall.addr
+	p.env = append(p.env, "SUPPLYBOT_MONGO_URI="+mongoURL.String())
+	p.start()
+	const u = "fault-mid-confirm"
+	p.register(u, "重庆长风机器有限公司", "13800009999")
+	p.expect(u, faultDemand, "请核对")
+	time.Sleep(300 * time.Millisecond) // the simulator saves its followers
+
+	confirm := bot.TextXML(u, "确认", msgSeq.Add(1))
+	s := bot.PushSigner{Token: p.cfg.WeChat.Token, AppID: p.cfg.WeChat.AppID, EncodingAESKey: p.cfg.WeChat.EncodingAESKey, Mode: bot.ModeSafe}
+	stall.pause()
+	first := make(chan string, 1)
+	go func() {
+		_, reply, _ := s.Post(p.url+"/wechat", confirm) // cut by the kill
+		first <- reply
+	}()
+	time.Sleep(time.Second) // the push is marked running; its handler waits for MongoDB
+	p.kill9(u)
+	if reply := <-first; reply != "" {
+		t.Fatalf("the stuck delivery was answered %q before the kill", reply)
+	}
+	stall.unpause()
+	p.env = append(p.env, "SUPPLYBOT_MONGO_URI="+direct)
+	p.start()
+
+	// WeChat's retries (5 s apart on WeChat), until one is answered.
+	told := 0
+	for range 2 {
+		_, reply := p.send(confirm)
+		if strings.Contains(reply, "已发布") {
+			told++
+		}
+		if reply != "" {
+			break
+		}
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for told+p.countPushes(u, "已发布") == 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(time.Second) // a second follow-up would arrive meanwhile
+	if n := told + p.countPushes(u, "已发布"); n != 1 {
+		t.Fatalf("已发布 reached the user %d times (passive %d), want once", n, told)
+	}
+	if n := countRecords(t, p, store.KindDemand, u); n != 1 {
+		t.Fatalf("demands: got %d, want 1", n)
+	}
 }
