@@ -89,7 +89,7 @@ func TestBusyAnswerLeavesNoMarkForTheRetry(t *testing.T) {
 func TestReplayAfterTheMarkExpiredIsRefused(t *testing.T) {
 	const ttl = 3 * time.Second
 	h := newHarness(t, GatewayConfig{DedupeTTL: ttl}, 0)
-	ts := strconv.FormatInt(time.Now().Add(ttl * 2 / 5).Unix(), 10)
+	ts := strconv.FormatInt(time.Now().Add(ttl*2/5).Unix(), 10)
 	q := url.Values{"timestamp": {ts}, "nonce": {"9"}, "signature": {util.Signature(testToken, ts, "9")}}
 	target := h.srv.URL + "/wechat?" + q.Encode()
 	body := TextXML("replayed-user", "同意 3", 51)
