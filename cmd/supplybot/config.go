@@ -80,6 +80,10 @@ type Config struct {
 		DailyCap   int    `yaml:"daily_cap"`
 		QuietHours string `yaml:"quiet_hours"` // "22:00-08:00" China time, or "off"
 		DigestAt   string `yaml:"digest_at"`   // "21:00" China time
+		// CatchUpEvery and MatchGrace tune the catch-up that delivers what a
+		// killed process owed (0: 15 s and 30 s).
+		CatchUpEvery time.Duration `yaml:"catch_up_every"`
+		MatchGrace   time.Duration `yaml:"match_grace"`
 	} `yaml:"alerts"`
 	Sim struct {
 		AllowRemote bool `yaml:"allow_remote"` // serve /sim/ to other machines too
@@ -385,6 +389,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := clockTime(c.Alerts.DigestAt); err != nil {
 		return fmt.Errorf("alerts.digest_at: %w", err)
+	}
+	if c.Alerts.CatchUpEvery < 0 || c.Alerts.MatchGrace < 0 {
+		return fmt.Errorf("alerts.catch_up_every, alerts.match_grace: must not be negative (0: the defaults)")
 	}
 	if err := c.Admin.Users.validate(); err != nil {
 		return fmt.Errorf("admin.users: %w", err)
