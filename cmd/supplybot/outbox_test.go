@@ -548,6 +548,9 @@ func TestOutboxPushMetrics(t *testing.T) {
 	enqueue(t, m, store.OutboxItem{Key: "m-tpl", Kind: bot.PushTemplate, OpenID: "met-ok", TemplateID: "tpl", Fields: map[string]string{"first": "x"}})
 	waitStatus(t, m, "m-tpl", store.OutboxPending, func(it store.OutboxItem) bool { return it.LastCode == 45011 })
 	want := map[string]int{"custom/sent": 2, "custom/retry": 1, "custom/failed": 1, "custom/held": 2, "template/retry": 1}
+	// A worker counts an outcome after it recorded the item: wait for the
+	// last one's count (it flaked under load, read before its increment).
+	eventually(t, "the template retry counted", func() bool { return pushMetrics(t, m)["template/retry"] > 0 })
 	got := pushMetrics(t, m)
 	for k, v := range want {
 		if got[k] != v {
