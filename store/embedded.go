@@ -85,9 +85,18 @@ func (h levelHandler) WithGroup(name string) slog.Handler {
 }
 
 // EmbeddedRedis is miniredis running in-process. miniredis does not expire
-// keys by itself, so a ticker advances its clock in real time. String keys
+// keys by itself, so a loop advances its clock in real time. String keys
 // are written to a snapshot file on Close and loaded on start, so sessions
 // survive a restart of the local default.
+//
+// Both chores cost time in proportion to the number of keys: miniredis's
+// FastForward sorts every key of the database under its one lock (54 ms at
+// 100,000 keys on a 2-core machine, 290 ms at 400,000), and a save reads
+// them all. Run at a fixed 100 ms, the expiry alone took half a core at
+// 100,000 keys and stalled every command meanwhile. So each chore waits at
+// least dutyFactor times as long as it last took: it uses at most about 2.5%
+// of the time at any key count, and keys expire up to that much late
+// (about 2 s at 100,000 keys, 12 s at 400,000; see docs/BENCHMARKS.md).
 type EmbeddedRedis struct {
 	m        *miniredis.Miniredis
 	snapshot string
@@ -114,29 +123,50 @@ func StartEmbeddedRedis(listen, snapshot string) (*EmbeddedRedis, error) {
 	return e, nil
 }
 
-// snapshotEvery is how often the embedded Redis is saved while running.
-var snapshotEvery = 5 * time.Second
+var (
+	// expireEvery is the shortest pause between two expiry passes.
+	expireEvery = 100 * time.Millisecond
+	// snapshotEvery is the shortest pause between two saves while running.
+	snapshotEvery = 5 * time.Second
+)
+
+// dutyFactor: a chore that took d waits at least dutyFactor*d before it
+// runs again.
+const dutyFactor = 40
+
+// paced is the pause after a chore that took cost.
+func paced(least, cost time.Duration) time.Duration {
+	return max(least, dutyFactor*cost)
+}
 
 func (e *EmbeddedRedis) tick() {
 	defer e.wg.Done()
-	t := time.NewTicker(100 * time.Millisecond)
-	defer t.Stop()
 	last, saved := time.Now(), time.Now()
+	saveWait := snapshotEvery
+	t := time.NewTimer(expireEvery)
+	defer t.Stop()
 	for {
 		select {
 		case <-e.stop:
 			return
-		case now := <-t.C:
-			e.m.FastForward(now.Sub(last))
-			last = now
-			// Also save now and then, so a killed process loses seconds of
-			// sessions, not all since the start. A failed save is retried
-			// next time and reported by Close.
-			if e.snapshot != "" && now.Sub(saved) >= snapshotEvery {
-				_ = e.save()
-				saved = now
-			}
+		case <-t.C:
 		}
+		now := time.Now()
+		// The time since the last pass, so TTLs follow the wall clock
+		// however long the pause was.
+		e.m.FastForward(now.Sub(last))
+		last = now
+		wait := paced(expireEvery, time.Since(now))
+		// Also save now and then, so a killed process loses seconds of
+		// sessions, not all since the start. A failed save is retried
+		// next time and reported by Close.
+		if e.snapshot != "" && now.Sub(saved) >= saveWait {
+			start := time.Now()
+			_ = e.save()
+			saved = time.Now()
+			saveWait = paced(snapshotEvery, saved.Sub(start))
+		}
+		t.Reset(wait)
 	}
 }
 

@@ -74,6 +74,8 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) erro
 		return nil
 	case len(cmd) == 2 && cmd[0] == "menu" && cmd[1] == "sync":
 		return m.MenuSync(ctx)
+	case len(cmd) > 0 && cmd[0] == "seed":
+		return m.Seed(ctx, cmd[1:])
 	default:
 		fs.Usage()
 		return fmt.Errorf("unknown command %q", cmd)

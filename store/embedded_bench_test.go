@@ -1,0 +1,123 @@
+package store_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"supplybot/store"
+)
+
+// Keys one message leaves in Redis: the retry dedupe mark with the reply and
+// the deliverer claim (10 minutes each, see bot/inflight.go), the rate-limit
+// counter (5 s) and the user's session (30 minutes).
+const (
+	benchDedupeTTL = 10 * time.Minute
+	benchRateTTL   = 5 * time.Second
+	benchUsers     = 2000
+)
+
+var benchReply = `{"s":"done","r":"` + strings.Repeat("发送 查供应 PCB 找供应商", 12) + `"}`
+
+// benchMessage makes the Redis calls the gateway and a reply that reads no
+// records make for message i: the dedupe mark, the rate limit, the session
+// read, the reply stored, the deliverer claimed.
+func benchMessage(ctx context.Context, r *store.Redis, i int64) error {
+	user := "oBench" + strconv.FormatInt(i%benchUsers, 10)
+	key := user + ":" + strconv.FormatInt(i, 10)
+	if _, err := r.SetNX(ctx, "dd:"+key, `{"s":"running"}`, benchDedupeTTL); err != nil {
+		return err
+	}
+	if _, err := r.Incr(ctx, "rl:"+user, benchRateTTL); err != nil {
+		return err
+	}
+	if _, _, err := r.Lookup(ctx, "sess:"+user); err != nil {
+		return err
+	}
+	if err := r.Set(ctx, "dd:"+key, benchReply, benchDedupeTTL); err != nil {
+		return err
+	}
+	_, err := r.SetNX(ctx, "dl:"+key, "passive", benchDedupeTTL)
+	return err
+}
+
+// BenchmarkEmbeddedRedisAged measures the Redis calls of a message on a
+// fresh embedded Redis and on one holding the live keys of 200,000 earlier
+// messages (two per message, ten minutes each), in alternating rounds so
+// that other load on the machine falls on both alike. The goal of issue 9:
+// aged/fresh at least 0.9. Each op is one message on each server; run long
+// enough to include several expiry passes of the aged one:
+//
+//	go test ./store -run '^$' -bench EmbeddedRedisAged -benchtime 100000x
+func BenchmarkEmbeddedRedisAged(b *testing.B) {
+	ctx := context.Background()
+	fresh := benchServer(b, 0)
+	aged := benchServer(b, 200000)
+	const round = 2000
+	var took [2]time.Duration
+	b.ResetTimer()
+	for done := 0; done < b.N; done += round {
+		n := min(round, b.N-done)
+		for i, r := range []*store.Redis{fresh, aged} {
+			start := time.Now()
+			benchRound(ctx, b, r, int64(done), n)
+			took[i] += time.Since(start)
+		}
+	}
+	b.StopTimer()
+	f, a := float64(b.N)/took[0].Seconds(), float64(b.N)/took[1].Seconds()
+	b.ReportMetric(f, "fresh-msgs/s")
+	b.ReportMetric(a, "aged-msgs/s")
+	b.ReportMetric(a/f, "aged/fresh")
+}
+
+// benchServer starts an embedded Redis holding the keys of earlier
+// messages and returns a client of it.
+func benchServer(b *testing.B, earlier int) *store.Redis {
+	b.Helper()
+	e, err := store.StartEmbeddedRedis("127.0.0.1:0", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = e.Close() })
+	m := e.Server()
+	for i := 0; i < earlier; i++ {
+		key := "sb:dd:oOld" + strconv.Itoa(i%benchUsers) + ":" + strconv.Itoa(i)
+		_ = m.Set(key, benchReply)
+		m.SetTTL(key, benchDedupeTTL)
+		key = "sb:dl:oOld" + strconv.Itoa(i%benchUsers) + ":" + strconv.Itoa(i)
+		_ = m.Set(key, "passive")
+		m.SetTTL(key, benchDedupeTTL)
+	}
+	r, err := store.OpenRedis(context.Background(), store.RedisOptions{Addr: e.Addr()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = r.Close() })
+	return r
+}
+
+// benchRound sends messages from..from+n to r from 8 goroutines.
+func benchRound(ctx context.Context, b *testing.B, r *store.Redis, from int64, n int) {
+	var next atomic.Int64
+	next.Store(from)
+	end := from + int64(n)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1); i <= end; i = next.Add(1) {
+				if err := benchMessage(ctx, r, i); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

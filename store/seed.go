@@ -1,0 +1,60 @@
+package store
+
+import (
+	"context"
+	"regexp"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
+)
+
+// CreateSettled stores posts as Create would, each with a new id and
+// number, but with their matching already done (match_owed false), in one
+// insert. It is for seeding a store with records that stand for the past:
+// as owed records they would all be matched by the catch-up of the next
+// start.
+func (r *Posts) CreateSettled(ctx context.Context, posts []Post) error {
+	if len(posts) == 0 {
+		return nil
+	}
+	now := savedAt()
+	rows := make([]any, len(posts))
+	for i := range posts {
+		p := &posts[i]
+		no, err := r.nextNo(ctx)
+		if err != nil {
+			return err
+		}
+		p.ID, p.No, p.Kind = NewID(), no, r.kind
+		if p.Status == "" {
+			p.Status = StatusOpen
+		}
+		if p.CreatedAt.IsZero() {
+			p.CreatedAt = now
+		}
+		p.UpdatedAt = now
+		if p.ExpiresAt.IsZero() {
+			p.ExpiresAt = p.CreatedAt.Add(DefaultPostLifetime)
+		}
+		if p.Certifications == nil {
+			p.Certifications = []string{}
+		}
+		if p.Keywords == nil {
+			p.Keywords = []string{}
+		}
+		rows[i] = postRow{Post: *p}
+	}
+	_, err := r.c.InsertMany(ctx, rows)
+	return translate(err)
+}
+
+// CountOpenByOpenIDPrefix counts the open records of users whose openid
+// starts with prefix (the seeded users, for a seed that adds only what is
+// missing).
+func (r *Posts) CountOpenByOpenIDPrefix(ctx context.Context, prefix string) (int64, error) {
+	n, err := r.c.CountDocuments(ctx, bson.M{
+		"openid": primitive.Regex{Pattern: "^" + regexp.QuoteMeta(prefix)},
+		"status": StatusOpen,
+	})
+	return n, translate(err)
+}
