@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -394,7 +393,7 @@ func (r *Posts) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	}
 	if q.CategoryPrefix != "" {
 		// The code itself or any code below it in the taxonomy.
-		filter["category_code"] = bson.M{"$regex": "^" + regexp.QuoteMeta(q.CategoryPrefix) + `(\.|$)`}
+		filter["category_code"] = bson.M{"$regex": categoryFilter(q.CategoryPrefix)}
 	}
 	if q.Province != "" {
 		filter["region.province"] = q.Province
@@ -416,15 +415,29 @@ func (r *Posts) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	if err != nil {
 		return SearchResult{}, err
 	}
-	rank(found, q.Keywords)
+	ptrs := make([]*Post, len(found))
+	for i := range found {
+		ptrs[i] = &found[i]
+	}
+	return page(ptrs, func(p *Post) *Post { return p }, q), nil
+}
+
+// page ranks the window found (newest first) and cuts q's page from it;
+// post reads the record of an element of found.
+func page[T any](found []T, post func(T) *Post, q SearchQuery) SearchResult {
+	rank(found, post, q.Keywords)
 	if q.Limit <= 0 {
 		q.Limit = 5
 	}
 	if q.Offset >= len(found) {
-		return SearchResult{}, nil
+		return SearchResult{}
 	}
 	end := min(q.Offset+q.Limit, len(found))
-	return SearchResult{Posts: found[q.Offset:end], More: end < len(found)}, nil
+	res := SearchResult{Posts: make([]Post, 0, end-q.Offset), More: end < len(found)}
+	for _, e := range found[q.Offset:end] {
+		res.Posts = append(res.Posts, *post(e))
+	}
+	return res
 }
 
 // Relevance tiers of a record for the query words.
@@ -439,7 +452,7 @@ const (
 // compounds are head-final, so a product ending with the word is that
 // thing (铝合金轮毂 is a 轮毂) while one merely containing it is something
 // else (轮毂螺栓 is a bolt, though its keywords carry every wheel synonym).
-func relevance(p Post, words map[string]bool) int {
+func relevance(p *Post, words map[string]bool) int {
 	product := strings.ToUpper(strings.TrimSpace(p.Product))
 	if words[product] || words[strings.ToUpper(p.Category)] {
 		return tierProduct
@@ -464,7 +477,7 @@ func relevance(p Post, words map[string]bool) int {
 
 // rank orders records (newest first already) by relevance tier, then by the
 // number of keywords shared; the sort is stable, so freshness breaks ties.
-func rank(found []Post, keywords []string) {
+func rank[T any](found []T, post func(T) *Post, keywords []string) {
 	if len(keywords) == 0 || len(found) < 2 {
 		return
 	}
@@ -476,7 +489,8 @@ func rank(found []Post, keywords []string) {
 	}
 	type score struct{ tier, hits int }
 	scores := make(map[string]score, len(found))
-	for _, p := range found {
+	for _, e := range found {
+		p := post(e)
 		s := score{tier: relevance(p, words)}
 		for _, k := range p.Keywords {
 			if words[strings.ToUpper(k)] {
@@ -486,7 +500,7 @@ func rank(found []Post, keywords []string) {
 		scores[p.ID] = s
 	}
 	sort.SliceStable(found, func(i, j int) bool {
-		a, b := scores[found[i].ID], scores[found[j].ID]
+		a, b := scores[post(found[i]).ID], scores[post(found[j]).ID]
 		if a.tier != b.tier {
 			return a.tier > b.tier
 		}
