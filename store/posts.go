@@ -36,7 +36,8 @@ func init() {
 type Posts struct {
 	kind    string
 	c       collection
-	numbers collection    // claimed record numbers
+	numbers collection    // claimed record numbers, each with its record's id
+	msgKeys collection    // the message keys of records, each with its record's id
 	lastNo  *atomic.Int64 // the highest number of the kind this process claimed or read; 0 unknown
 }
 
@@ -54,7 +55,8 @@ func (m *Mongo) posts(kind string) *Posts {
 	if kind == KindOffer {
 		last = &m.lastOfferNo
 	}
-	return &Posts{kind: kind, c: m.collection(collectionOf(kind)), numbers: m.collection("post_numbers"), lastNo: last}
+	return &Posts{kind: kind, c: m.collection(collectionOf(kind)), numbers: m.collection("post_numbers"),
+		msgKeys: m.collection("msg_keys"), lastNo: last}
 }
 
 // postRow is a record as stored: the record and whether its matching is
@@ -77,6 +79,20 @@ type numberClaim struct {
 	No   string `bson:"_id"`
 	Kind string `bson:"kind"`
 	Seq  int64  `bson:"seq"`
+	// ID is the id of the record the number was claimed for, so that
+	// ByNo reads two documents by _id, which FerretDB serves from its
+	// primary key, instead of scanning the records for the number.
+	// Claims made before it was kept have none.
+	ID string `bson:"post_id,omitempty"`
+}
+
+// msgKeyClaim ties the key of the message that created a record to the
+// record: its _id is the kind and the key, so that inserting it is the
+// check that no record of the message exists, served from the primary key
+// (a count on msg_key scans every record on FerretDB).
+type msgKeyClaim struct {
+	Key string `bson:"_id"`
+	ID  string `bson:"post_id"`
 }
 
 // nextNo claims the next number of the kind. A number is taken by
@@ -90,7 +106,7 @@ type numberClaim struct {
 // made each save slower as records grew (56 ms per save with 2,000
 // records). When other instances claimed numbers since, the claim collides
 // and, after a few collisions, reads the database again.
-func (r *Posts) nextNo(ctx context.Context) (string, error) {
+func (r *Posts) nextNo(ctx context.Context, id string) (string, error) {
 	seq := r.lastNo.Load() + 1
 	if seq == 1 {
 		last, err := r.highestNo(ctx)
@@ -108,7 +124,7 @@ func (r *Posts) nextNo(ctx context.Context) (string, error) {
 			seq = max(seq, last+1)
 		}
 		no := NoPrefix(r.kind) + strconv.FormatInt(seq, 10)
-		_, err := r.numbers.InsertOne(ctx, numberClaim{No: no, Kind: r.kind, Seq: seq})
+		_, err := r.numbers.InsertOne(ctx, numberClaim{No: no, Kind: r.kind, Seq: seq, ID: id})
 		if err == nil {
 			r.sawNo(seq)
 			return no, nil
@@ -147,23 +163,37 @@ func (r *Posts) sawNo(seq int64) {
 // CreatedAt and ExpiresAt default to now and now + 30 days. It returns
 // ErrConflict when a record with p's MsgKey exists.
 func (r *Posts) Create(ctx context.Context, p *Post) error {
+	id := NewID()
 	if p.MsgKey != "" {
-		// Checked first so that a repeat claims no number; the unique
-		// index decides a race.
-		n, err := r.c.CountDocuments(ctx, bson.M{"msg_key": p.MsgKey}, options.Count().SetLimit(1))
+		// Claimed first so that a repeat claims no number; a record of
+		// the message saved before the claims were kept is caught by the
+		// unique index on msg_key.
+		_, err := r.msgKeys.InsertOne(ctx, msgKeyClaim{Key: r.msgKeyID(p.MsgKey), ID: id})
+		if mongo.IsDuplicateKeyError(err) {
+			return fmt.Errorf("%w: a record of message %s exists", ErrConflict, p.MsgKey)
+		}
 		if err != nil {
 			return translate(err)
 		}
-		if n > 0 {
-			return fmt.Errorf("%w: a record of message %s exists", ErrConflict, p.MsgKey)
-		}
 	}
-	no, err := r.nextNo(ctx)
+	err := r.create(ctx, p, id)
+	if err != nil && p.MsgKey != "" {
+		// Free the key for a retry of the message; should this fail too,
+		// ByMsgKey finds no record and the retry is refused as a repeat.
+		_, _ = r.msgKeys.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": r.msgKeyID(p.MsgKey)})
+	}
+	return err
+}
+
+func (r *Posts) msgKeyID(key string) string { return r.kind + ":" + key }
+
+func (r *Posts) create(ctx context.Context, p *Post, id string) error {
+	no, err := r.nextNo(ctx, id)
 	if err != nil {
 		return fmt.Errorf("number: %w", err)
 	}
 	now := savedAt()
-	p.ID, p.No, p.Kind = NewID(), no, r.kind
+	p.ID, p.No, p.Kind = id, no, r.kind
 	if p.Status == "" {
 		p.Status = StatusOpen
 	}
@@ -185,9 +215,24 @@ func (r *Posts) Create(ctx context.Context, p *Post) error {
 }
 
 // ByNo returns the record with number no (case-insensitive), or ErrNotFound.
+// It reads the number's claim, then the record, both by _id (FerretDB
+// serves a lone _id from its primary key; a filter on no scans); a number
+// claimed before claims kept the record's id is looked up by no.
 func (r *Posts) ByNo(ctx context.Context, no string) (Post, error) {
+	no = strings.ToUpper(strings.TrimSpace(no))
+	var claim numberClaim
+	switch err := r.numbers.FindOne(ctx, bson.M{"_id": no}).Decode(&claim); {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return Post{}, ErrNotFound
+	case err != nil:
+		return Post{}, translate(err)
+	case claim.Kind != r.kind:
+		return Post{}, ErrNotFound
+	case claim.ID != "":
+		return r.Get(ctx, claim.ID)
+	}
 	var p Post
-	err := r.c.FindOne(ctx, bson.M{"no": strings.ToUpper(no)}).Decode(&p)
+	err := r.c.FindOne(ctx, bson.M{"no": no}).Decode(&p)
 	return p, translate(err)
 }
 
@@ -298,6 +343,14 @@ func (r *Posts) ByIDs(ctx context.Context, ids []string) (map[string]Post, error
 
 // ByMsgKey returns the record created by the message msgKey, or ErrNotFound.
 func (r *Posts) ByMsgKey(ctx context.Context, msgKey string) (Post, error) {
+	var claim msgKeyClaim
+	switch err := r.msgKeys.FindOne(ctx, bson.M{"_id": r.msgKeyID(msgKey)}).Decode(&claim); {
+	case err == nil:
+		return r.Get(ctx, claim.ID)
+	case !errors.Is(err, mongo.ErrNoDocuments):
+		return Post{}, translate(err)
+	}
+	// A record saved before the claims were kept.
 	var p Post
 	err := r.c.FindOne(ctx, bson.M{"msg_key": msgKey}).Decode(&p)
 	return p, translate(err)

@@ -21,11 +21,12 @@ func (r *Posts) CreateSettled(ctx context.Context, posts []Post) error {
 	rows := make([]any, len(posts))
 	for i := range posts {
 		p := &posts[i]
-		no, err := r.nextNo(ctx)
+		id := NewID()
+		no, err := r.nextNo(ctx, id)
 		if err != nil {
 			return err
 		}
-		p.ID, p.No, p.Kind = NewID(), no, r.kind
+		p.ID, p.No, p.Kind = id, no, r.kind
 		if p.Status == "" {
 			p.Status = StatusOpen
 		}

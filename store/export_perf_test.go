@@ -1,0 +1,17 @@
+package store
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/bson"
+)
+
+// ForgetRecordIDs makes the stored records look saved before number and
+// message-key claims carried their record's id.
+func (m *Mongo) ForgetRecordIDs(ctx context.Context) error {
+	if _, err := m.collection("post_numbers").UpdateMany(ctx, bson.M{}, bson.M{"$unset": bson.M{"post_id": ""}}); err != nil {
+		return translate(err)
+	}
+	_, err := m.collection("msg_keys").DeleteMany(ctx, bson.M{})
+	return translate(err)
+}
