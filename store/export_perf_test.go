@@ -15,3 +15,14 @@ func (m *Mongo) ForgetRecordIDs(ctx context.Context) error {
 	_, err := m.collection("msg_keys").DeleteMany(ctx, bson.M{})
 	return translate(err)
 }
+
+// ForgetOwedEntries makes the owed records look saved before the owed
+// entries were kept.
+func (m *Mongo) ForgetOwedEntries(ctx context.Context) error {
+	for _, c := range []string{"demands_owed", "offers_owed"} {
+		if _, err := m.collection(c).DeleteMany(ctx, bson.M{}); err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}

@@ -22,6 +22,8 @@ type Mongo struct {
 
 	// The highest record numbers claimed or read (Posts.nextNo).
 	lastDemandNo, lastOfferNo atomic.Int64
+	// The change feeds and owed lists of the kinds (posts_feed.go).
+	demandFeed, offerFeed feedState
 }
 
 // OpenMongo connects to uri, pings within ctx and ensures the indexes.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -39,6 +38,7 @@ type Posts struct {
 	numbers collection    // claimed record numbers, each with its record's id
 	msgKeys collection    // the message keys of records, each with its record's id
 	lastNo  *atomic.Int64 // the highest number of the kind this process claimed or read; 0 unknown
+	feed    *feedState
 }
 
 // Demands returns the demands repository.
@@ -51,12 +51,12 @@ func (m *Mongo) Offers() *Posts { return m.posts(KindOffer) }
 func (m *Mongo) Posts(kind string) *Posts { return m.posts(kind) }
 
 func (m *Mongo) posts(kind string) *Posts {
-	last := &m.lastDemandNo
+	last, feed := &m.lastDemandNo, &m.demandFeed
 	if kind == KindOffer {
-		last = &m.lastOfferNo
+		last, feed = &m.lastOfferNo, &m.offerFeed
 	}
 	return &Posts{kind: kind, c: m.collection(collectionOf(kind)), numbers: m.collection("post_numbers"),
-		msgKeys: m.collection("msg_keys"), lastNo: last}
+		msgKeys: m.collection("msg_keys"), lastNo: last, feed: feed}
 }
 
 // postRow is a record as stored: the record and whether its matching is
@@ -210,8 +210,22 @@ func (r *Posts) create(ctx context.Context, p *Post, id string) error {
 	if p.Keywords == nil {
 		p.Keywords = []string{}
 	}
+	if err := r.saving(ctx, p); err != nil {
+		return err
+	}
 	_, err = r.c.InsertOne(ctx, postRow{Post: *p, MatchOwed: p.Status == StatusOpen})
 	return translate(err)
+}
+
+// saving notes, before the write, that the record p is saved at
+// p.UpdatedAt and, when open, owes its matching.
+func (r *Posts) saving(ctx context.Context, p *Post) error {
+	if p.Status == StatusOpen {
+		if err := r.owe(ctx, p.ID, p.UpdatedAt); err != nil {
+			return err
+		}
+	}
+	return r.changed(ctx, p.ID, p.UpdatedAt)
 }
 
 // ByNo returns the record with number no (case-insensitive), or ErrNotFound.
@@ -247,6 +261,9 @@ func (r *Posts) Get(ctx context.Context, id string) (Post, error) {
 // record's matching is owed again.
 func (r *Posts) Replace(ctx context.Context, p *Post) error {
 	p.UpdatedAt = savedAt()
+	if err := r.saving(ctx, p); err != nil {
+		return err
+	}
 	res, err := r.c.ReplaceOne(ctx, bson.M{"_id": p.ID}, postRow{Post: *p, MatchOwed: p.Status == StatusOpen})
 	if err != nil {
 		return translate(err)
@@ -259,17 +276,25 @@ func (r *Posts) Replace(ctx context.Context, p *Post) error {
 
 // Close sets a record's status (closed, removed) with the reason.
 func (r *Posts) Close(ctx context.Context, id, status, reason string, viaPlatform *bool) error {
-	set := bson.M{"status": status, "closed_reason": reason, "updated_at": time.Now().UTC(), "match_owed": false}
+	now := savedAt()
+	set := bson.M{"status": status, "closed_reason": reason, "updated_at": now, "match_owed": false}
 	if viaPlatform != nil {
 		set["via_platform"] = *viaPlatform
+	}
+	if err := r.changed(ctx, id, now); err != nil {
+		return err
 	}
 	return r.updateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
 }
 
 // Renew reopens a record until expiresAt; its matching is owed again.
 func (r *Posts) Renew(ctx context.Context, id string, expiresAt time.Time) error {
+	now := savedAt()
+	if err := r.saving(ctx, &Post{ID: id, Status: StatusOpen, UpdatedAt: now}); err != nil {
+		return err
+	}
 	return r.updateOne(ctx, bson.M{"_id": id}, bson.M{
-		"$set":   bson.M{"status": StatusOpen, "expires_at": expiresAt, "updated_at": savedAt(), "match_owed": true},
+		"$set":   bson.M{"status": StatusOpen, "expires_at": expiresAt, "updated_at": now, "match_owed": true},
 		"$unset": bson.M{"reminded_at": ""},
 	})
 }
@@ -285,38 +310,40 @@ func (r *Posts) updateOne(ctx context.Context, filter, update bson.M) error {
 	return nil
 }
 
-// MatchOwed lists up to limit records whose matching is owed and that
-// were saved before before, oldest first: saves whose matching was lost to
-// a crash or failed. The filter is an equality on a boolean and a range on
-// updated_at, which FerretDB can serve (it scans; MongoDB uses the index).
-// The records with an id in skip are left out (matching them keeps
-// failing; they must not hold the others back).
-func (r *Posts) MatchOwed(ctx context.Context, before time.Time, limit int, skip ...string) ([]Post, error) {
-	filter := bson.M{"match_owed": true, "updated_at": bson.M{"$lt": before}}
-	if len(skip) > 0 {
-		filter["_id"] = bson.M{"$nin": skip}
-	}
-	return r.find(ctx, filter,
-		options.Find().SetSort(bson.D{{Key: "updated_at", Value: 1}}).SetLimit(int64(limit)))
-}
-
 // MatchSettled clears the matching debt of the record saved at version
 // (its UpdatedAt). A later save owes its own matching and is left owing.
 // It leaves updated_at alone: settling is no change other instances need
 // to learn. A record gone or saved again since is no error.
 func (r *Posts) MatchSettled(ctx context.Context, id string, version time.Time) error {
-	_, err := r.c.UpdateOne(ctx, bson.M{"_id": id, "updated_at": version, "match_owed": true},
+	err := r.updateIf(ctx, id, bson.M{"updated_at": version, "match_owed": true},
+		func(row postRow) bool { return row.UpdatedAt.Equal(version) && row.MatchOwed },
 		bson.M{"$set": bson.M{"match_owed": false}})
-	return translate(err)
+	if err != nil {
+		return err
+	}
+	return r.settled(ctx, id, version)
 }
 
 // OweMatching records again that the matching of the record saved at
 // version is owed (it failed on an instance that learned the record from
 // another); a later save owes its own and is left alone.
 func (r *Posts) OweMatching(ctx context.Context, id string, version time.Time) error {
-	_, err := r.c.UpdateOne(ctx, bson.M{"_id": id, "updated_at": version, "status": StatusOpen},
+	if err := r.owe(ctx, id, version); err != nil {
+		return err
+	}
+	return r.updateIf(ctx, id, bson.M{"updated_at": version, "status": StatusOpen},
+		func(row postRow) bool { return row.UpdatedAt.Equal(version) && row.Status == StatusOpen },
 		bson.M{"$set": bson.M{"match_owed": true}})
-	return translate(err)
+}
+
+// updateIf applies update to the record id when it still is as guard
+// says (holds says the same of a record read); see collection.updateIDIf.
+func (r *Posts) updateIf(ctx context.Context, id string, guard bson.M, holds func(postRow) bool, update bson.M) error {
+	_, err := r.c.updateIDIf(ctx, id, guard, func(raw bson.Raw) bool {
+		var row postRow
+		return bson.Unmarshal(raw, &row) == nil && holds(row)
+	}, update)
+	return err
 }
 
 // ByOpenID lists the user's records, newest first (at most limit).
@@ -387,6 +414,9 @@ func (r *Posts) ExpireDue(ctx context.Context, now time.Time) ([]Post, error) {
 	for i, p := range due {
 		ids[i] = p.ID
 	}
+	if err := r.changedIDs(ctx, ids, now); err != nil {
+		return nil, err
+	}
 	_, err = r.c.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "status": StatusOpen},
 		bson.M{"$set": bson.M{"status": StatusExpired, "updated_at": now, "match_owed": false}})
 	return due, translate(err)
@@ -400,165 +430,17 @@ func (r *Posts) RemoveByOpenID(ctx context.Context, openid string) (int64, error
 	if openid == "" {
 		return 0, nil
 	}
+	now := savedAt()
 	res, err := r.c.UpdateMany(ctx, bson.M{"openid": openid}, bson.M{"$set": bson.M{
 		"status": StatusRemoved, "openid": "", "enterprise_id": "", "raw_text": "",
-		"updated_at": time.Now().UTC(), "match_owed": false}})
+		"updated_at": now, "match_owed": false}})
 	if err != nil {
 		return 0, translate(err)
 	}
+	if err := r.changedWhere(ctx, bson.M{"status": StatusRemoved, "openid": ""}, now); err != nil {
+		return 0, err
+	}
 	return res.ModifiedCount, nil
-}
-
-// SearchQuery selects open records. Keywords match the records' keyword
-// arrays (our own tokens: FerretDB has no $text, and Chinese needs its own
-// words anyway); an empty list matches every record of the filters.
-type SearchQuery struct {
-	Keywords       []string
-	CategoryPrefix string // dot path prefix, e.g. "auto.chassis"
-	Province, City string
-	District       string
-	// EnterpriseIDs limits the search to these enterprises' records that
-	// show their name (not those posted 匿名).
-	EnterpriseIDs []string
-	VerifiedOnly  bool
-	Now           time.Time
-	Offset, Limit int
-}
-
-// SearchResult is one page and whether more follow.
-type SearchResult struct {
-	Posts []Post
-	More  bool
-}
-
-// searchWindow bounds how many candidates are ranked in memory.
-const searchWindow = 500
-
-// Search returns open records ranked by relevance (see relevance), then
-// by how many keywords they share, then by freshness (newest first). The
-// database does only what FerretDB serves well — equality and $in filters,
-// one sort on created_at and a limit — and the ranking of that window is
-// done here: FerretDB has no $text and no aggregation scoring to lean on.
-func (r *Posts) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
-	filter := bson.M{"status": StatusOpen, "expires_at": bson.M{"$gt": q.Now}}
-	if len(q.Keywords) > 0 {
-		filter["keywords"] = bson.M{"$in": q.Keywords}
-	}
-	if q.CategoryPrefix != "" {
-		// The code itself or any code below it in the taxonomy.
-		filter["category_code"] = bson.M{"$regex": categoryFilter(q.CategoryPrefix)}
-	}
-	if q.Province != "" {
-		filter["region.province"] = q.Province
-	}
-	if q.City != "" {
-		filter["region.city"] = q.City
-	}
-	if q.District != "" {
-		filter["region.district"] = q.District
-	}
-	if len(q.EnterpriseIDs) > 0 {
-		filter["enterprise_id"] = bson.M{"$in": q.EnterpriseIDs}
-		filter["anonymous"] = bson.M{"$ne": true}
-	}
-	if q.VerifiedOnly {
-		filter["verified"] = true
-	}
-	found, err := r.find(ctx, filter, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(searchWindow))
-	if err != nil {
-		return SearchResult{}, err
-	}
-	ptrs := make([]*Post, len(found))
-	for i := range found {
-		ptrs[i] = &found[i]
-	}
-	return page(ptrs, func(p *Post) *Post { return p }, q), nil
-}
-
-// page ranks the window found (newest first) and cuts q's page from it;
-// post reads the record of an element of found.
-func page[T any](found []T, post func(T) *Post, q SearchQuery) SearchResult {
-	rank(found, post, q.Keywords)
-	if q.Limit <= 0 {
-		q.Limit = 5
-	}
-	if q.Offset >= len(found) {
-		return SearchResult{}
-	}
-	end := min(q.Offset+q.Limit, len(found))
-	res := SearchResult{Posts: make([]Post, 0, end-q.Offset), More: end < len(found)}
-	for _, e := range found[q.Offset:end] {
-		res.Posts = append(res.Posts, *post(e))
-	}
-	return res
-}
-
-// Relevance tiers of a record for the query words.
-const (
-	tierKeyword  = iota // shares a keyword only (a synonym of a term inside a longer name)
-	tierContains        // its product contains a query word (轮毂螺栓 for 轮毂)
-	tierBranch          // its category path names a query word (底盘 for a wheel)
-	tierProduct         // its product is, or ends with, a query word, or its category is one
-)
-
-// relevance places p in a tier for the query words (upper case). Chinese
-// compounds are head-final, so a product ending with the word is that
-// thing (铝合金轮毂 is a 轮毂) while one merely containing it is something
-// else (轮毂螺栓 is a bolt, though its keywords carry every wheel synonym).
-func relevance(p *Post, words map[string]bool) int {
-	product := strings.ToUpper(strings.TrimSpace(p.Product))
-	if words[product] || words[strings.ToUpper(p.Category)] {
-		return tierProduct
-	}
-	tier := tierKeyword
-	for w := range words {
-		if w == "" || !strings.Contains(product, w) {
-			continue
-		}
-		if strings.HasSuffix(product, w) {
-			return tierProduct
-		}
-		tier = tierContains
-	}
-	for _, c := range p.CategoryPath {
-		if words[strings.ToUpper(c)] {
-			return max(tier, tierBranch)
-		}
-	}
-	return tier
-}
-
-// rank orders records (newest first already) by relevance tier, then by the
-// number of keywords shared; the sort is stable, so freshness breaks ties.
-func rank[T any](found []T, post func(T) *Post, keywords []string) {
-	if len(keywords) == 0 || len(found) < 2 {
-		return
-	}
-	words := make(map[string]bool, len(keywords))
-	for _, k := range keywords {
-		if k = strings.ToUpper(strings.TrimSpace(k)); k != "" {
-			words[k] = true
-		}
-	}
-	type score struct{ tier, hits int }
-	scores := make(map[string]score, len(found))
-	for _, e := range found {
-		p := post(e)
-		s := score{tier: relevance(p, words)}
-		for _, k := range p.Keywords {
-			if words[strings.ToUpper(k)] {
-				s.hits++
-			}
-		}
-		scores[p.ID] = s
-	}
-	sort.SliceStable(found, func(i, j int) bool {
-		a, b := scores[post(found[i]).ID], scores[post(found[j]).ID]
-		if a.tier != b.tier {
-			return a.tier > b.tier
-		}
-		return a.hits > b.hits
-	})
 }
 
 func (r *Posts) find(ctx context.Context, filter bson.M, opts *options.FindOptions) ([]Post, error) {

@@ -45,6 +45,13 @@ func (r *Posts) CreateSettled(ctx context.Context, posts []Post) error {
 		}
 		rows[i] = postRow{Post: *p}
 	}
+	ids := make([]string, len(posts))
+	for i := range posts {
+		ids[i] = posts[i].ID
+	}
+	if err := r.changedIDs(ctx, ids, now); err != nil {
+		return err
+	}
 	_, err := r.c.InsertMany(ctx, rows)
 	return translate(err)
 }
