@@ -30,9 +30,9 @@ type generator struct {
 }
 
 // result is what one run measured. Latencies are of every message
-// scheduled after the warm-up that got an HTTP answer; throughput counts
-// the real replies (not "success", not "slow down") that arrived between
-// the warm-up and the end of the run.
+// scheduled after the warm-up, failed ones included; throughput counts the
+// real replies (not "success", not "slow down") that arrived between the
+// warm-up and the end of the run.
 type result struct {
 	sent, answered int
 	errors         int // transport errors and statuses other than 200
@@ -190,13 +190,18 @@ func (g *generator) send(ctx context.Context, u *user, at, from, end time.Time) 
 	defer g.mu.Unlock()
 	r := &g.res
 	r.sent++
+	// Every message counts in the latencies, a timeout or an error too
+	// (as the time it took to fail), so a server that stalls cannot look
+	// fast by answering only some.
+	if !at.Before(from) {
+		r.lat = append(r.lat, done.Sub(at))
+	}
 	switch {
 	case err != nil || status != http.StatusOK:
 		r.errors++
 		if r.firstErr == "" {
 			r.firstErr = fmt.Sprintf("status %d %v", status, err)
 		}
-		return
 	case g.echo && reply != text:
 		r.wrong++
 	case reply == "":
@@ -208,8 +213,5 @@ func (g *generator) send(ctx context.Context, u *user, at, from, end time.Time) 
 		if !done.Before(from) && !done.After(end) {
 			r.inWindow++
 		}
-	}
-	if !at.Before(from) {
-		r.lat = append(r.lat, done.Sub(at))
 	}
 }
