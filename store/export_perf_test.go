@@ -26,3 +26,11 @@ func (m *Mongo) ForgetOwedEntries(ctx context.Context) error {
 	}
 	return nil
 }
+
+// ForgetOwners makes the records look saved before the owner documents
+// were kept.
+func (m *Mongo) ForgetOwners(ctx context.Context) error {
+	_, err := m.collection("post_owners").DeleteMany(ctx, bson.M{})
+	m.demandFeed.owners, m.offerFeed.owners = false, false
+	return translate(err)
+}

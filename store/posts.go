@@ -213,6 +213,9 @@ func (r *Posts) create(ctx context.Context, p *Post, id string) error {
 	if err := r.saving(ctx, p); err != nil {
 		return err
 	}
+	if err := r.owned(ctx, p); err != nil {
+		return err
+	}
 	_, err = r.c.InsertOne(ctx, postRow{Post: *p, MatchOwed: p.Status == StatusOpen})
 	return translate(err)
 }
@@ -346,12 +349,6 @@ func (r *Posts) updateIf(ctx context.Context, id string, guard bson.M, holds fun
 	return err
 }
 
-// ByOpenID lists the user's records, newest first (at most limit).
-func (r *Posts) ByOpenID(ctx context.Context, openid string, limit int) ([]Post, error) {
-	return r.find(ctx, bson.M{"openid": openid, "status": bson.M{"$ne": StatusRemoved}},
-		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
-}
-
 // ByIDs returns the records with these ids (in one query), by id.
 func (r *Posts) ByIDs(ctx context.Context, ids []string) (map[string]Post, error) {
 	if len(ids) == 0 {
@@ -381,12 +378,6 @@ func (r *Posts) ByMsgKey(ctx context.Context, msgKey string) (Post, error) {
 	var p Post
 	err := r.c.FindOne(ctx, bson.M{"msg_key": msgKey}).Decode(&p)
 	return p, translate(err)
-}
-
-// ByEnterprise lists the enterprise's records, newest first (at most limit).
-func (r *Posts) ByEnterprise(ctx context.Context, enterpriseID string, limit int) ([]Post, error) {
-	return r.find(ctx, bson.M{"enterprise_id": enterpriseID, "status": bson.M{"$ne": StatusRemoved}},
-		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
 }
 
 // Open lists every open, unexpired record (for loading the matching engine).

@@ -38,6 +38,10 @@ import (
 // sync is older reads every record.
 const feedKeep = 3 * time.Minute
 
+// feedReadMax is how many changes a reader reads by _id; with more (a
+// seeding, a bulk change) it reads every record once instead.
+const feedReadMax = 500
+
 type feedEntry struct {
 	ID   string    `bson:"_id"`
 	Post string    `bson:"post_id"`
@@ -56,6 +60,7 @@ type feedState struct {
 	mu      sync.Mutex
 	pruned  time.Time
 	adopted bool
+	owners  bool // the owner documents were built (posts_owners.go)
 }
 
 func (r *Posts) feedOn() bool        { return r.c.mu != nil }
@@ -139,6 +144,9 @@ func (r *Posts) ChangedSince(ctx context.Context, since time.Time) ([]Post, erro
 	var entries []feedEntry
 	if err := cur.All(ctx, &entries); err != nil {
 		return nil, translate(err)
+	}
+	if len(entries) > feedReadMax {
+		return all() // one scan costs less than reading that many by _id
 	}
 	seen := make(map[string]bool, len(entries))
 	var out []Post

@@ -52,6 +52,13 @@ func (r *Posts) CreateSettled(ctx context.Context, posts []Post) error {
 	if err := r.changedIDs(ctx, ids, now); err != nil {
 		return err
 	}
+	ptrs := make([]*Post, len(posts))
+	for i := range posts {
+		ptrs[i] = &posts[i]
+	}
+	if err := r.owned(ctx, ptrs...); err != nil {
+		return err
+	}
 	_, err := r.c.InsertMany(ctx, rows)
 	return translate(err)
 }
