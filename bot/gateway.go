@@ -37,8 +37,16 @@ type GatewayConfig struct {
 	Deadline time.Duration
 	// HandlerTimeout bounds a handler that overran the deadline (default 60 s).
 	HandlerTimeout time.Duration
-	// DedupeTTL is how long a push is remembered (default 10 min).
+	// DedupeTTL is how long a push is remembered (default 10 min); a push
+	// stamped more than half of it from the clock is refused.
 	DedupeTTL time.Duration
+	// RunningTTL is how long the mark of a push whose handler runs lives
+	// unless the handler's gateway renews it (default 6 s): a process
+	// killed mid-handler leaves a mark that expires before WeChat's last
+	// retry, about 10 s after the first delivery, which then runs the
+	// handler again (every record a message creates carries its key, so
+	// the second run finds what the first saved).
+	RunningTTL time.Duration
 	// DedupeTimeout bounds the dedupe check, which runs before anything
 	// else and outside Deadline (default 1 s).
 	DedupeTimeout time.Duration
@@ -109,6 +117,9 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 	if cfg.DedupeTTL == 0 {
 		cfg.DedupeTTL = 10 * time.Minute
 	}
+	if cfg.RunningTTL == 0 {
+		cfg.RunningTTL = 6 * time.Second
+	}
 	if cfg.DedupeTimeout == 0 {
 		cfg.DedupeTimeout = time.Second
 	}
@@ -138,7 +149,7 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 		metrics = NewMetrics()
 	}
 	stop, abort := context.WithCancel(context.Background())
-	return &Gateway{cfg: cfg, client: client, handle: h, flights: &inflight{kv: kv, ttl: cfg.DedupeTTL},
+	return &Gateway{cfg: cfg, client: client, handle: h, flights: &inflight{kv: kv, ttl: cfg.DedupeTTL, runningTTL: cfg.RunningTTL},
 		followUp: followUp, metrics: metrics, log: log, slots: make(chan struct{}, cfg.MaxInflight), stop: stop, abort: abort}
 }
 
@@ -194,10 +205,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.reject(w, http.StatusForbidden, "signature")
 		return
 	}
-	// A signed request is only good for as long as its retries are
-	// deduped; an older one replayed by whoever captured it would run
-	// again (or, for the GET echo, prove the token to a prober).
-	if sec, err := strconv.ParseInt(ts, 10, 64); err != nil || start.Sub(time.Unix(sec, 0)).Abs() > g.cfg.DedupeTTL {
+	// A signed request is only good while its dedupe mark lives; an older
+	// one replayed by whoever captured it would run again (or, for the GET
+	// echo, prove the token to a prober). Half the window either way: a
+	// push stamped ahead of this clock, accepted now, is then refused
+	// before the mark it leaves expires.
+	if sec, err := strconv.ParseInt(ts, 10, 64); err != nil || start.Sub(time.Unix(sec, 0)).Abs() > g.cfg.DedupeTTL/2 {
 		g.reject(w, http.StatusForbidden, "stale")
 		return
 	}
@@ -321,9 +334,7 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	// Dedupe first, on a budget of its own: a handler run without knowing
 	// whether another delivery runs it could save a record twice, so when
 	// dedupe cannot answer the user is asked to send again instead.
-	dctx, dcancel := context.WithTimeout(ctx, g.cfg.DedupeTimeout)
-	first, err := g.flights.begin(dctx, key)
-	dcancel()
+	first, running, err := g.begin(ctx, key)
 	if err != nil {
 		g.log.ErrorContext(ctx, "dedupe unavailable; answering busy without handling", "openid", m.OpenID, "key", key, "err", err)
 		g.metrics.Busy.WithLabelValues("dedupe").Inc()
@@ -335,7 +346,16 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		g.metrics.DedupeHits.Inc()
 		<-g.slots // a retry waits without holding a handler's slot
 		handed = true
-		return g.flights.await(deadline, key)
+		reply, gone := g.flights.await(deadline, key)
+		if !gone || !g.acquire(deadline) {
+			return reply
+		}
+		// The mark was a failed delivery's, removed once Redis answered:
+		// this retry is the one to run the handler.
+		handed = false
+		if first, running, err = g.begin(deadline, key); err != nil || !first {
+			return ""
+		}
 	}
 	if ctx.Err() != nil {
 		// WeChat dropped the request while dedupe answered: run nothing
@@ -364,10 +384,12 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		hctx, hcancel := context.WithTimeout(WithMessageKey(context.WithoutCancel(ctx), key), g.cfg.HandlerTimeout)
 		defer hcancel()
 		defer context.AfterFunc(g.stop, hcancel)()
+		stopKeeping := g.keepRunning(key, running)
 		if g.Observe != nil {
 			g.Observe(m)
 		}
 		text := g.run(hctx, m)
+		stopKeeping()
 		// What the handler produced is recorded even when shutdown
 		// cancelled it meanwhile: the reply is owed to the user.
 		rctx, rcancel := context.WithTimeout(context.WithoutCancel(hctx), recordTimeout)
@@ -429,6 +451,73 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	return ""
 }
 
+// begin runs the dedupe check on its own budget. When it fails, the mark
+// it tried to set may still be written (a hung Redis runs what it was sent
+// once it resumes) and would make every retry of the push wait for a
+// handler that never runs; it is removed in the background once Redis
+// answers again, so that a retry is handled.
+func (g *Gateway) begin(ctx context.Context, key string) (first bool, running string, err error) {
+	dctx, dcancel := context.WithTimeout(ctx, g.cfg.DedupeTimeout)
+	first, running, err = g.flights.begin(dctx, key)
+	dcancel()
+	if err != nil {
+		go g.dropRunning(key, running)
+	}
+	return first, running, err
+}
+
+// keepRunning renews key's running mark while its handler runs (see
+// RunningTTL). The returned func stops the renewal and returns once it
+// has stopped, so that no renewal lands after the reply is recorded.
+func (g *Gateway) keepRunning(key, running string) (stop func()) {
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(g.cfg.RunningTTL / 4)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				ctx, cancel := context.WithTimeout(context.Background(), g.cfg.DedupeTimeout)
+				if err := g.flights.keepRunning(ctx, key, running); err != nil {
+					g.log.WarnContext(ctx, "renew the running mark", "key", key, "err", err)
+				}
+				cancel()
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
+}
+
+// dropRunning removes the mark a failed begin may have left, trying until
+// WeChat has stopped retrying the push or the gateway is aborted.
+func (g *Gateway) dropRunning(key, running string) {
+	t := time.NewTicker(dropRunningEvery)
+	defer t.Stop()
+	for end := time.Now().Add(dropRunningFor); time.Now().Before(end); {
+		ctx, cancel := context.WithTimeout(g.stop, g.cfg.DedupeTimeout)
+		dropped, _ := g.flights.dropRunning(ctx, key, running)
+		cancel()
+		if dropped {
+			return
+		}
+		select {
+		case <-g.stop.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// A failed begin's mark is looked for every dropRunningEvery for
+// dropRunningFor: WeChat retries a push for about 15 s.
+const (
+	dropRunningEvery = 200 * time.Millisecond
+	dropRunningFor   = 30 * time.Second
+)
+
 // acquire takes a handler slot, waiting up to QueueWait; false when none
 // came free or ctx ended.
 func (g *Gateway) acquire(ctx context.Context) bool {
@@ -488,5 +577,12 @@ func normalise(mix *message.MixMessage) *Message {
 	if m.Type == TypeVoice {
 		m.Text = mix.Recognition
 	}
+	if m.MsgID == 0 {
+		// Events name their message as MsgID, which the SDK reads into
+		// TemplateMsgID (MASSSENDJOBFINISH: the mass send's msg_id).
+		m.MsgID = mix.TemplateMsgID
+	}
+	m.Status = mix.Status
+	m.TotalCount, m.FilterCount, m.SentCount, m.ErrorCount = mix.TotalCount, mix.FilterCount, mix.SentCount, mix.ErrorCount
 	return m
 }

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"time"
 )
@@ -12,7 +14,9 @@ import (
 //
 // State per dedupe key:
 //
-//	dd:<key> = {"s":"running"} → {"s":"done","r":"<reply>"}
+//	dd:<key> = {"s":"running","m":"<nonce>"} → {"s":"done","r":"<reply>"}
+//	           (running lives runningTTL, renewed while the handler runs;
+//	           done lives the dedupe window)
 //	dl:<key> = "passive" | "followup"  (who delivers the reply; first wins)
 //
 // The request that finishes the handler within the deadline claims
@@ -22,11 +26,15 @@ import (
 type inflight struct {
 	kv  KV
 	ttl time.Duration
+	// runningTTL is how long a running mark lives unless its handler
+	// renews it (Gateway.keepRunning).
+	runningTTL time.Duration
 }
 
 type flightState struct {
 	State string `json:"s"`
 	Reply string `json:"r,omitempty"`
+	Mark  string `json:"m,omitempty"` // which delivery wrote "running"
 }
 
 const (
@@ -34,10 +42,27 @@ const (
 	viaFollowup = "followup"
 )
 
-// begin reports whether this delivery is the first of key.
-func (f *inflight) begin(ctx context.Context, key string) (bool, error) {
-	b, _ := json.Marshal(flightState{State: "running"})
-	return f.kv.SetNX(ctx, "dd:"+key, string(b), f.ttl)
+// begin reports whether this delivery is the first of key. running is the
+// value it tried to set: when begin fails, the write may still land later
+// (a hung Redis runs what it was sent once it resumes), and dropRunning
+// removes exactly that value.
+func (f *inflight) begin(ctx context.Context, key string) (first bool, running string, err error) {
+	var nonce [8]byte
+	_, _ = rand.Read(nonce[:])
+	b, _ := json.Marshal(flightState{State: "running", Mark: hex.EncodeToString(nonce[:])})
+	first, err = f.kv.SetNX(ctx, "dd:"+key, string(b), f.runningTTL)
+	return first, string(b), err
+}
+
+// keepRunning renews key's running mark, running.
+func (f *inflight) keepRunning(ctx context.Context, key, running string) error {
+	return f.kv.Set(ctx, "dd:"+key, running, f.runningTTL)
+}
+
+// dropRunning removes key's mark if it is still running, the value a
+// failed begin tried to set; it reports whether it removed it.
+func (f *inflight) dropRunning(ctx context.Context, key, running string) (bool, error) {
+	return f.kv.DelIfEqual(ctx, "dd:"+key, running)
 }
 
 // forget drops key's mark, for a delivery that ran no handler after all.
@@ -85,8 +110,10 @@ func (f *inflight) waiting(ctx context.Context, key string) bool {
 }
 
 // await polls key until its handler is done or ctx ends; it returns the
-// reply to answer this retry with, or "" to answer "success".
-func (f *inflight) await(ctx context.Context, key string) string {
+// reply to answer this retry with, or "" to answer "success". gone
+// reports that the mark disappeared meanwhile: the delivery that wrote it
+// ran no handler (see dropRunning), and this one may begin again.
+func (f *inflight) await(ctx context.Context, key string) (reply string, gone bool) {
 	// Tell a handler that overran its own request that a retry is waiting
 	// and can answer passively (see waiting).
 	if dl, ok := ctx.Deadline(); ok {
@@ -96,21 +123,24 @@ func (f *inflight) await(ctx context.Context, key string) string {
 	defer t.Stop()
 	for {
 		s, err := f.state(ctx, key)
+		if err == nil && s.State == "" {
+			return "", true
+		}
 		if err == nil && s.State == "done" {
 			if s.Reply == "" {
-				return ""
+				return "", false
 			}
 			// Another attempt's passive answer did not reach WeChat (it
 			// retried), so answering the same reply again is not a
 			// duplicate; a follow-up already on its way is.
 			if via, err := f.claim(ctx, key, viaPassive); err == nil && via == viaPassive {
-				return s.Reply
+				return s.Reply, false
 			}
-			return ""
+			return "", false
 		}
 		select {
 		case <-ctx.Done():
-			return ""
+			return "", false
 		case <-t.C:
 		}
 	}

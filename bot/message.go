@@ -43,6 +43,12 @@ type Message struct {
 	EventKey   string
 	MsgID      int64
 	CreateTime time.Time
+	// The outcome of a mass send (event MASSSENDJOBFINISH, whose MsgID
+	// is the send's msg_id): WeChat's Status ("send success", "send
+	// fail", "err(…)"), the followers aimed at, those left after its
+	// filtering, and those it reached or failed.
+	Status                                         string
+	TotalCount, FilterCount, SentCount, ErrorCount int64
 }
 
 // Reply is what the bot answers. An empty Text answers "success" (nothing to say).
@@ -58,7 +64,13 @@ func Text(s string) Reply { return Reply{Text: s} }
 // and FromUserName+CreateTime+Event+EventKey for events.
 func (m *Message) DedupeKey() string {
 	if m.Type == TypeEvent || m.MsgID == 0 {
-		return "e:" + m.OpenID + ":" + strconv.FormatInt(m.CreateTime.Unix(), 10) + ":" + m.Event + ":" + m.EventKey
+		k := "e:" + m.OpenID + ":" + strconv.FormatInt(m.CreateTime.Unix(), 10) + ":" + m.Event + ":" + m.EventKey
+		if m.MsgID != 0 {
+			// Two MASSSENDJOBFINISH of one second share sender, time and
+			// event; only their MsgID tells them apart.
+			k += ":" + strconv.FormatInt(m.MsgID, 10)
+		}
+		return k
 	}
 	return "m:" + m.OpenID + ":" + strconv.FormatInt(m.MsgID, 10)
 }

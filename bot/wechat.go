@@ -273,6 +273,15 @@ func postAPI(ctx context.Context, api, path, tok string, req any) error {
 // built here; clientMsgID (≤ 64 bytes) makes a repeat within 24 h fail with
 // 45065 instead of reaching the users twice.
 func (c *Client) MassSend(ctx context.Context, openids []string, text, clientMsgID string) error {
+	_, err := c.MassSendID(ctx, openids, text, clientMsgID)
+	return err
+}
+
+// MassSendID is MassSend returning WeChat's msg_id, which the event
+// MASSSENDJOBFINISH names when the send is done. A repeat answered with
+// 45065 returns the error with the msg_id of the first send when WeChat
+// gives it (0 otherwise).
+func (c *Client) MassSendID(ctx context.Context, openids []string, text, clientMsgID string) (int64, error) {
 	api, path := "mass_send", "/cgi-bin/message/mass/send"
 	req := map[string]any{"msgtype": "text", "text": map[string]string{"content": text}, "clientmsgid": clientMsgID}
 	if openids == nil {
@@ -281,9 +290,26 @@ func (c *Client) MassSend(ctx context.Context, openids []string, text, clientMsg
 	} else {
 		req["touser"] = openids
 	}
-	return c.call(ctx, api, func(ctx context.Context, tok string) error {
-		return postAPI(ctx, api, path, tok, req)
+	var msgID int64
+	err := c.call(ctx, api, func(ctx context.Context, tok string) error {
+		body, err := util.PostJSONContext(ctx, apiBase+path+"?access_token="+tok, req)
+		if err != nil {
+			return err
+		}
+		var res struct {
+			util.CommonError
+			MsgID json.Number `json:"msg_id"`
+		}
+		if err := json.Unmarshal(body, &res); err != nil {
+			return fmt.Errorf("%s: bad answer: %w", api, err)
+		}
+		msgID, _ = res.MsgID.Int64()
+		if res.ErrCode != 0 {
+			return &APIError{API: api, Code: int(res.ErrCode), Msg: res.ErrMsg}
+		}
+		return nil
 	})
+	return msgID, err
 }
 
 // MenuButton is one custom-menu button; Sub holds at most five sub-buttons.

@@ -120,9 +120,9 @@ func (o *Outbox) reserve(ctx context.Context, it OutboxItem) error {
 	if err != nil {
 		return translate(err)
 	}
-	_, err = o.c.UpdateOne(ctx, bson.M{"_id": it.Key, "nonce": it.Nonce, "status": outboxEnqueuing},
+	_, err = o.updateGuarded(ctx, it.Key, bson.M{"nonce": it.Nonce, "status": outboxEnqueuing},
 		bson.M{"$set": bson.M{"status": OutboxPending}})
-	return translate(err)
+	return err
 }
 
 func newNonce() string {
@@ -204,15 +204,15 @@ func (o *Outbox) Lease(ctx context.Context, owner string, n int, lease time.Dura
 		if !won {
 			continue // another worker leased this very attempt
 		}
-		guard := bson.M{"_id": c.Key, "attempts": c.Attempts, "status": c.Status}
+		guard := bson.M{"attempts": c.Attempts, "status": c.Status}
 		set := bson.M{"status": OutboxLeased, "lease_owner": owner, "lease_until": now.Add(lease), "attempts": attempt}
-		res, err := o.c.UpdateOne(ctx, guard, bson.M{"$set": set})
+		matched, err := o.updateGuarded(ctx, c.Key, guard, bson.M{"$set": set})
 		if err != nil {
 			// Give the attempt back, or the item waits for the claim to go stale.
 			_, _ = o.claims().DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": claimID(c.Key, attempt), "owner": owner})
-			return out, translate(err)
+			return out, err
 		}
-		if res.MatchedCount == 0 {
+		if !matched {
 			continue // finished by its late owner since we read it
 		}
 		// The previous attempt's claim can go: any worker still holding
@@ -327,11 +327,11 @@ func (o *Outbox) finishInc(ctx context.Context, key, owner string, set, inc bson
 	if inc != nil {
 		update["$inc"] = inc
 	}
-	res, err := o.c.UpdateOne(ctx, bson.M{"_id": key, "status": OutboxLeased, "lease_owner": owner}, update)
+	matched, err := o.updateGuarded(ctx, key, bson.M{"status": OutboxLeased, "lease_owner": owner}, update)
 	if err != nil {
-		return translate(err)
+		return err
 	}
-	if res.MatchedCount == 0 {
+	if !matched {
 		return ErrNotFound
 	}
 	if st := set["status"]; st == OutboxSent || st == OutboxFailed {
@@ -412,4 +412,79 @@ func (o *Outbox) SetPendingTextBefore(ctx context.Context, key, text string, due
 		return ErrNotFound
 	}
 	return nil
+}
+
+// updateGuarded applies update to the item id when its fields equal
+// guard's (strings and integers), and reports whether they did.
+//
+// On MongoDB that is one guarded UpdateOne. FerretDB 1.x finds a document
+// by its index only for a filter that is a lone string _id; a filter with
+// more fields scans and decodes the whole outbox, so every lease, send and
+// completion cost time in proportion to the pushes waiting, which is what
+// held an alert storm to some 26 pushes a second. There the item is read
+// by its lone _id, the guard checked here, and the update written by its
+// lone _id, under the collection's write lock so that no other write of
+// this process comes in between. FerretDB's own guarded update was no
+// stronger across processes (it, too, reads and then writes; see
+// collection), and the lease claims keep two workers from one item.
+func (o *Outbox) updateGuarded(ctx context.Context, id string, guard, update bson.M) (bool, error) {
+	if o.c.mu == nil {
+		filter := bson.M{"_id": id}
+		for k, v := range guard {
+			filter[k] = v
+		}
+		res, err := o.c.UpdateOne(ctx, filter, update)
+		if err != nil {
+			return false, translate(err)
+		}
+		return res.MatchedCount > 0, nil
+	}
+	defer o.c.lock()()
+	var doc bson.M
+	err := o.c.Collection.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	if err != nil {
+		return false, translate(err)
+	}
+	for k, want := range guard {
+		if !sameValue(doc[k], want) {
+			return false, nil
+		}
+	}
+	res, err := o.c.Collection.UpdateOne(ctx, bson.M{"_id": id}, update)
+	if err != nil {
+		return false, translate(err)
+	}
+	return res.MatchedCount > 0, nil
+}
+
+// sameValue compares a decoded field with a guard value: integers of any
+// width by value, strings as they are (a missing field is "").
+func sameValue(have, want any) bool {
+	switch w := want.(type) {
+	case int:
+		return asInt64(have) == int64(w)
+	case int64:
+		return asInt64(have) == w
+	case string:
+		h, _ := have.(string)
+		return h == w
+	}
+	return have == want
+}
+
+func asInt64(v any) int64 {
+	switch n := v.(type) {
+	case int32:
+		return int64(n)
+	case int64:
+		return n
+	case int:
+		return int64(n)
+	case float64:
+		return int64(n)
+	}
+	return -1 << 63
 }

@@ -97,8 +97,8 @@ var endpoints = map[string]endpoint{
 	"/cgi-bin/stable_token":                {"stable_token", http.MethodPost, false, (*Server).apiStableToken},
 	"/cgi-bin/message/custom/send":         {"custom", http.MethodPost, true, (*Server).apiCustomSend},
 	"/cgi-bin/message/template/send":       {"template", http.MethodPost, true, (*Server).apiTemplateSend},
-	"/cgi-bin/message/mass/send":           {"mass_send", http.MethodPost, true, (*Server).apiMassSend},
-	"/cgi-bin/message/mass/sendall":        {"mass_sendall", http.MethodPost, true, (*Server).apiMassSendAll},
+	"/cgi-bin/message/mass/send":           {"mass_send", http.MethodPost, true, (*Server).apiMassSendRules},
+	"/cgi-bin/message/mass/sendall":        {"mass_sendall", http.MethodPost, true, (*Server).apiMassSendAllRules},
 	"/cgi-bin/user/info":                   {"user_info", http.MethodGet, true, (*Server).apiUserInfo},
 	"/cgi-bin/tags/create":                 {"tags", http.MethodPost, true, (*Server).apiTagCreate},
 	"/cgi-bin/tags/get":                    {"tags", http.MethodGet, true, (*Server).apiTagGet},
@@ -174,6 +174,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if aerr == nil {
 		res, aerr = ep.fn(s, r, body)
 	}
+	s.publishLocked() // the page sees the pushes at once (events.go)
 	s.mu.Unlock()
 	if aerr != nil {
 		res = aerr.body()

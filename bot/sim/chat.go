@@ -16,14 +16,17 @@ import (
 //go:embed page.html
 var pageHTML []byte
 
-// pageCSP allows the page's own script by its hash and no other script,
-// and no framing.
+//go:embed app.js
+var appJS []byte
+
+// pageCSP lets the page run its own script file (app.js) and nothing else,
+// names its one style block by hash, and forbids framing.
 var pageCSP = func() string {
-	_, rest, _ := bytes.Cut(pageHTML, []byte("<script>"))
-	script, _, _ := bytes.Cut(rest, []byte("</script>"))
-	sum := sha256.Sum256(script)
-	return "default-src 'none'; script-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
-		"style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	_, rest, _ := bytes.Cut(pageHTML, []byte("<style>"))
+	style, _, _ := bytes.Cut(rest, []byte("</style>"))
+	sum := sha256.Sum256(style)
+	return "default-src 'none'; script-src 'self'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
+		"connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 }()
 
 // MaxContentBytes is the largest message content POST /sim/api/send accepts.
@@ -59,8 +62,8 @@ func (s *Server) PushesHandler() http.Handler {
 // sendRequest is the body of POST /sim/api/send.
 type sendRequest struct {
 	OpenID   string `json:"openid"`
-	Type     string `json:"type"`      // "text" | "event"
-	Content  string `json:"content"`   // text, or for events "subscribe" | "unsubscribe" | "CLICK:<key>"
+	Type     string `json:"type"`      // "text" | "voice" | "image" | "event"
+	Content  string `json:"content"`   // text, voice: the recognised text, image: the picture's URL (optional), event: "subscribe" | "unsubscribe" | "CLICK:<key>" | "SCAN:<scene>"
 	Event    string `json:"event"`     // alternative for events: "subscribe" | "unsubscribe" | "CLICK"
 	EventKey string `json:"event_key"` // key for Event "CLICK"
 }
@@ -68,13 +71,16 @@ type sendRequest struct {
 // ChatHandler serves the simulator page at GET /sim/ and a JSON endpoint POST /sim/api/send.
 // send := func(ctx, openid, kind, content string) (reply string, err error) is provided by the bot: it posts a signed WeChat XML message to the bot's own /wechat handler and returns the passive reply text.
 //
-// send is called with msgType "text" (content is the message text) or
-// "event" (content is "subscribe", "unsubscribe" or "CLICK:<key>").
+// send is called with msgType "text" (content is the message text),
+// "voice" (content is the recognised speech), "image" (content is the
+// picture's URL, possibly empty) or "event" (content is "subscribe",
+// "unsubscribe", "CLICK:<key>" or "SCAN:<scene>").
 //
 // Routes (the "/sim" prefix is optional, so the handler works both mounted
 // at "/sim/" and behind http.StripPrefix("/sim", ...)):
 //
-//	GET  /sim/             the page (self-contained HTML, no external assets)
+//	GET  /sim/             the page (no assets from elsewhere)
+//	GET  /sim/app.js       its script
 //	POST /sim/api/send     {openid, type:"text"|"event", content | event,event_key} → {reply}
 //	GET  /sim/api/pushes   same as PushesHandler
 //	GET  /sim/api/menu     the last created menu ({"button":[...]}; {} when none)
@@ -108,6 +114,8 @@ func (s *Server) ChatHandler(send func(ctx context.Context, openid, msgType, con
 			h.Set("X-Content-Type-Options", "nosniff")
 			h.Set("Content-Security-Policy", pageCSP)
 			_, _ = w.Write(pageHTML)
+		case "/app.js":
+			serveAsset(w, r, "text/javascript; charset=utf-8", appJS)
 		case "/api/send":
 			s.serveSend(w, r, send)
 		case "/api/pushes":
@@ -197,6 +205,19 @@ func normalizeSend(req *sendRequest) (msgType, content, problem string) {
 			return "", "", "content must be at most 2048 bytes"
 		}
 		return "text", req.Content, ""
+	case "voice":
+		if strings.TrimSpace(req.Content) == "" {
+			return "", "", "content (the recognised text) is required"
+		}
+		if len(req.Content) > MaxContentBytes {
+			return "", "", "content must be at most 2048 bytes"
+		}
+		return "voice", req.Content, ""
+	case "image":
+		if len(req.Content) > 1024 {
+			return "", "", "the picture URL must be at most 1024 bytes"
+		}
+		return "image", req.Content, ""
 	case "event":
 		c := req.Content
 		if c == "" {
@@ -221,14 +242,19 @@ func normalizeSend(req *sendRequest) (msgType, content, problem string) {
 			if key == "" || len(key) > 128 {
 				return "", "", "CLICK key must be 1..128 bytes"
 			}
+		case strings.HasPrefix(c, "SCAN:"):
+			scene := strings.TrimPrefix(c, "SCAN:")
+			if scene == "" || len(scene) > 64 {
+				return "", "", "SCAN scene must be 1..64 bytes"
+			}
 		default:
-			return "", "", "event content must be subscribe, unsubscribe or CLICK:<key>"
+			return "", "", "event content must be subscribe, unsubscribe, CLICK:<key> or SCAN:<scene>"
 		}
 		return "event", c, ""
 	case "":
-		return "", "", "type is required (text or event)"
+		return "", "", "type is required (text, voice, image or event)"
 	}
-	return "", "", "unknown type " + quoteShort(req.Type) + " (want text or event)"
+	return "", "", "unknown type " + quoteShort(req.Type) + " (want text, voice, image or event)"
 }
 
 // quoteShort quotes s for an error message, truncated.

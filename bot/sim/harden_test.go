@@ -28,22 +28,32 @@ func TestPushesNeedAnOpenID(t *testing.T) {
 	}
 }
 
-// TestPageCSPAllowsOnlyItsOwnScript: the page's policy names its script by
-// hash, allows no other inline script and forbids framing.
+// TestPageCSPAllowsOnlyItsOwnScript: the page runs no inline script at
+// all, only its own script file; its policy names its one style block by
+// hash, allows no other inline script or style and forbids framing.
 func TestPageCSPAllowsOnlyItsOwnScript(t *testing.T) {
 	s := New(Options{})
+	h := s.ChatHandler(func(context.Context, string, string, string) (string, error) { return "", nil })
 	rec := httptest.NewRecorder()
-	s.ChatHandler(func(context.Context, string, string, string) (string, error) { return "", nil }).
-		ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/sim/", nil))
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/sim/", nil))
 	csp := rec.Header().Get("Content-Security-Policy")
 	page := rec.Body.String()
-	script := page[strings.Index(page, "<script>")+len("<script>") : strings.Index(page, "</script>")]
-	sum := sha256.Sum256([]byte(script))
-	if !strings.Contains(csp, "script-src 'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'") {
-		t.Errorf("CSP %q does not name the page's script", csp)
+	if strings.Count(page, "<script") != 1 || !strings.Contains(page, `<script src="app.js"></script>`) {
+		t.Errorf("the page has inline script or another script than app.js:\n%s", page)
 	}
-	if strings.Contains(csp, "script-src 'unsafe-inline'") || !strings.Contains(csp, "frame-ancestors 'none'") {
-		t.Errorf("CSP %q allows inline script or framing", csp)
+	style := page[strings.Index(page, "<style>")+len("<style>") : strings.Index(page, "</style>")]
+	sum := sha256.Sum256([]byte(style))
+	if !strings.Contains(csp, "style-src 'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"';") {
+		t.Errorf("CSP %q does not name the page's style", csp)
+	}
+	if !strings.Contains(csp, "script-src 'self';") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") ||
+		!strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("CSP %q allows inline script or style, or framing", csp)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/sim/app.js", nil))
+	if ct := rec.Header().Get("Content-Type"); rec.Code != 200 || !strings.HasPrefix(ct, "text/javascript") || rec.Body.Len() == 0 {
+		t.Errorf("app.js: %d %q (%d bytes)", rec.Code, ct, rec.Body.Len())
 	}
 }
 

@@ -141,10 +141,12 @@ type Server struct {
 	nextTag   int32
 
 	pushes []Push
+	events eventHub // the page's event streams (events.go)
 	nextID int64
 
 	templateSent map[string]sentRecord // openid + "\x00" + client_msg_id
 	massSent     map[string]sentRecord // clientmsgid
+	mass         *massState            // rate limit, monthly cap, events (mass.go)
 
 	menu json.RawMessage
 

@@ -921,7 +921,12 @@ func TestChatSend(t *testing.T) {
 		{"bad openid", `{"openid":"<script>","type":"text","content":"hi"}`, nil, 400, nil, "openid must be"},
 		{"content too long", `{"openid":"u","type":"text","content":"` + strings.Repeat("a", 2049) + `"}`, nil, 400, nil, "at most 2048 bytes"},
 		{"empty text", `{"openid":"u","type":"text","content":"  "}`, nil, 400, nil, "content is required"},
-		{"unknown type", `{"openid":"u","type":"voice","content":"x"}`, nil, 400, nil, "unknown type"},
+		{"voice", `{"openid":"u","type":"voice","content":"求购 轮毂"}`, nil, 200, &call{"u", "voice", "求购 轮毂"}, ""},
+		{"voice without recognition", `{"openid":"u","type":"voice","content":" "}`, nil, 400, nil, "recognised text"},
+		{"image", `{"openid":"u","type":"image"}`, nil, 200, &call{"u", "image", ""}, ""},
+		{"scan", `{"openid":"u","type":"event","content":"SCAN:login-1"}`, nil, 200, &call{"u", "event", "SCAN:login-1"}, ""},
+		{"scan without scene", `{"openid":"u","type":"event","content":"SCAN:"}`, nil, 400, nil, "SCAN scene"},
+		{"unknown type", `{"openid":"u","type":"shortvideo","content":"x"}`, nil, 400, nil, "unknown type"},
 		{"unknown event", `{"openid":"u","type":"event","content":"LOCATION"}`, nil, 400, nil, "event content must be"},
 		{"click without key", `{"openid":"u","type":"event","content":"CLICK:"}`, nil, 400, nil, "CLICK key"},
 		{"send fails", `{"openid":"u","type":"text","content":"x"}`, errors.New("bot down"), 502, &call{"u", "text", "x"}, "bot down"},
@@ -980,7 +985,10 @@ func TestChatPage(t *testing.T) {
 		wantType   string
 		contains   []string
 	}{
-		{"page", http.MethodGet, "/sim/", 200, "text/html", []string{"<form", `id="openid"`, "sim-user-1", "发送", "关注", "取消关注", "api/send", "api/pushes", "textContent"}},
+		{"page", http.MethodGet, "/sim/", 200, "text/html", []string{"场景演示", "添加用户", "重置", `<script src="app.js">`}},
+		{"script", http.MethodGet, "/sim/app.js", 200, "text/javascript", []string{`el("form"`, "sim-user-", "发送", "关注", "取消关注", "语音", "图片", "扫码",
+			"api/send", "api/events", "api/menu", "sub_button", "textContent"}},
+		{"no innerHTML in the script", http.MethodGet, "/sim/app.js", 200, "text/javascript", nil},
 		{"no innerHTML", http.MethodGet, "/sim/", 200, "text/html", nil},
 		{"redirect", http.MethodGet, "/sim", 302, "", nil},
 		{"pushes", http.MethodGet, "/sim/api/pushes?openid=x", 200, "application/json", []string{"[]"}},
@@ -1004,7 +1012,7 @@ func TestChatPage(t *testing.T) {
 					t.Fatalf("body: got %.200q…, want it to contain %q", body, c)
 				}
 			}
-			if tc.name == "no innerHTML" {
+			if strings.HasPrefix(tc.name, "no innerHTML") {
 				for _, bad := range []string{"innerHTML", "<link", "src=\"http", "@import"} {
 					if strings.Contains(body, bad) {
 						t.Fatalf("page contains %q, want none (self-contained, no innerHTML)", bad)

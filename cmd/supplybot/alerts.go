@@ -36,6 +36,12 @@ func (m *Main) startAlerts(ctx context.Context, p *parse.Parser) error {
 	if cfg.QuietFrom == 0 && cfg.QuietTo == 0 && !cfg.NoQuietHours {
 		cfg.QuietFrom, cfg.QuietTo, cfg.NoQuietHours, _ = m.Config.quietHours() // checked by Validate
 	}
+	if cfg.SyncEvery == 0 {
+		cfg.SyncEvery = m.Config.Alerts.CatchUpEvery
+	}
+	if cfg.MatchGrace == 0 {
+		cfg.MatchGrace = m.Config.Alerts.MatchGrace
+	}
 	if cfg.DigestAt == 0 {
 		cfg.DigestAt, _ = clockTime(m.Config.Alerts.DigestAt)
 	}

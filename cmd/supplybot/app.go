@@ -42,6 +42,7 @@ type Main struct {
 	Router        *bot.Router
 	Outbox        *store.Outbox
 	Alerts        AlertsPart         // matching, alerts, subscriptions, contacts (alerts.go)
+	Broadcast     BroadcastPart      // the task force's broadcasts (broadcast.go)
 	Console       *console.Console   // the task-force console (console.go)
 	TaskForce     *taskforce.Service // the task force's work (taskforce.go), after Run
 
@@ -63,6 +64,9 @@ type Main struct {
 	menuTransport http.RoundTripper
 
 	notifier *notify.Notifier // the push API, for follow-ups and notices
+
+	sim           simWiring // the simulator page's streams and buttons (sim_wiring.go)
+	allowSimReset bool      // tests: 重置 may clear a test's stores
 
 	ln         net.Listener
 	http       *http.Server
@@ -159,8 +163,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Extend != nil {
 		m.Extend(app)
 	}
+	broadcasts := m.startBroadcast(parser)
 	m.Console = m.newConsole()
-	app.Route(m.Router, m.Alerts.Service, m.TaskForce, m.Console)
+	app.Route(m.Router, m.Alerts.Service, m.TaskForce, m.Console, broadcasts)
 
 	m.Gateway = bot.NewGateway(bot.GatewayConfig{
 		Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey, Mode: cfg.messageMode(),
@@ -248,8 +253,9 @@ func (m *Main) routes() http.Handler {
 	if m.Sim != nil {
 		local := func(h http.Handler) http.Handler { return loopbackOnly(h, m.Config.Sim.AllowRemote) }
 		mux.Handle("/sim/api/pushes", local(m.Sim.PushesHandler()))
-		chat := m.Sim.ChatHandler(m.simSend)
-		mux.Handle("/sim/", local(chat))
+		mux.Handle("/sim/api/followers", local(m.Sim.SeedHandler()))
+		mux.Handle("/sim/", local(m.Sim.FrontHandler(*m.simFront())))
+		mux.Handle("GET /favicon.ico", local(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })))
 		mux.Handle("GET /{$}", local(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/sim/", http.StatusFound) })))
 	}
 	return securityHeaders(mux)
@@ -360,19 +366,7 @@ func (m *Main) simSend(ctx context.Context, openid, msgType, content string) (st
 	// messages pass the same checks as the real ones.
 	signer := bot.PushSigner{Token: m.Config.WeChat.Token, AppID: m.Config.WeChat.AppID, EncodingAESKey: m.Config.WeChat.EncodingAESKey,
 		Mode: m.Config.messageMode()}
-	var body []byte
-	switch msgType {
-	case "event":
-		event, key := content, ""
-		if k, ok := cutPrefix(content, "CLICK:"); ok {
-			event, key = bot.EventClick, k
-		} else if k, ok := cutPrefix(content, "SCAN:"); ok {
-			event, key = bot.EventScan, k
-		}
-		body = bot.EventXML(openid, event, key, time.Now())
-	default:
-		body = bot.TextXML(openid, content, time.Now().UnixNano())
-	}
+	body := simPushXML(openid, msgType, content, time.Now())
 	req, err := signer.Request("/wechat", body)
 	if err != nil {
 		return "", err
@@ -429,6 +423,7 @@ const closeReserve = 2 * time.Second
 func (m *Main) Close(ctx context.Context) error {
 	var errs []error
 	m.closeOnce.Do(func() {
+		m.stopSimStreams() // open event streams would hold the shutdown
 		// The push workers take no new item from now on; the sends in
 		// flight finish (each bounded by the client's timeout) while the
 		// requests drain. Replies and alerts queued after this wait in the
@@ -474,6 +469,9 @@ func (m *Main) Close(ctx context.Context) error {
 		}
 		// Matching may still queue alerts: stop it before the stores close.
 		if err := m.stopAlerts(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		if err := m.stopBroadcast(ctx); err != nil {
 			errs = append(errs, err)
 		}
 		if m.pusherDone != nil {

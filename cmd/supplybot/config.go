@@ -80,10 +80,20 @@ type Config struct {
 		DailyCap   int    `yaml:"daily_cap"`
 		QuietHours string `yaml:"quiet_hours"` // "22:00-08:00" China time, or "off"
 		DigestAt   string `yaml:"digest_at"`   // "21:00" China time
+		// CatchUpEvery and MatchGrace tune the catch-up that delivers what a
+		// killed process owed (0: 15 s and 30 s).
+		CatchUpEvery time.Duration `yaml:"catch_up_every"`
+		MatchGrace   time.Duration `yaml:"match_grace"`
 	} `yaml:"alerts"`
 	Sim struct {
 		AllowRemote bool `yaml:"allow_remote"` // serve /sim/ to other machines too
 	} `yaml:"sim"`
+	Broadcast struct {
+		NoMass        bool `yaml:"no_mass"`         // the account has no mass send: broadcasts go by customer-service messages
+		MassPerMinute int  `yaml:"mass_per_minute"` // mass send calls a minute (WeChat: 60)
+		MinMass       int  `yaml:"min_mass"`        // smaller audiences go by customer-service messages
+		PushPerSecond int  `yaml:"push_per_second"` // customer-service messages of a broadcast queued a second
+	} `yaml:"broadcast"`
 	Menu []bot.MenuButton `yaml:"menu"`
 }
 
@@ -114,6 +124,9 @@ func defaultConfig() Config {
 	c.Alerts.QuietHours = "22:00-08:00"
 	c.Alerts.DigestAt = "21:00"
 	c.Admin.CookieSecure = true
+	c.Broadcast.MassPerMinute = 60
+	c.Broadcast.MinMass = 20
+	c.Broadcast.PushPerSecond = 20
 	return c
 }
 
@@ -376,6 +389,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := clockTime(c.Alerts.DigestAt); err != nil {
 		return fmt.Errorf("alerts.digest_at: %w", err)
+	}
+	if c.Alerts.CatchUpEvery < 0 || c.Alerts.MatchGrace < 0 {
+		return fmt.Errorf("alerts.catch_up_every, alerts.match_grace: must not be negative (0: the defaults)")
 	}
 	if err := c.Admin.Users.validate(); err != nil {
 		return fmt.Errorf("admin.users: %w", err)

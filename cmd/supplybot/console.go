@@ -102,7 +102,9 @@ func (m *Main) mountConsole(mux *http.ServeMux) {
 		http.Redirect(w, r, "/admin/", http.StatusMovedPermanently)
 	})
 	if m.Sim != nil {
-		mux.Handle("/sim/api/scan", m.Sim.ScanHandler(m.simSend))
+		// Like the rest of the simulator, for this machine only: a scan
+		// by a member's openid logs the scanning browser in as that member.
+		mux.Handle("/sim/api/scan", loopbackOnly(m.Sim.ScanHandler(m.simSend), m.Config.Sim.AllowRemote))
 	}
 }
 

@@ -39,7 +39,9 @@ func TestPagesSendSecurityHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'sha256-") || !strings.Contains(csp, "frame-ancestors 'none'") {
+	// The page runs only its own script file: no inline script at all.
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self';") || strings.Contains(csp, "unsafe-inline") ||
+		!strings.Contains(csp, "style-src 'sha256-") || !strings.Contains(csp, "frame-ancestors 'none'") {
 		t.Errorf("simulator page: Content-Security-Policy %q", csp)
 	}
 }

@@ -5,6 +5,10 @@
 //	supplybot admin hash-password             print a bcrypt hash for admin.users
 //	supplybot [-config config.yaml] show demands|offers|enterprises|matches [N]
 //	                                          print the newest records as JSON lines
+//	supplybot [-config config.yaml] seed records|offers|demands N
+//	                                          fill the store with realistic enterprises and open records
+//	supplybot [-config config.yaml] seed followers N [prefix]
+//	                                          add N followers to a running server's simulator
 package main
 
 import (
@@ -37,7 +41,7 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "config.yaml", "configuration file")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: supplybot [-config FILE] [serve | menu sync | show COLLECTION [N] | admin hash-password]")
+		fmt.Fprintln(stderr, "usage: supplybot [-config FILE] [serve | menu sync | show COLLECTION [N] | seed records|offers|demands|followers N | admin hash-password]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -74,6 +78,8 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) erro
 		return nil
 	case len(cmd) == 2 && cmd[0] == "menu" && cmd[1] == "sync":
 		return m.MenuSync(ctx)
+	case len(cmd) >= 2 && cmd[0] == "seed" && cmd[1] == "followers":
+		return seedFollowers(ctx, cfg, cmd[2:], stdout)
 	case len(cmd) > 0 && cmd[0] == "seed":
 		return m.Seed(ctx, cmd[1:])
 	default:

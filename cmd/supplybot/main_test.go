@@ -177,8 +177,12 @@ func TestSimulatorChatEndpoint(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(out.Reply, "发布求购") {
 		t.Fatalf("got %d %q, want the help text", res.StatusCode, out.Reply)
 	}
-	if status, page := get(t, m.URL()+"/sim/"); status != 200 || !strings.Contains(page, "<form") {
+	// The page draws its windows, each with a form, from its script.
+	if status, page := get(t, m.URL()+"/sim/"); status != 200 || !strings.Contains(page, `<script src="app.js">`) {
 		t.Fatalf("simulator page: got %d", status)
+	}
+	if status, script := get(t, m.URL()+"/sim/app.js"); status != 200 || !strings.Contains(script, `el("form"`) {
+		t.Fatalf("simulator script: got %d", status)
 	}
 }
 

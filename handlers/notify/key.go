@@ -156,3 +156,20 @@ func ColleagueRemovedKey(enterpriseID, openid string, at time.Time) Key {
 func DisputeResultKey(disputeID, openid string) Key {
 	return Key{"dispute:" + disputeID + ":" + openid}
 }
+
+// BroadcastPreviewKey is the preview of broadcast jobID to the task-force
+// member (openid) who wrote it.
+func BroadcastPreviewKey(jobID, openid string) Key {
+	return Key{"broadcast-preview:" + jobID + ":" + openid}
+}
+
+// BroadcastMemberKey is broadcast jobID to one member by customer-service
+// message (small segments, or an account without mass send).
+func BroadcastMemberKey(jobID, openid string) Key {
+	return Key{"broadcast-push:" + jobID + ":" + openid}
+}
+
+// BroadcastReportKey is the report of broadcast jobID to openid at its end.
+func BroadcastReportKey(jobID, openid string) Key {
+	return Key{"broadcast-report:" + jobID + ":" + openid}
+}

@@ -40,6 +40,9 @@ func TestKeyStrings(t *testing.T) {
 		{"join notice", JoinNoticeKey("e1", "u4", "u3"), "join:e1:u4:u3"},
 		{"colleague removed", ColleagueRemovedKey("e1", "u4", exp), "removed:e1:u4:1767225600"},
 		{"dispute result", DisputeResultKey("d1", "u3"), "dispute:d1:u3"},
+		{"broadcast preview", BroadcastPreviewKey("b9", "u3"), "broadcast-preview:b9:u3"},
+		{"broadcast by push", BroadcastMemberKey("b9", "u3"), "broadcast-push:b9:u3"},
+		{"broadcast report", BroadcastReportKey("b9", "u3"), "broadcast-report:b9:u3"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := c.key.String(); got != c.want {
