@@ -48,6 +48,12 @@ func OpenMongo(ctx context.Context, uri, database string) (*Mongo, error) {
 		_ = c.Disconnect(context.Background())
 		return nil, fmt.Errorf("mongo indexes: %w", err)
 	}
+	for _, kind := range []string{KindDemand, KindOffer} {
+		if err := m.posts(kind).ownersFromStart(ctx); err != nil {
+			_ = c.Disconnect(context.Background())
+			return nil, fmt.Errorf("mongo post owners: %w", err)
+		}
+	}
 	return m, nil
 }
 

@@ -114,6 +114,26 @@ func (r *Posts) ownedBy(ctx context.Context, key string, limit int, keep func(*P
 	return out, nil
 }
 
+// ownersFromStart marks the owner documents of a kind built when the
+// database holds no record of it yet (OpenMongo calls it): every record
+// will be added by its save, and no lookup needs to scan.
+func (r *Posts) ownersFromStart(ctx context.Context) error {
+	if !r.feedOn() {
+		return nil
+	}
+	switch err := r.c.FindOne(ctx, bson.M{}, options.FindOne().SetProjection(bson.M{"_id": 1})).Err(); {
+	case err == nil:
+		return nil // records exist: the first lookup checks for the marker
+	case !errors.Is(err, mongo.ErrNoDocuments):
+		return translate(err)
+	}
+	_, err := r.owners().InsertOne(ctx, bson.M{"_id": r.kind + ":built"})
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
+		return translate(err)
+	}
+	return nil
+}
+
 // ownersBuilt builds the owner documents of the records that predate
 // them, once per database and kind (a marker document says it was done).
 func (r *Posts) ownersBuilt(ctx context.Context) error {
