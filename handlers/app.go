@@ -65,6 +65,13 @@ type PostEvents interface {
 	PostClosed(ctx context.Context, p store.Post)
 }
 
+// RecordIndex answers searches from the open records held in memory (the
+// alerts service), with the filters and ranking of PostStore.Search; ok is
+// false when it holds none yet (the store answers then).
+type RecordIndex interface {
+	Search(kind string, q store.SearchQuery) (res store.SearchResult, ok bool)
+}
+
 // EnterpriseEvents hears of enterprises registered (the task force files
 // the verification of one registered with a credit code) and of users who
 // joined one with its invite code (its other contacts are told). Called
@@ -84,6 +91,7 @@ type Deps struct {
 	Offers      PostStore
 	Parser      *parse.Parser // nil: the embedded default data
 	Events      PostEvents    // nil: nobody listens
+	Index       RecordIndex   // nil: searches read the store
 	Forget      UserEraser    // nil: nothing else to erase on 注销
 	Now         func() time.Time
 	Log         *slog.Logger

@@ -204,7 +204,7 @@ func (a *App) runSearch(ctx context.Context, openid string, s savedSearch) (bot.
 	if s.Widened {
 		q.District = ""
 	}
-	res, err := a.posts(s.Kind).Search(ctx, q)
+	res, err := a.searchPosts(ctx, s.Kind, q)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -212,7 +212,7 @@ func (a *App) runSearch(ctx context.Context, openid string, s savedSearch) (bot.
 	if len(res.Posts) == 0 && s.Offset == 0 && s.District != "" && !s.Widened && s.City != "" {
 		// Nothing in the district: say so, and look in the whole city.
 		q.District = ""
-		if res, err = a.posts(s.Kind).Search(ctx, q); err != nil {
+		if res, err = a.searchPosts(ctx, s.Kind, q); err != nil {
 			return bot.Reply{}, err
 		}
 		if len(res.Posts) > 0 {
@@ -275,6 +275,18 @@ func (a *App) runSearch(ctx context.Context, openid string, s savedSearch) (bot.
 		b.WriteString("\n可加关键词和筛选：查" + what + " 轮毂 只看重庆 只看已认证")
 	}
 	return bot.Text(b.String()), nil
+}
+
+// searchPosts answers q from the records held in memory when there is an
+// index (no store read; FerretDB would scan every record), else from the
+// store.
+func (a *App) searchPosts(ctx context.Context, kind string, q store.SearchQuery) (store.SearchResult, error) {
+	if a.d.Index != nil {
+		if res, ok := a.d.Index.Search(kind, q); ok {
+			return res, nil
+		}
+	}
+	return a.posts(kind).Search(ctx, q)
 }
 
 // menuSearch starts a search from the menu: the newest records.

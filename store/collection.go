@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -118,4 +119,45 @@ func isFerretDB(ctx context.Context, db *mongo.Database) (bool, error) {
 	}
 	_, ok := info["ferretdbVersion"]
 	return ok, nil
+}
+
+// updateIDIf applies update to the document id when it still matches
+// guard (holds says the same of the document read), and reports whether
+// it did. A document gone or changed since is no error.
+//
+// On MongoDB that is one guarded UpdateOne. FerretDB 1.x finds a document
+// by its primary key only for a filter that is a lone _id: a guarded
+// filter scans and decodes the whole collection, under its write lock.
+// There the document is read by its lone _id, the guard checked by holds
+// and the update written by its lone _id, under the collection's write
+// lock, so that no other write of this process comes in between
+// (FerretDB's own guarded update, too, reads and then writes).
+func (c collection) updateIDIf(ctx context.Context, id string, guard bson.M, holds func(bson.Raw) bool, update bson.M) (bool, error) {
+	if c.mu == nil {
+		filter := bson.M{"_id": id}
+		for k, v := range guard {
+			filter[k] = v
+		}
+		res, err := c.Collection.UpdateOne(ctx, filter, update)
+		if err != nil {
+			return false, translate(err)
+		}
+		return res.MatchedCount > 0, nil
+	}
+	defer c.lock()()
+	raw, err := c.Collection.FindOne(ctx, bson.M{"_id": id}).Raw()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	if err != nil {
+		return false, translate(err)
+	}
+	if !holds(raw) {
+		return false, nil
+	}
+	res, err := c.Collection.UpdateOne(ctx, bson.M{"_id": id}, update)
+	if err != nil {
+		return false, translate(err)
+	}
+	return res.MatchedCount > 0, nil
 }

@@ -22,6 +22,8 @@ type Mongo struct {
 
 	// The highest record numbers claimed or read (Posts.nextNo).
 	lastDemandNo, lastOfferNo atomic.Int64
+	// The change feeds and owed lists of the kinds (posts_feed.go).
+	demandFeed, offerFeed feedState
 }
 
 // OpenMongo connects to uri, pings within ctx and ensures the indexes.
@@ -45,6 +47,12 @@ func OpenMongo(ctx context.Context, uri, database string) (*Mongo, error) {
 	if err := m.ensureIndexes(ctx); err != nil {
 		_ = c.Disconnect(context.Background())
 		return nil, fmt.Errorf("mongo indexes: %w", err)
+	}
+	for _, kind := range []string{KindDemand, KindOffer} {
+		if err := m.posts(kind).ownersFromStart(ctx); err != nil {
+			_ = c.Disconnect(context.Background())
+			return nil, fmt.Errorf("mongo post owners: %w", err)
+		}
 	}
 	return m, nil
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -37,8 +35,10 @@ func init() {
 type Posts struct {
 	kind    string
 	c       collection
-	numbers collection    // claimed record numbers
+	numbers collection    // claimed record numbers, each with its record's id
+	msgKeys collection    // the message keys of records, each with its record's id
 	lastNo  *atomic.Int64 // the highest number of the kind this process claimed or read; 0 unknown
+	feed    *feedState
 }
 
 // Demands returns the demands repository.
@@ -51,11 +51,12 @@ func (m *Mongo) Offers() *Posts { return m.posts(KindOffer) }
 func (m *Mongo) Posts(kind string) *Posts { return m.posts(kind) }
 
 func (m *Mongo) posts(kind string) *Posts {
-	last := &m.lastDemandNo
+	last, feed := &m.lastDemandNo, &m.demandFeed
 	if kind == KindOffer {
-		last = &m.lastOfferNo
+		last, feed = &m.lastOfferNo, &m.offerFeed
 	}
-	return &Posts{kind: kind, c: m.collection(collectionOf(kind)), numbers: m.collection("post_numbers"), lastNo: last}
+	return &Posts{kind: kind, c: m.collection(collectionOf(kind)), numbers: m.collection("post_numbers"),
+		msgKeys: m.collection("msg_keys"), lastNo: last, feed: feed}
 }
 
 // postRow is a record as stored: the record and whether its matching is
@@ -78,6 +79,20 @@ type numberClaim struct {
 	No   string `bson:"_id"`
 	Kind string `bson:"kind"`
 	Seq  int64  `bson:"seq"`
+	// ID is the id of the record the number was claimed for, so that
+	// ByNo reads two documents by _id, which FerretDB serves from its
+	// primary key, instead of scanning the records for the number.
+	// Claims made before it was kept have none.
+	ID string `bson:"post_id,omitempty"`
+}
+
+// msgKeyClaim ties the key of the message that created a record to the
+// record: its _id is the kind and the key, so that inserting it is the
+// check that no record of the message exists, served from the primary key
+// (a count on msg_key scans every record on FerretDB).
+type msgKeyClaim struct {
+	Key string `bson:"_id"`
+	ID  string `bson:"post_id"`
 }
 
 // nextNo claims the next number of the kind. A number is taken by
@@ -91,7 +106,7 @@ type numberClaim struct {
 // made each save slower as records grew (56 ms per save with 2,000
 // records). When other instances claimed numbers since, the claim collides
 // and, after a few collisions, reads the database again.
-func (r *Posts) nextNo(ctx context.Context) (string, error) {
+func (r *Posts) nextNo(ctx context.Context, id string) (string, error) {
 	seq := r.lastNo.Load() + 1
 	if seq == 1 {
 		last, err := r.highestNo(ctx)
@@ -109,7 +124,7 @@ func (r *Posts) nextNo(ctx context.Context) (string, error) {
 			seq = max(seq, last+1)
 		}
 		no := NoPrefix(r.kind) + strconv.FormatInt(seq, 10)
-		_, err := r.numbers.InsertOne(ctx, numberClaim{No: no, Kind: r.kind, Seq: seq})
+		_, err := r.numbers.InsertOne(ctx, numberClaim{No: no, Kind: r.kind, Seq: seq, ID: id})
 		if err == nil {
 			r.sawNo(seq)
 			return no, nil
@@ -148,23 +163,37 @@ func (r *Posts) sawNo(seq int64) {
 // CreatedAt and ExpiresAt default to now and now + 30 days. It returns
 // ErrConflict when a record with p's MsgKey exists.
 func (r *Posts) Create(ctx context.Context, p *Post) error {
+	id := NewID()
 	if p.MsgKey != "" {
-		// Checked first so that a repeat claims no number; the unique
-		// index decides a race.
-		n, err := r.c.CountDocuments(ctx, bson.M{"msg_key": p.MsgKey}, options.Count().SetLimit(1))
+		// Claimed first so that a repeat claims no number; a record of
+		// the message saved before the claims were kept is caught by the
+		// unique index on msg_key.
+		_, err := r.msgKeys.InsertOne(ctx, msgKeyClaim{Key: r.msgKeyID(p.MsgKey), ID: id})
+		if mongo.IsDuplicateKeyError(err) {
+			return fmt.Errorf("%w: a record of message %s exists", ErrConflict, p.MsgKey)
+		}
 		if err != nil {
 			return translate(err)
 		}
-		if n > 0 {
-			return fmt.Errorf("%w: a record of message %s exists", ErrConflict, p.MsgKey)
-		}
 	}
-	no, err := r.nextNo(ctx)
+	err := r.create(ctx, p, id)
+	if err != nil && p.MsgKey != "" {
+		// Free the key for a retry of the message; should this fail too,
+		// ByMsgKey finds no record and the retry is refused as a repeat.
+		_, _ = r.msgKeys.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": r.msgKeyID(p.MsgKey)})
+	}
+	return err
+}
+
+func (r *Posts) msgKeyID(key string) string { return r.kind + ":" + key }
+
+func (r *Posts) create(ctx context.Context, p *Post, id string) error {
+	no, err := r.nextNo(ctx, id)
 	if err != nil {
 		return fmt.Errorf("number: %w", err)
 	}
 	now := savedAt()
-	p.ID, p.No, p.Kind = NewID(), no, r.kind
+	p.ID, p.No, p.Kind = id, no, r.kind
 	if p.Status == "" {
 		p.Status = StatusOpen
 	}
@@ -181,14 +210,46 @@ func (r *Posts) Create(ctx context.Context, p *Post) error {
 	if p.Keywords == nil {
 		p.Keywords = []string{}
 	}
+	if err := r.saving(ctx, p); err != nil {
+		return err
+	}
+	if err := r.owned(ctx, p); err != nil {
+		return err
+	}
 	_, err = r.c.InsertOne(ctx, postRow{Post: *p, MatchOwed: p.Status == StatusOpen})
 	return translate(err)
 }
 
+// saving notes, before the write, that the record p is saved at
+// p.UpdatedAt and, when open, owes its matching.
+func (r *Posts) saving(ctx context.Context, p *Post) error {
+	if p.Status == StatusOpen {
+		if err := r.owe(ctx, p.ID, p.UpdatedAt); err != nil {
+			return err
+		}
+	}
+	return r.changed(ctx, p.ID, p.UpdatedAt)
+}
+
 // ByNo returns the record with number no (case-insensitive), or ErrNotFound.
+// It reads the number's claim, then the record, both by _id (FerretDB
+// serves a lone _id from its primary key; a filter on no scans); a number
+// claimed before claims kept the record's id is looked up by no.
 func (r *Posts) ByNo(ctx context.Context, no string) (Post, error) {
+	no = strings.ToUpper(strings.TrimSpace(no))
+	var claim numberClaim
+	switch err := r.numbers.FindOne(ctx, bson.M{"_id": no}).Decode(&claim); {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return Post{}, ErrNotFound
+	case err != nil:
+		return Post{}, translate(err)
+	case claim.Kind != r.kind:
+		return Post{}, ErrNotFound
+	case claim.ID != "":
+		return r.Get(ctx, claim.ID)
+	}
 	var p Post
-	err := r.c.FindOne(ctx, bson.M{"no": strings.ToUpper(no)}).Decode(&p)
+	err := r.c.FindOne(ctx, bson.M{"no": no}).Decode(&p)
 	return p, translate(err)
 }
 
@@ -203,6 +264,9 @@ func (r *Posts) Get(ctx context.Context, id string) (Post, error) {
 // record's matching is owed again.
 func (r *Posts) Replace(ctx context.Context, p *Post) error {
 	p.UpdatedAt = savedAt()
+	if err := r.saving(ctx, p); err != nil {
+		return err
+	}
 	res, err := r.c.ReplaceOne(ctx, bson.M{"_id": p.ID}, postRow{Post: *p, MatchOwed: p.Status == StatusOpen})
 	if err != nil {
 		return translate(err)
@@ -215,17 +279,25 @@ func (r *Posts) Replace(ctx context.Context, p *Post) error {
 
 // Close sets a record's status (closed, removed) with the reason.
 func (r *Posts) Close(ctx context.Context, id, status, reason string, viaPlatform *bool) error {
-	set := bson.M{"status": status, "closed_reason": reason, "updated_at": time.Now().UTC(), "match_owed": false}
+	now := savedAt()
+	set := bson.M{"status": status, "closed_reason": reason, "updated_at": now, "match_owed": false}
 	if viaPlatform != nil {
 		set["via_platform"] = *viaPlatform
+	}
+	if err := r.changed(ctx, id, now); err != nil {
+		return err
 	}
 	return r.updateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
 }
 
 // Renew reopens a record until expiresAt; its matching is owed again.
 func (r *Posts) Renew(ctx context.Context, id string, expiresAt time.Time) error {
+	now := savedAt()
+	if err := r.saving(ctx, &Post{ID: id, Status: StatusOpen, UpdatedAt: now}); err != nil {
+		return err
+	}
 	return r.updateOne(ctx, bson.M{"_id": id}, bson.M{
-		"$set":   bson.M{"status": StatusOpen, "expires_at": expiresAt, "updated_at": savedAt(), "match_owed": true},
+		"$set":   bson.M{"status": StatusOpen, "expires_at": expiresAt, "updated_at": now, "match_owed": true},
 		"$unset": bson.M{"reminded_at": ""},
 	})
 }
@@ -241,44 +313,40 @@ func (r *Posts) updateOne(ctx context.Context, filter, update bson.M) error {
 	return nil
 }
 
-// MatchOwed lists up to limit records whose matching is owed and that
-// were saved before before, oldest first: saves whose matching was lost to
-// a crash or failed. The filter is an equality on a boolean and a range on
-// updated_at, which FerretDB can serve (it scans; MongoDB uses the index).
-// The records with an id in skip are left out (matching them keeps
-// failing; they must not hold the others back).
-func (r *Posts) MatchOwed(ctx context.Context, before time.Time, limit int, skip ...string) ([]Post, error) {
-	filter := bson.M{"match_owed": true, "updated_at": bson.M{"$lt": before}}
-	if len(skip) > 0 {
-		filter["_id"] = bson.M{"$nin": skip}
-	}
-	return r.find(ctx, filter,
-		options.Find().SetSort(bson.D{{Key: "updated_at", Value: 1}}).SetLimit(int64(limit)))
-}
-
 // MatchSettled clears the matching debt of the record saved at version
 // (its UpdatedAt). A later save owes its own matching and is left owing.
 // It leaves updated_at alone: settling is no change other instances need
 // to learn. A record gone or saved again since is no error.
 func (r *Posts) MatchSettled(ctx context.Context, id string, version time.Time) error {
-	_, err := r.c.UpdateOne(ctx, bson.M{"_id": id, "updated_at": version, "match_owed": true},
+	err := r.updateIf(ctx, id, bson.M{"updated_at": version, "match_owed": true},
+		func(row postRow) bool { return row.UpdatedAt.Equal(version) && row.MatchOwed },
 		bson.M{"$set": bson.M{"match_owed": false}})
-	return translate(err)
+	if err != nil {
+		return err
+	}
+	return r.settled(ctx, id, version)
 }
 
 // OweMatching records again that the matching of the record saved at
 // version is owed (it failed on an instance that learned the record from
 // another); a later save owes its own and is left alone.
 func (r *Posts) OweMatching(ctx context.Context, id string, version time.Time) error {
-	_, err := r.c.UpdateOne(ctx, bson.M{"_id": id, "updated_at": version, "status": StatusOpen},
+	if err := r.owe(ctx, id, version); err != nil {
+		return err
+	}
+	return r.updateIf(ctx, id, bson.M{"updated_at": version, "status": StatusOpen},
+		func(row postRow) bool { return row.UpdatedAt.Equal(version) && row.Status == StatusOpen },
 		bson.M{"$set": bson.M{"match_owed": true}})
-	return translate(err)
 }
 
-// ByOpenID lists the user's records, newest first (at most limit).
-func (r *Posts) ByOpenID(ctx context.Context, openid string, limit int) ([]Post, error) {
-	return r.find(ctx, bson.M{"openid": openid, "status": bson.M{"$ne": StatusRemoved}},
-		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
+// updateIf applies update to the record id when it still is as guard
+// says (holds says the same of a record read); see collection.updateIDIf.
+func (r *Posts) updateIf(ctx context.Context, id string, guard bson.M, holds func(postRow) bool, update bson.M) error {
+	_, err := r.c.updateIDIf(ctx, id, guard, func(raw bson.Raw) bool {
+		var row postRow
+		return bson.Unmarshal(raw, &row) == nil && holds(row)
+	}, update)
+	return err
 }
 
 // ByIDs returns the records with these ids (in one query), by id.
@@ -299,15 +367,17 @@ func (r *Posts) ByIDs(ctx context.Context, ids []string) (map[string]Post, error
 
 // ByMsgKey returns the record created by the message msgKey, or ErrNotFound.
 func (r *Posts) ByMsgKey(ctx context.Context, msgKey string) (Post, error) {
+	var claim msgKeyClaim
+	switch err := r.msgKeys.FindOne(ctx, bson.M{"_id": r.msgKeyID(msgKey)}).Decode(&claim); {
+	case err == nil:
+		return r.Get(ctx, claim.ID)
+	case !errors.Is(err, mongo.ErrNoDocuments):
+		return Post{}, translate(err)
+	}
+	// A record saved before the claims were kept.
 	var p Post
 	err := r.c.FindOne(ctx, bson.M{"msg_key": msgKey}).Decode(&p)
 	return p, translate(err)
-}
-
-// ByEnterprise lists the enterprise's records, newest first (at most limit).
-func (r *Posts) ByEnterprise(ctx context.Context, enterpriseID string, limit int) ([]Post, error) {
-	return r.find(ctx, bson.M{"enterprise_id": enterpriseID, "status": bson.M{"$ne": StatusRemoved}},
-		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
 }
 
 // Open lists every open, unexpired record (for loading the matching engine).
@@ -335,6 +405,9 @@ func (r *Posts) ExpireDue(ctx context.Context, now time.Time) ([]Post, error) {
 	for i, p := range due {
 		ids[i] = p.ID
 	}
+	if err := r.changedIDs(ctx, ids, now); err != nil {
+		return nil, err
+	}
 	_, err = r.c.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "status": StatusOpen},
 		bson.M{"$set": bson.M{"status": StatusExpired, "updated_at": now, "match_owed": false}})
 	return due, translate(err)
@@ -348,150 +421,17 @@ func (r *Posts) RemoveByOpenID(ctx context.Context, openid string) (int64, error
 	if openid == "" {
 		return 0, nil
 	}
+	now := savedAt()
 	res, err := r.c.UpdateMany(ctx, bson.M{"openid": openid}, bson.M{"$set": bson.M{
 		"status": StatusRemoved, "openid": "", "enterprise_id": "", "raw_text": "",
-		"updated_at": time.Now().UTC(), "match_owed": false}})
+		"updated_at": now, "match_owed": false}})
 	if err != nil {
 		return 0, translate(err)
 	}
+	if err := r.changedWhere(ctx, bson.M{"status": StatusRemoved, "openid": ""}, now); err != nil {
+		return 0, err
+	}
 	return res.ModifiedCount, nil
-}
-
-// SearchQuery selects open records. Keywords match the records' keyword
-// arrays (our own tokens: FerretDB has no $text, and Chinese needs its own
-// words anyway); an empty list matches every record of the filters.
-type SearchQuery struct {
-	Keywords       []string
-	CategoryPrefix string // dot path prefix, e.g. "auto.chassis"
-	Province, City string
-	District       string
-	// EnterpriseIDs limits the search to these enterprises' records that
-	// show their name (not those posted 匿名).
-	EnterpriseIDs []string
-	VerifiedOnly  bool
-	Now           time.Time
-	Offset, Limit int
-}
-
-// SearchResult is one page and whether more follow.
-type SearchResult struct {
-	Posts []Post
-	More  bool
-}
-
-// searchWindow bounds how many candidates are ranked in memory.
-const searchWindow = 500
-
-// Search returns open records ranked by relevance (see relevance), then
-// by how many keywords they share, then by freshness (newest first). The
-// database does only what FerretDB serves well — equality and $in filters,
-// one sort on created_at and a limit — and the ranking of that window is
-// done here: FerretDB has no $text and no aggregation scoring to lean on.
-func (r *Posts) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
-	filter := bson.M{"status": StatusOpen, "expires_at": bson.M{"$gt": q.Now}}
-	if len(q.Keywords) > 0 {
-		filter["keywords"] = bson.M{"$in": q.Keywords}
-	}
-	if q.CategoryPrefix != "" {
-		// The code itself or any code below it in the taxonomy.
-		filter["category_code"] = bson.M{"$regex": "^" + regexp.QuoteMeta(q.CategoryPrefix) + `(\.|$)`}
-	}
-	if q.Province != "" {
-		filter["region.province"] = q.Province
-	}
-	if q.City != "" {
-		filter["region.city"] = q.City
-	}
-	if q.District != "" {
-		filter["region.district"] = q.District
-	}
-	if len(q.EnterpriseIDs) > 0 {
-		filter["enterprise_id"] = bson.M{"$in": q.EnterpriseIDs}
-		filter["anonymous"] = bson.M{"$ne": true}
-	}
-	if q.VerifiedOnly {
-		filter["verified"] = true
-	}
-	found, err := r.find(ctx, filter, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(searchWindow))
-	if err != nil {
-		return SearchResult{}, err
-	}
-	rank(found, q.Keywords)
-	if q.Limit <= 0 {
-		q.Limit = 5
-	}
-	if q.Offset >= len(found) {
-		return SearchResult{}, nil
-	}
-	end := min(q.Offset+q.Limit, len(found))
-	return SearchResult{Posts: found[q.Offset:end], More: end < len(found)}, nil
-}
-
-// Relevance tiers of a record for the query words.
-const (
-	tierKeyword  = iota // shares a keyword only (a synonym of a term inside a longer name)
-	tierContains        // its product contains a query word (轮毂螺栓 for 轮毂)
-	tierBranch          // its category path names a query word (底盘 for a wheel)
-	tierProduct         // its product is, or ends with, a query word, or its category is one
-)
-
-// relevance places p in a tier for the query words (upper case). Chinese
-// compounds are head-final, so a product ending with the word is that
-// thing (铝合金轮毂 is a 轮毂) while one merely containing it is something
-// else (轮毂螺栓 is a bolt, though its keywords carry every wheel synonym).
-func relevance(p Post, words map[string]bool) int {
-	product := strings.ToUpper(strings.TrimSpace(p.Product))
-	if words[product] || words[strings.ToUpper(p.Category)] {
-		return tierProduct
-	}
-	tier := tierKeyword
-	for w := range words {
-		if w == "" || !strings.Contains(product, w) {
-			continue
-		}
-		if strings.HasSuffix(product, w) {
-			return tierProduct
-		}
-		tier = tierContains
-	}
-	for _, c := range p.CategoryPath {
-		if words[strings.ToUpper(c)] {
-			return max(tier, tierBranch)
-		}
-	}
-	return tier
-}
-
-// rank orders records (newest first already) by relevance tier, then by the
-// number of keywords shared; the sort is stable, so freshness breaks ties.
-func rank(found []Post, keywords []string) {
-	if len(keywords) == 0 || len(found) < 2 {
-		return
-	}
-	words := make(map[string]bool, len(keywords))
-	for _, k := range keywords {
-		if k = strings.ToUpper(strings.TrimSpace(k)); k != "" {
-			words[k] = true
-		}
-	}
-	type score struct{ tier, hits int }
-	scores := make(map[string]score, len(found))
-	for _, p := range found {
-		s := score{tier: relevance(p, words)}
-		for _, k := range p.Keywords {
-			if words[strings.ToUpper(k)] {
-				s.hits++
-			}
-		}
-		scores[p.ID] = s
-	}
-	sort.SliceStable(found, func(i, j int) bool {
-		a, b := scores[found[i].ID], scores[found[j].ID]
-		if a.tier != b.tier {
-			return a.tier > b.tier
-		}
-		return a.hits > b.hits
-	})
 }
 
 func (r *Posts) find(ctx context.Context, filter bson.M, opts *options.FindOptions) ([]Post, error) {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -12,12 +11,6 @@ func init() {
 	for _, coll := range []string{"demands", "offers"} {
 		indexes = append(indexes, index{coll, mongo.IndexModel{Keys: bson.D{{Key: "updated_at", Value: 1}}}})
 	}
-}
-
-// ChangedSince lists the records of the kind changed at or after since (any
-// status), so that an instance can follow changes made by another.
-func (r *Posts) ChangedSince(ctx context.Context, since time.Time) ([]Post, error) {
-	return r.find(ctx, bson.M{"updated_at": bson.M{"$gte": since}}, nil)
 }
 
 // FulfilledStats counts the closed records of the kind and how many of them

@@ -21,11 +21,12 @@ func (r *Posts) CreateSettled(ctx context.Context, posts []Post) error {
 	rows := make([]any, len(posts))
 	for i := range posts {
 		p := &posts[i]
-		no, err := r.nextNo(ctx)
+		id := NewID()
+		no, err := r.nextNo(ctx, id)
 		if err != nil {
 			return err
 		}
-		p.ID, p.No, p.Kind = NewID(), no, r.kind
+		p.ID, p.No, p.Kind = id, no, r.kind
 		if p.Status == "" {
 			p.Status = StatusOpen
 		}
@@ -43,6 +44,20 @@ func (r *Posts) CreateSettled(ctx context.Context, posts []Post) error {
 			p.Keywords = []string{}
 		}
 		rows[i] = postRow{Post: *p}
+	}
+	ids := make([]string, len(posts))
+	for i := range posts {
+		ids[i] = posts[i].ID
+	}
+	if err := r.changedIDs(ctx, ids, now); err != nil {
+		return err
+	}
+	ptrs := make([]*Post, len(posts))
+	for i := range posts {
+		ptrs[i] = &posts[i]
+	}
+	if err := r.owned(ctx, ptrs...); err != nil {
+		return err
 	}
 	_, err := r.c.InsertMany(ctx, rows)
 	return translate(err)

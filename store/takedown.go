@@ -26,9 +26,13 @@ type takeDownRow struct {
 // and its page) and keeps td. ErrConflict when it is removed already.
 func (r *Posts) TakeDown(ctx context.Context, id string, td TakeDown) error {
 	td.At = td.At.UTC()
+	now := savedAt()
+	if err := r.changed(ctx, id, now); err != nil {
+		return err
+	}
 	res, err := r.c.UpdateOne(ctx, bson.M{"_id": id, "status": bson.M{"$ne": StatusRemoved}}, bson.M{"$set": bson.M{
 		"status": StatusRemoved, "closed_reason": "下架：" + td.Reason, "taken_down": td,
-		"updated_at": savedAt(), "match_owed": false}})
+		"updated_at": now, "match_owed": false}})
 	if err != nil {
 		return translate(err)
 	}
@@ -62,8 +66,12 @@ func (r *Posts) Restore(ctx context.Context, id string) (Post, error) {
 	if status == "" || status == StatusRemoved {
 		status = StatusOpen
 	}
+	now := savedAt()
+	if err := r.saving(ctx, &Post{ID: id, Status: status, UpdatedAt: now}); err != nil {
+		return Post{}, err
+	}
 	err = r.updateOne(ctx, bson.M{"_id": id, "status": StatusRemoved, "taken_down": bson.M{"$exists": true}}, bson.M{
-		"$set":   bson.M{"status": status, "closed_reason": td.ReasonBefore, "updated_at": savedAt(), "match_owed": status == StatusOpen},
+		"$set":   bson.M{"status": status, "closed_reason": td.ReasonBefore, "updated_at": now, "match_owed": status == StatusOpen},
 		"$unset": bson.M{"taken_down": ""}})
 	if err != nil {
 		return Post{}, err
@@ -79,10 +87,14 @@ func (r *Posts) SetVerifiedOf(ctx context.Context, enterpriseID string, v bool) 
 	if enterpriseID == "" {
 		return 0, nil
 	}
+	now := savedAt()
 	res, err := r.c.UpdateMany(ctx, bson.M{"enterprise_id": enterpriseID, "status": bson.M{"$in": bson.A{StatusOpen, StatusExpired}}, "verified": !v},
-		bson.M{"$set": bson.M{"verified": v, "updated_at": savedAt()}})
+		bson.M{"$set": bson.M{"verified": v, "updated_at": now}})
 	if err != nil {
 		return 0, translate(err)
+	}
+	if err := r.changedWhere(ctx, bson.M{"enterprise_id": enterpriseID}, now); err != nil {
+		return 0, err
 	}
 	return res.ModifiedCount, nil
 }
@@ -95,10 +107,14 @@ func (r *Posts) HandOver(ctx context.Context, enterpriseID, openid string) (int6
 	if enterpriseID == "" {
 		return 0, nil
 	}
+	now := savedAt()
 	res, err := r.c.UpdateMany(ctx, bson.M{"enterprise_id": enterpriseID},
-		bson.M{"$set": bson.M{"openid": openid, "verified": false, "raw_text": "", "updated_at": savedAt()}})
+		bson.M{"$set": bson.M{"openid": openid, "verified": false, "raw_text": "", "updated_at": now}})
 	if err != nil {
 		return 0, translate(err)
+	}
+	if err := r.changedWhere(ctx, bson.M{"enterprise_id": enterpriseID}, now); err != nil {
+		return 0, err
 	}
 	return res.ModifiedCount, nil
 }

@@ -90,3 +90,12 @@ func (e postEvents) PostClosed(ctx context.Context, p store.Post) {
 		s.PostClosed(ctx, p)
 	}
 }
+
+// Search answers searches from the records the alerts service holds
+// (handlers.Deps.Index); before it runs, the store answers.
+func (e postEvents) Search(kind string, q store.SearchQuery) (store.SearchResult, bool) {
+	if s := e.m.Alerts.Service; s != nil {
+		return s.Search(kind, q), true
+	}
+	return store.SearchResult{}, false
+}

@@ -151,7 +151,7 @@ func (m *Main) Run(ctx context.Context) error {
 	app := handlers.New(handlers.Deps{
 		Sessions: bot.NewSessions(m.Redis, cfg.Session.TTL), KV: m.Redis,
 		Enterprises: m.Mongo.Enterprises(), Demands: m.Mongo.Demands(), Offers: m.Mongo.Offers(),
-		Parser: parser, Events: conversationEvents{m}, Joins: conversationEvents{m}, Forget: m.Mongo, Log: m.Log, DailyPostCap: cfg.Posts.DailyCap,
+		Parser: parser, Events: conversationEvents{m}, Index: postEvents{m}, Joins: conversationEvents{m}, Forget: m.Mongo, Log: m.Log, DailyPostCap: cfg.Posts.DailyCap,
 	})
 	m.App = app
 	if err := m.startAlerts(ctx, parser); err != nil {

@@ -152,6 +152,7 @@ type Service struct {
 	cfg    Config
 	d      Deps
 	engine *match.Engine
+	index  *store.SearchIndex // the engine's records as search reads them
 	now    atomic.Pointer[func() time.Time]
 
 	notify   *notify.Notifier
@@ -204,6 +205,7 @@ func New(cfg Config, d Deps) *Service {
 		cfg:    cfg,
 		d:      d,
 		engine: match.NewEngine(match.Options{Threshold: cfg.Threshold, Limit: cfg.Limit}),
+		index:  store.NewSearchIndex(),
 		queue:  make(chan store.Post, cfg.Queue),
 		stop:   make(chan struct{}),
 
@@ -412,6 +414,7 @@ func (s *Service) take(p *store.Post) {
 	}
 	delete(s.gone, p.ID)
 	s.engine.Upsert(s.toRecord(p))
+	s.index.Put(*p)
 	s.versions[p.ID] = v
 }
 
@@ -429,6 +432,7 @@ func (s *Service) admit(p *store.Post, force bool) bool {
 		return false
 	}
 	s.engine.Upsert(s.toRecord(p)) // removes what is no longer open
+	s.index.Put(*p)
 	if p.Status == store.StatusOpen {
 		s.versions[p.ID] = p.UpdatedAt
 	} else {
@@ -443,12 +447,26 @@ func (s *Service) drop(id string) {
 	s.verMu.Lock()
 	defer s.verMu.Unlock()
 	s.engine.Remove(id)
+	s.index.Remove(id)
 	delete(s.versions, id)
 	s.gone[id] = time.Now().UTC() // updated_at is written with the wall clock
 }
 
 // Prune drops the records that expired by now from the engine.
-func (s *Service) Prune(now time.Time) { s.engine.Prune(now) }
+func (s *Service) Prune(now time.Time) {
+	s.engine.Prune(now)
+	s.index.Prune(now)
+}
+
+// Search answers a search for records of kind from the open records the
+// service holds, as the store's Posts.Search would (same filters, same
+// ranking), without reading the store. A record saved or closed on this
+// instance is found (or gone) at once; one saved or closed on another
+// instance once the next catch-up learned it: at most SyncEvery (15 s by
+// default) plus the time a catch-up takes.
+func (s *Service) Search(kind string, q store.SearchQuery) store.SearchResult {
+	return s.index.Search(kind, q)
+}
 
 // RunOnce is one lifecycle sweep at now (see lifecycle.Sweeper.RunOnce):
 // reminders, expiry of records and of contact requests, the pushes a crash

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"supplybot/bot"
+	"supplybot/handlers/parse"
+	"supplybot/handlers/seed"
+)
+
+// BenchmarkScale: the requests that read records, against the SDK's bare
+// echo server in the same run, with N open offers seeded before the bot
+// starts (as after a restart: the engine and the search index load them
+// once): 查供应 PCB, 详情 of a record, 我的发布 of a user, and 帮助.
+// 16 concurrent users; each op is one message to each server. The figures
+// of docs/BENCHMARKS.md ("Scale"):
+//
+//	go test ./cmd/supplybot -run '^$' -bench Scale -benchtime 1000x
+//
+// Seeding 10,000 offers takes a minute or two.
+func BenchmarkScale(b *testing.B) {
+	for _, offers := range []int{100, 10000} {
+		m := seededMain(b, offers)
+		for _, c := range []struct {
+			name string
+			msg  func(id int64) (openid, text string)
+			want string
+		}{
+			{"search", func(id int64) (string, string) { return fmt.Sprintf("sc-%d", id%5000), "查供应 PCB" }, "第1页"},
+			{"detail", func(id int64) (string, string) {
+				return fmt.Sprintf("sc-%d", id%5000), fmt.Sprintf("详情 O%d", 1001+id%int64(offers))
+			}, "供应"},
+			// A user who posted nothing: the seeded posters are too few
+			// to stay under the rate limit of 8 messages in 5 s.
+			{"mine", func(id int64) (string, string) { return fmt.Sprintf("sc-%d", id%5000), "我的发布" }, "发布"},
+			{"help", func(id int64) (string, string) { return fmt.Sprintf("sc-%d", id%5000), "帮助" }, "发布求购"},
+		} {
+			b.Run(fmt.Sprintf("%s/offers=%d", c.name, offers), func(b *testing.B) {
+				againstEcho(b, m, c.msg, c.want)
+			})
+		}
+	}
+}
+
+// seededMain starts the bot on a store seeded with offers open offers
+// (and the enterprises posting them) by an earlier instance.
+func seededMain(b *testing.B, offers int) *Main {
+	cfg := configTB(b)
+	first := runTB(b, cfg, nil)
+	p, err := parse.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := seed.Records(context.Background(), first.Mongo, p, 0, offers, time.Now(), nil); err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	first.Close(ctx)
+	return runTB(b, cfg, nil)
+}
+
+// againstEcho sends b.N messages to the bot and b.N to the echo server,
+// alternating in rounds of 200, and reports both rates and their ratio.
+func againstEcho(b *testing.B, m *Main, msg func(id int64) (openid, text string), want string) {
+	w := m.Config.WeChat
+	s := bot.PushSigner{Token: w.Token, AppID: w.AppID, EncodingAESKey: w.EncodingAESKey, Mode: bot.ModeSafe}
+	echo := httptest.NewServer(bot.EchoHandler(w.Token, w.AppID, w.EncodingAESKey))
+	defer echo.Close()
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	defer client.CloseIdleConnections()
+	var took [2]time.Duration
+	var missed atomic.Int64
+	var seq atomic.Int64
+	seq.Store(time.Now().UnixNano())
+	b.ResetTimer()
+	for done := 0; done < b.N; done += 200 {
+		n := min(200, b.N-done)
+		for i, url := range []string{m.URL() + "/wechat", echo.URL + "/wechat"} {
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			start := time.Now()
+			for range 16 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for next.Add(1) <= int64(n) {
+						id := seq.Add(1)
+						openid, text := msg(id)
+						reply, err := post(client, s, url, bot.TextXML(openid, text, id))
+						if i == 0 && (err != nil || !strings.Contains(reply, want)) {
+							missed.Add(1)
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			took[i] += time.Since(start)
+		}
+	}
+	b.StopTimer()
+	botRate, echoRate := float64(b.N)/took[0].Seconds(), float64(b.N)/took[1].Seconds()
+	b.ReportMetric(botRate, "bot-msgs/s")
+	b.ReportMetric(echoRate, "echo-msgs/s")
+	b.ReportMetric(botRate/echoRate, "bot/echo")
+	b.ReportMetric(float64(missed.Load()), "bot-missed")
+}

@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// On FerretDB, 我的发布 (ByEnterprise, ByOpenID) reads the ids of an
+// enterprise's or a user's records from one document of post_owners, by
+// _id, then each record by _id, instead of scanning every record of the
+// kind (FerretDB 1.x serves nothing else from an index). Create adds the
+// record to its enterprise's and its poster's documents; the first lookup
+// on a database whose records predate the documents builds them, once,
+// with one scan. A record that left its owner since (deregistration,
+// hand-over) is still listed in the document and is filtered out when
+// read. On MongoDB the indexes on enterprise_id and openid serve.
+
+type ownedPost struct {
+	ID string    `bson:"id"`
+	At time.Time `bson:"at"` // created_at
+}
+
+type ownerDoc struct {
+	ID    string      `bson:"_id"`
+	Posts []ownedPost `bson:"posts"`
+}
+
+func (r *Posts) owners() collection { return r.c.sibling("post_owners") }
+
+func (r *Posts) ownerKey(by, id string) string { return r.kind + ":" + by + ":" + id }
+
+// owned adds the records ps to their enterprises' and posters' documents.
+func (r *Posts) owned(ctx context.Context, ps ...*Post) error {
+	if !r.feedOn() {
+		return nil
+	}
+	byKey := map[string][]ownedPost{}
+	for _, p := range ps {
+		for _, k := range r.ownerKeys(p) {
+			byKey[k] = append(byKey[k], ownedPost{ID: p.ID, At: p.CreatedAt.UTC().Truncate(time.Millisecond)})
+		}
+	}
+	return r.addOwned(ctx, byKey)
+}
+
+// addOwned adds the records to the owner documents, in one round trip.
+func (r *Posts) addOwned(ctx context.Context, byKey map[string][]ownedPost) error {
+	if len(byKey) == 0 {
+		return nil
+	}
+	models := make([]mongo.WriteModel, 0, len(byKey))
+	for k, ps := range byKey {
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": k}).
+			SetUpdate(bson.M{"$addToSet": bson.M{"posts": bson.M{"$each": ps}}}).SetUpsert(true))
+	}
+	_, err := r.owners().BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	return translate(err)
+}
+
+func (r *Posts) ownerKeys(p *Post) []string {
+	var keys []string
+	if p.EnterpriseID != "" {
+		keys = append(keys, r.ownerKey("e", p.EnterpriseID))
+	}
+	if p.OpenID != "" {
+		keys = append(keys, r.ownerKey("u", p.OpenID))
+	}
+	return keys
+}
+
+// ownedBy lists the records of the owner document key that keep passes,
+// newest first, at most limit.
+func (r *Posts) ownedBy(ctx context.Context, key string, limit int, keep func(*Post) bool) ([]Post, error) {
+	if err := r.ownersBuilt(ctx); err != nil {
+		return nil, err
+	}
+	var doc ownerDoc
+	err := r.owners().FindOne(ctx, bson.M{"_id": key}).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	slices.SortStableFunc(doc.Posts, func(a, b ownedPost) int { return b.At.Compare(a.At) })
+	var out []Post
+	seen := map[string]bool{}
+	for _, o := range doc.Posts {
+		if len(out) == limit {
+			break
+		}
+		if seen[o.ID] {
+			continue
+		}
+		seen[o.ID] = true
+		p, err := r.Get(ctx, o.ID)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if keep(&p) {
+			out = append(out, p)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Post) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return out, nil
+}
+
+// ownersFromStart marks the owner documents of a kind built when the
+// database holds no record of it yet (OpenMongo calls it): every record
+// will be added by its save, and no lookup needs to scan.
+func (r *Posts) ownersFromStart(ctx context.Context) error {
+	if !r.feedOn() {
+		return nil
+	}
+	switch err := r.c.FindOne(ctx, bson.M{}, options.FindOne().SetProjection(bson.M{"_id": 1})).Err(); {
+	case err == nil:
+		return nil // records exist: the first lookup checks for the marker
+	case !errors.Is(err, mongo.ErrNoDocuments):
+		return translate(err)
+	}
+	_, err := r.owners().InsertOne(ctx, bson.M{"_id": r.kind + ":built"})
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
+		return translate(err)
+	}
+	return nil
+}
+
+// ownersBuilt builds the owner documents of the records that predate
+// them, once per database and kind (a marker document says it was done).
+func (r *Posts) ownersBuilt(ctx context.Context) error {
+	r.feed.mu.Lock()
+	defer r.feed.mu.Unlock()
+	if r.feed.owners {
+		return nil
+	}
+	marker := r.kind + ":built"
+	switch err := r.owners().FindOne(ctx, bson.M{"_id": marker}).Err(); {
+	case err == nil:
+		r.feed.owners = true
+		return nil
+	case !errors.Is(err, mongo.ErrNoDocuments):
+		return translate(err)
+	}
+	rows, err := r.findRows(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "enterprise_id": 1, "openid": 1, "created_at": 1}))
+	if err != nil {
+		return err
+	}
+	byKey := map[string][]ownedPost{}
+	for _, row := range rows {
+		for _, k := range r.ownerKeys(&row.Post) {
+			byKey[k] = append(byKey[k], ownedPost{ID: row.ID, At: row.CreatedAt.UTC()})
+		}
+	}
+	if err := r.addOwned(ctx, byKey); err != nil {
+		return err
+	}
+	if _, err := r.owners().InsertOne(ctx, bson.M{"_id": marker}); err != nil && !mongo.IsDuplicateKeyError(err) {
+		return translate(err)
+	}
+	r.feed.owners = true
+	return nil
+}
+
+// ByOpenID lists the user's records, newest first (at most limit).
+func (r *Posts) ByOpenID(ctx context.Context, openid string, limit int) ([]Post, error) {
+	if r.feedOn() {
+		return r.ownedBy(ctx, r.ownerKey("u", openid), limit, func(p *Post) bool {
+			return p.OpenID == openid && p.Status != StatusRemoved
+		})
+	}
+	return r.find(ctx, bson.M{"openid": openid, "status": bson.M{"$ne": StatusRemoved}},
+		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
+}
+
+// ByEnterprise lists the enterprise's records, newest first (at most limit).
+func (r *Posts) ByEnterprise(ctx context.Context, enterpriseID string, limit int) ([]Post, error) {
+	if r.feedOn() {
+		return r.ownedBy(ctx, r.ownerKey("e", enterpriseID), limit, func(p *Post) bool {
+			return p.EnterpriseID == enterpriseID && p.Status != StatusRemoved
+		})
+	}
+	return r.find(ctx, bson.M{"enterprise_id": enterpriseID, "status": bson.M{"$ne": StatusRemoved}},
+		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
+}

@@ -1,0 +1,305 @@
+package store
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// SearchIndex answers SearchQuery from memory, with the filters and the
+// ranking of Posts.Search, for the open records put into it. The matching
+// service keeps one in step with the engine (every save and close on this
+// instance at once, the records other instances saved at each catch-up),
+// because FerretDB, the embedded default, serves no query from an index:
+// a search there costs time in proportion to every stored record.
+//
+// Per kind it keeps the records, and per keyword the records carrying it,
+// in lists ordered by created_at, so that a search walks newest first from
+// the end of the lists of its keywords and stops at the window it ranks:
+// its cost follows the window, not the records stored. New records are
+// appended in order; records put out of order (a bulk load) are sorted by
+// the next search. A record replaced or removed is marked dead in place
+// and the lists are compacted once the dead outnumber the live.
+type SearchIndex struct {
+	mu    sync.RWMutex
+	byID  map[string]*indexed
+	kinds map[string]*kindIndex
+}
+
+type indexed struct {
+	p    Post
+	kind string
+	dead bool
+}
+
+type kindIndex struct {
+	all      []*indexed            // ascending by created_at, then id
+	keywords map[string][]*indexed // the same order
+	dead     int
+	unsorted bool
+}
+
+// NewSearchIndex returns an empty index.
+func NewSearchIndex() *SearchIndex {
+	return &SearchIndex{byID: map[string]*indexed{}, kinds: map[string]*kindIndex{}}
+}
+
+// Len is the number of records held.
+func (x *SearchIndex) Len() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return len(x.byID)
+}
+
+// Put holds the open record p (replacing the version held); a record not
+// open is removed. The index keeps its own copy, without the raw text and
+// the change log, which no listing shows.
+func (x *SearchIndex) Put(p Post) {
+	if p.Status != StatusOpen || p.ID == "" {
+		x.Remove(p.ID)
+		return
+	}
+	p.RawText, p.Changes, p.MsgKey = "", nil, ""
+	p.Keywords = slices.Clone(p.Keywords)
+	p.CategoryPath = slices.Clone(p.CategoryPath)
+	p.Certifications = slices.Clone(p.Certifications)
+	p.MediaIDs = slices.Clone(p.MediaIDs)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if old, ok := x.byID[p.ID]; ok {
+		if old.kind == p.Kind && old.p.CreatedAt.Equal(p.CreatedAt) && slices.Equal(old.p.Keywords, p.Keywords) {
+			old.p = p // same place in every list
+			return
+		}
+		x.kill(old)
+	}
+	k := x.kinds[p.Kind]
+	if k == nil {
+		k = &kindIndex{keywords: map[string][]*indexed{}}
+		x.kinds[p.Kind] = k
+	}
+	e := &indexed{p: p, kind: p.Kind}
+	x.byID[p.ID] = e
+	k.all = k.append(k.all, e)
+	for _, w := range distinct(p.Keywords) {
+		k.keywords[w] = k.append(k.keywords[w], e)
+	}
+}
+
+// Remove drops the record with id, if held.
+func (x *SearchIndex) Remove(id string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if e, ok := x.byID[id]; ok {
+		x.kill(e)
+	}
+}
+
+// Prune drops the records that expired by now.
+func (x *SearchIndex) Prune(now time.Time) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, e := range x.byID {
+		if !e.p.ExpiresAt.After(now) {
+			x.kill(e)
+		}
+	}
+}
+
+// Get returns the open record with id, if held.
+func (x *SearchIndex) Get(id string) (Post, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if e, ok := x.byID[id]; ok {
+		return e.p, true
+	}
+	return Post{}, false
+}
+
+// kill marks e dead. x.mu must be held for writing.
+func (x *SearchIndex) kill(e *indexed) {
+	e.dead = true
+	delete(x.byID, e.p.ID)
+	k := x.kinds[e.kind]
+	k.dead++
+	if k.dead > 1024 && k.dead > len(k.all)/2 {
+		k.compact()
+	}
+}
+
+func newer(a, b *indexed) bool {
+	if !a.p.CreatedAt.Equal(b.p.CreatedAt) {
+		return a.p.CreatedAt.After(b.p.CreatedAt)
+	}
+	return a.p.ID > b.p.ID
+}
+
+// append adds e to l in order: a new record goes at the end; one a little
+// older than the newest is inserted in its place; one far back (a bulk
+// load, an edit of an old record) is appended and the lists are sorted by
+// the next search, rather than moving most of a long list for each.
+func (k *kindIndex) append(l []*indexed, e *indexed) []*indexed {
+	n := len(l)
+	if n == 0 || k.unsorted || !newer(l[n-1], e) {
+		return append(l, e)
+	}
+	i, _ := slices.BinarySearchFunc(l, e, func(a, b *indexed) int {
+		if newer(a, b) {
+			return 1
+		}
+		return -1
+	})
+	if n-i > 4096 {
+		k.unsorted = true
+		return append(l, e)
+	}
+	return slices.Insert(l, i, e)
+}
+
+func (k *kindIndex) compact() {
+	live := func(l []*indexed) []*indexed {
+		return slices.DeleteFunc(l, func(e *indexed) bool { return e.dead })
+	}
+	k.all = live(k.all)
+	for w, l := range k.keywords {
+		if l = live(l); len(l) == 0 {
+			delete(k.keywords, w)
+		} else {
+			k.keywords[w] = l
+		}
+	}
+	k.dead = 0
+}
+
+func (k *kindIndex) sort() {
+	cmp := func(a, b *indexed) int {
+		switch {
+		case newer(b, a):
+			return -1
+		case newer(a, b):
+			return 1
+		}
+		return 0
+	}
+	slices.SortFunc(k.all, cmp)
+	for _, l := range k.keywords {
+		slices.SortFunc(l, cmp)
+	}
+	k.unsorted = false
+}
+
+// Search answers q over the records of kind as Posts.Search does over
+// the store: open and unexpired at q.Now, the newest searchWindow records
+// that pass the filters, ranked by relevance, one page.
+func (x *SearchIndex) Search(kind string, q SearchQuery) SearchResult {
+	x.mu.RLock()
+	if k := x.kinds[kind]; k != nil && k.unsorted {
+		x.mu.RUnlock()
+		x.mu.Lock()
+		if k.unsorted {
+			k.sort()
+		}
+		x.mu.Unlock()
+		x.mu.RLock()
+	}
+	defer x.mu.RUnlock() // the page is copied out under it: Put replaces records in place
+	return page(x.window(x.kinds[kind], q), func(e *indexed) *Post { return &e.p }, q)
+}
+
+// window collects the newest records passing q's filters, at most
+// searchWindow, newest first. x.mu must be held.
+func (x *SearchIndex) window(k *kindIndex, q SearchQuery) []*indexed {
+	if k == nil {
+		return nil
+	}
+	var lists [][]*indexed
+	if len(q.Keywords) == 0 {
+		lists = [][]*indexed{k.all}
+	} else {
+		for _, w := range distinct(q.Keywords) {
+			if l := k.keywords[w]; len(l) > 0 {
+				lists = append(lists, l)
+			}
+		}
+	}
+	pos := make([]int, len(lists))
+	for i, l := range lists {
+		pos[i] = len(l) - 1
+	}
+	keep := searchFilter(q)
+	var seen map[*indexed]bool
+	if len(lists) > 1 {
+		seen = make(map[*indexed]bool, searchWindow)
+	}
+	found := make([]*indexed, 0, 64)
+	for len(found) < searchWindow {
+		// The newest record at the head of any list (a k-way merge).
+		best := -1
+		for i, l := range lists {
+			if pos[i] >= 0 && (best < 0 || newer(l[pos[i]], lists[best][pos[best]])) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		e := lists[best][pos[best]]
+		pos[best]--
+		if e.dead || seen[e] {
+			continue
+		}
+		if seen != nil {
+			seen[e] = true
+		}
+		if keep(&e.p) {
+			found = append(found, e)
+		}
+	}
+	return found
+}
+
+// searchFilter is the filter of Posts.Search as a function.
+func searchFilter(q SearchQuery) func(*Post) bool {
+	var ents map[string]bool
+	if len(q.EnterpriseIDs) > 0 {
+		ents = make(map[string]bool, len(q.EnterpriseIDs))
+		for _, id := range q.EnterpriseIDs {
+			ents[id] = true
+		}
+	}
+	return func(p *Post) bool {
+		switch {
+		case p.Status != StatusOpen || !p.ExpiresAt.After(q.Now):
+			return false
+		case q.CategoryPrefix != "" && p.CategoryCode != q.CategoryPrefix && !strings.HasPrefix(p.CategoryCode, q.CategoryPrefix+"."):
+			return false
+		case q.Province != "" && p.Region.Province != q.Province,
+			q.City != "" && p.Region.City != q.City,
+			q.District != "" && p.Region.District != q.District:
+			return false
+		case ents != nil && (!ents[p.EnterpriseID] || p.Anonymous):
+			return false
+		case q.VerifiedOnly && !p.Verified:
+			return false
+		}
+		return true
+	}
+}
+
+// categoryFilter is the store's filter on category_code for a prefix: the
+// code itself or any code below it in the taxonomy.
+func categoryFilter(prefix string) string {
+	return "^" + regexp.QuoteMeta(prefix) + `(\.|$)`
+}
+
+func distinct(ws []string) []string {
+	out := make([]string, 0, len(ws))
+	for _, w := range ws {
+		if !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
