@@ -4,80 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"supplybot/bot/browsertest"
 )
 
-// simChromium finds Debian's chromium: without it the browser test is
-// skipped on a developer's machine and fails in CI (CI=true), where
-// .ci/run installs it. (The same setup as the console's browser test.)
-func simChromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("SUPPLYBOT_CHROMIUM"), "/usr/bin/chromium"} {
-		if p == "" {
-			continue
-		}
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed; in CI it must be (.ci/run installs it: apt-get install -y chromium)")
-	}
-	t.Skip("chromium is not installed (apt-get update && apt-get install -y chromium); skipping the browser test outside CI")
-	return ""
-}
-
-// simBrowser starts a headless chromium with a fresh profile and collects
-// what pages report as errors (a CSP violation, a script error, a failed
-// load).
+// simBrowser starts the headless chromium of the browser tests, in Chinese.
 func simBrowser(t *testing.T) (context.Context, func() []string) {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(simChromium(t)),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("lang", "zh-CN"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1360, 860),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	var mu sync.Mutex
-	var errs []string
-	done := make(chan struct{})
-	t.Cleanup(func() { cancelCtx(); cancelAlloc(); <-done })
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		close(done)
-		t.Fatalf("start chromium: %v", err)
-	}
-	messages := chromedp.Console(ctx)
-	go func() {
-		defer close(done)
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.IsException() {
-				mu.Lock()
-				errs = append(errs, m.URL+": "+m.Text)
-				mu.Unlock()
-			}
-		}
-	}()
-	return ctx, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), errs...) }
+	return browsertest.Start(t, 1360, 860, chromedp.Flag("lang", "zh-CN"))
 }
 
 // js quotes s for a script.

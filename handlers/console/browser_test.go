@@ -3,95 +3,28 @@ package console
 import (
 	"context"
 	"os"
-	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"supplybot/bot/browsertest"
+
 	"supplybot/bot"
 )
 
-// chromiumPath finds Debian's chromium. Without it the browser test is
-// skipped on a developer's machine and fails in CI (CI=true), where
-// .ci/run installs it.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("SUPPLYBOT_CHROMIUM"), "/usr/bin/chromium"} {
-		if p == "" {
-			continue
-		}
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed; in CI it must be (.ci/run installs it: apt-get install -y chromium)")
-	}
-	t.Skip("chromium is not installed (apt-get update && apt-get install -y chromium); skipping the browser test outside CI")
-	return ""
-}
-
-// browser starts a headless chromium with a fresh profile, and collects
-// what the pages report as errors (a CSP violation, a script error, a
-// failed load).
+// browser starts the headless chromium of the browser tests.
 func browser(t *testing.T) (context.Context, *browserLog) {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath(t)),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 1000),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	bl := &browserLog{done: make(chan struct{})}
-	t.Cleanup(func() { cancelCtx(); cancelAlloc(); <-bl.done })
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		close(bl.done)
-		t.Fatalf("start chromium: %v", err)
-	}
-	messages := chromedp.Console(ctx)
-	go func() {
-		defer close(bl.done)
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.IsException() {
-				bl.add(m.URL + ": " + m.Text)
-			}
-		}
-	}()
-	return ctx, bl
+	ctx, errs := browsertest.Start(t, 1280, 1000)
+	return ctx, &browserLog{errs}
 }
 
-type browserLog struct {
-	mu     sync.Mutex
-	errors []string
-	done   chan struct{} // closed when the collector stops
-}
+// browserLog is what the pages reported as errors.
+type browserLog struct{ errs func() []string }
 
-func (b *browserLog) add(s string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.errors = append(b.errors, s)
-}
-
-func (b *browserLog) all() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]string(nil), b.errors...)
-}
+func (b *browserLog) all() []string { return b.errs() }
 
 // TestBrowserEndToEnd drives the console in a real browser against the
 // fakes of the task-force and broadcast services: log in, approve an
