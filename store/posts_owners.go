@@ -49,18 +49,15 @@ func (r *Posts) owned(ctx context.Context, ps ...*Post) error {
 	return r.addOwned(ctx, byKey)
 }
 
-// addOwned adds the records to the owner documents, in one round trip.
 func (r *Posts) addOwned(ctx context.Context, byKey map[string][]ownedPost) error {
-	if len(byKey) == 0 {
-		return nil
-	}
-	models := make([]mongo.WriteModel, 0, len(byKey))
 	for k, ps := range byKey {
-		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": k}).
-			SetUpdate(bson.M{"$addToSet": bson.M{"posts": bson.M{"$each": ps}}}).SetUpsert(true))
+		_, err := r.owners().UpdateOne(ctx, bson.M{"_id": k},
+			bson.M{"$addToSet": bson.M{"posts": bson.M{"$each": ps}}}, options.Update().SetUpsert(true))
+		if err != nil {
+			return translate(err)
+		}
 	}
-	_, err := r.owners().BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
-	return translate(err)
+	return nil
 }
 
 func (r *Posts) ownerKeys(p *Post) []string {
