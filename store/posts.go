@@ -192,7 +192,21 @@ func (r *Posts) create(ctx context.Context, p *Post, id string) error {
 	if err != nil {
 		return fmt.Errorf("number: %w", err)
 	}
-	now := savedAt()
+	r.fillNew(p, id, no, savedAt())
+	if err := r.saving(ctx, p); err != nil {
+		return err
+	}
+	if err := r.owned(ctx, p); err != nil {
+		return err
+	}
+	_, err = r.c.InsertOne(ctx, postRow{Post: *p, MatchOwed: p.Status == StatusOpen})
+	return translate(err)
+}
+
+// fillNew gives a new record its id, number and kind, and the defaults
+// of a save at now: open, created and updated now, 30 days to live, empty
+// lists rather than null.
+func (r *Posts) fillNew(p *Post, id, no string, now time.Time) {
 	p.ID, p.No, p.Kind = id, no, r.kind
 	if p.Status == "" {
 		p.Status = StatusOpen
@@ -210,14 +224,6 @@ func (r *Posts) create(ctx context.Context, p *Post, id string) error {
 	if p.Keywords == nil {
 		p.Keywords = []string{}
 	}
-	if err := r.saving(ctx, p); err != nil {
-		return err
-	}
-	if err := r.owned(ctx, p); err != nil {
-		return err
-	}
-	_, err = r.c.InsertOne(ctx, postRow{Post: *p, MatchOwed: p.Status == StatusOpen})
-	return translate(err)
 }
 
 // saving notes, before the write, that the record p is saved at

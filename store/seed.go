@@ -26,23 +26,7 @@ func (r *Posts) CreateSettled(ctx context.Context, posts []Post) error {
 		if err != nil {
 			return err
 		}
-		p.ID, p.No, p.Kind = id, no, r.kind
-		if p.Status == "" {
-			p.Status = StatusOpen
-		}
-		if p.CreatedAt.IsZero() {
-			p.CreatedAt = now
-		}
-		p.UpdatedAt = now
-		if p.ExpiresAt.IsZero() {
-			p.ExpiresAt = p.CreatedAt.Add(DefaultPostLifetime)
-		}
-		if p.Certifications == nil {
-			p.Certifications = []string{}
-		}
-		if p.Keywords == nil {
-			p.Keywords = []string{}
-		}
+		r.fillNew(p, id, no, now)
 		rows[i] = postRow{Post: *p}
 	}
 	ids := make([]string, len(posts))
