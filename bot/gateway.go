@@ -93,7 +93,9 @@ type Gateway struct {
 	// Observe, when set, sees every push that is handled, once across
 	// retries, just before its handler (the simulator uses it to know
 	// followers).
-	Observe func(*Message)
+	Observe func(context.Context, *Message)
+
+	readAheads []ReadAheadFunc // see ReadAhead
 
 	slots chan struct{} // one per running handler; MaxInflight in all
 	// unix seconds of the last line logged of a kind a flood repeats
@@ -334,7 +336,8 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	// Dedupe first, on a budget of its own: a handler run without knowing
 	// whether another delivery runs it could save a record twice, so when
 	// dedupe cannot answer the user is asked to send again instead.
-	first, running, err := g.begin(ctx, key)
+	ahead := g.readAhead(m)
+	first, running, err := g.begin(ctx, key, ahead)
 	if err != nil {
 		g.log.ErrorContext(ctx, "dedupe unavailable; answering busy without handling", "openid", m.OpenID, "key", key, "err", err)
 		g.metrics.Busy.WithLabelValues("dedupe").Inc()
@@ -353,7 +356,8 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		// The mark was a failed delivery's, removed once Redis answered:
 		// this retry is the one to run the handler.
 		handed = false
-		if first, running, err = g.begin(deadline, key); err != nil || !first {
+		ahead = nil // read while another delivery ran: stale
+		if first, running, err = g.begin(deadline, key, nil); err != nil || !first {
 			return ""
 		}
 	}
@@ -374,7 +378,7 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	var (
 		mu        sync.Mutex
 		abandoned bool
-		done      = make(chan string, 1)
+		done      = make(chan handled, 1)
 	)
 	g.wg.Add(1)
 	handed = true
@@ -384,26 +388,28 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		hctx, hcancel := context.WithTimeout(WithMessageKey(context.WithoutCancel(ctx), key), g.cfg.HandlerTimeout)
 		defer hcancel()
 		defer context.AfterFunc(g.stop, hcancel)()
+		hctx, tn := withTurn(hctx, ahead)
 		stopKeeping := g.keepRunning(key, running)
 		if g.Observe != nil {
-			g.Observe(m)
+			g.Observe(hctx, m)
 		}
 		text := g.run(hctx, m)
+		later := tn.end()
 		stopKeeping()
-		// What the handler produced is recorded even when shutdown
-		// cancelled it meanwhile: the reply is owed to the user.
-		rctx, rcancel := context.WithTimeout(context.WithoutCancel(hctx), recordTimeout)
-		defer rcancel()
-		if err := g.flights.finish(rctx, key, text); err != nil {
-			g.log.ErrorContext(rctx, "record reply", "err", err)
-		}
 		mu.Lock()
 		if !abandoned {
-			done <- text
+			done <- handled{text, later} // the request records it (finishPassive)
 			mu.Unlock()
 			return
 		}
 		mu.Unlock()
+		// What the handler produced is recorded even when shutdown
+		// cancelled it meanwhile: the reply is owed to the user.
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(hctx), recordTimeout)
+		defer rcancel()
+		if err := g.flights.finish(rctx, key, text, later); err != nil {
+			g.log.ErrorContext(rctx, "record reply", "err", err)
+		}
 		if text == "" {
 			return
 		}
@@ -425,25 +431,29 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		}
 	}()
 
-	var text string
+	var res handled
 	select {
-	case text = <-done:
+	case res = <-done:
 	case <-deadline.Done():
 		mu.Lock()
 		select {
-		case text = <-done:
+		case res = <-done:
 		default:
 			abandoned = true
 		}
 		mu.Unlock()
 	}
 	if !abandoned {
-		if text != "" {
-			if via, err := g.flights.claim(ctx, key, viaPassive); err == nil && via != viaPassive {
-				return ""
-			}
+		// Record the reply and claim its delivery in one round trip.
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+		defer rcancel()
+		via, err := g.flights.finishPassive(rctx, key, res.text, res.later)
+		if err != nil {
+			g.log.ErrorContext(rctx, "record reply", "err", err)
+		} else if via != viaPassive {
+			return ""
 		}
-		return text
+		return res.text
 	}
 	g.metrics.DeadlineFallbacks.Inc()
 	g.log.WarnContext(ctx, "reply deadline passed; answering success, reply follows as a customer-service message",
@@ -451,14 +461,21 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	return ""
 }
 
+// handled is what a handler hands the request waiting for it: the reply,
+// and the writes left to be sent with its record (SetWithReply).
+type handled struct {
+	text  string
+	later []*Op
+}
+
 // begin runs the dedupe check on its own budget. When it fails, the mark
 // it tried to set may still be written (a hung Redis runs what it was sent
 // once it resumes) and would make every retry of the push wait for a
 // handler that never runs; it is removed in the background once Redis
 // answers again, so that a retry is handled.
-func (g *Gateway) begin(ctx context.Context, key string) (first bool, running string, err error) {
+func (g *Gateway) begin(ctx context.Context, key string, ahead []*Op) (first bool, running string, err error) {
 	dctx, dcancel := context.WithTimeout(ctx, g.cfg.DedupeTimeout)
-	first, running, err = g.flights.begin(dctx, key)
+	first, running, err = g.flights.begin(dctx, key, ahead)
 	dcancel()
 	if err != nil {
 		go g.dropRunning(key, running)

@@ -45,13 +45,17 @@ const (
 // begin reports whether this delivery is the first of key. running is the
 // value it tried to set: when begin fails, the write may still land later
 // (a hung Redis runs what it was sent once it resumes), and dropRunning
-// removes exactly that value.
-func (f *inflight) begin(ctx context.Context, key string) (first bool, running string, err error) {
+// removes exactly that value. ahead are sent in the same round trip, after
+// the mark (see readahead.go).
+func (f *inflight) begin(ctx context.Context, key string, ahead []*Op) (first bool, running string, err error) {
 	var nonce [8]byte
 	_, _ = rand.Read(nonce[:])
 	b, _ := json.Marshal(flightState{State: "running", Mark: hex.EncodeToString(nonce[:])})
-	first, err = f.kv.SetNX(ctx, "dd:"+key, string(b), f.runningTTL)
-	return first, string(b), err
+	mark := &Op{Kind: OpSetNX, Key: "dd:" + key, Value: string(b), TTL: f.runningTTL}
+	if err := f.kv.Batch(ctx, append([]*Op{mark}, ahead...)...); err != nil {
+		return false, string(b), err
+	}
+	return mark.Found, string(b), mark.Err
 }
 
 // keepRunning renews key's running mark, running.
@@ -70,10 +74,54 @@ func (f *inflight) forget(ctx context.Context, key string) error {
 	return f.kv.Del(ctx, "dd:"+key)
 }
 
-// finish records the handler's reply.
-func (f *inflight) finish(ctx context.Context, key, reply string) error {
+// finish records the handler's reply, after the writes it left for the
+// reply (SetWithReply).
+func (f *inflight) finish(ctx context.Context, key, reply string, later []*Op) error {
+	if len(later) == 0 {
+		return f.kv.Set(ctx, "dd:"+key, f.done(reply), f.ttl)
+	}
+	ops := append(later, &Op{Kind: OpSet, Key: "dd:" + key, Value: f.done(reply), TTL: f.ttl})
+	if err := f.kv.Batch(ctx, ops...); err != nil {
+		return err
+	}
+	return firstErr(ops)
+}
+
+func firstErr(ops []*Op) error {
+	for _, op := range ops {
+		if op.Err != nil {
+			return op.Err
+		}
+	}
+	return nil
+}
+
+func (f *inflight) done(reply string) string {
 	b, _ := json.Marshal(flightState{State: "done", Reply: reply})
-	return f.kv.Set(ctx, "dd:"+key, string(b), f.ttl)
+	return string(b)
+}
+
+// finishPassive records the reply after the writes left for it and, when
+// there is one, claims its delivery for the waiting request, in one round
+// trip; it returns who delivers it (viaPassive, or viaFollowup when the
+// handler overran an earlier delivery and already sent it).
+func (f *inflight) finishPassive(ctx context.Context, key, reply string, later []*Op) (via string, err error) {
+	ops := append(later, &Op{Kind: OpSet, Key: "dd:" + key, Value: f.done(reply), TTL: f.ttl})
+	if reply != "" {
+		ops = append(ops,
+			&Op{Kind: OpSetNX, Key: "dl:" + key, Value: viaPassive, TTL: f.ttl},
+			&Op{Kind: OpLookup, Key: "dl:" + key})
+	}
+	if err := f.kv.Batch(ctx, ops...); err != nil {
+		return "", err
+	}
+	if err := firstErr(ops); err != nil {
+		return "", err
+	}
+	if reply == "" {
+		return viaPassive, nil
+	}
+	return ops[len(ops)-1].Result, nil
 }
 
 // state returns the recorded state of key ("" when unknown).

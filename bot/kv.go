@@ -19,5 +19,54 @@ type KV interface {
 	DelIfEqual(ctx context.Context, key, value string) (bool, error)
 	// Incr increments a counter that expires ttl after its creation.
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
+	// Batch sends ops in one round trip, to be run in order, and fills in
+	// their results. It fails as a whole when the round trip fails; an op
+	// the server refused carries its own Err.
+	Batch(ctx context.Context, ops ...*Op) error
 	Ping(ctx context.Context) error
+}
+
+// OpKind is what an Op does; each is the KV method of the same name.
+type OpKind int
+
+const (
+	OpLookup OpKind = iota + 1
+	OpSet
+	OpSetNX
+	OpIncr
+)
+
+// Op is one command of a KV.Batch: its arguments, then its results.
+type Op struct {
+	Kind  OpKind
+	Key   string
+	Value string        // OpSet, OpSetNX
+	TTL   time.Duration // OpSet, OpSetNX, OpIncr
+
+	Result string // OpLookup: the value
+	Found  bool   // OpLookup: the key exists; OpSetNX: it was set
+	N      int64  // OpIncr: the new count
+	Err    error  // the server refused this op
+}
+
+// OneByOne runs ops through kv's own methods, one round trip each: a Batch
+// for KVs that cannot send several commands at once (test doubles). It
+// stops at the first error and returns it, as a failed round trip.
+func OneByOne(ctx context.Context, kv KV, ops ...*Op) error {
+	for _, op := range ops {
+		switch op.Kind {
+		case OpLookup:
+			op.Result, op.Found, op.Err = kv.Lookup(ctx, op.Key)
+		case OpSet:
+			op.Err = kv.Set(ctx, op.Key, op.Value, op.TTL)
+		case OpSetNX:
+			op.Found, op.Err = kv.SetNX(ctx, op.Key, op.Value, op.TTL)
+		case OpIncr:
+			op.N, op.Err = kv.Incr(ctx, op.Key, op.TTL)
+		}
+		if op.Err != nil {
+			return op.Err
+		}
+	}
+	return nil
 }

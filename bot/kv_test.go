@@ -131,3 +131,5 @@ func (k *memKV) Incr(_ context.Context, key string, ttl time.Duration) (int64, e
 func (k *memKV) Ping(context.Context) error { return k.fail }
 
 var errKVDown = errors.New("connection refused")
+
+func (k *memKV) Batch(ctx context.Context, ops ...*Op) error { return OneByOne(ctx, k, ops...) }

@@ -410,6 +410,15 @@ func (p *Pusher) hold(ctx context.Context, it Push, code int, err error) {
 	p.finish(ctx, it, "held", p.outbox.Hold(ctx, it.Key, p.cfg.Owner, code, err.Error()))
 }
 
+// ReadAhead reads whether pushes are held for m's sender with the dedupe
+// mark (see Gateway.ReadAhead), for Returned on a ReadAheadKV.
+func (p *Pusher) ReadAhead(m *Message) []*Op {
+	if m.OpenID == "" || m.IsEvent(EventUnsubscribe) {
+		return nil
+	}
+	return []*Op{{Kind: OpLookup, Key: heldKey(m.OpenID)}}
+}
+
 // Returned is told that openid wrote or followed again: it reports whether
 // pushes may be held for them (the caller releases them), and marks them
 // following. Anyone without held pushes costs one lookup; when the KV

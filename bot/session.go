@@ -29,6 +29,15 @@ type Sessions struct {
 // NewSessions returns a session store with the idle timeout ttl.
 func NewSessions(kv KV, ttl time.Duration) *Sessions { return &Sessions{kv: kv, ttl: ttl} }
 
+// ReadAhead reads m's sender's session with the dedupe mark (see
+// Gateway.ReadAhead), for a Sessions on a ReadAheadKV.
+func (s *Sessions) ReadAhead(m *Message) []*Op {
+	if m.OpenID == "" {
+		return nil
+	}
+	return []*Op{{Kind: OpLookup, Key: "sess:" + m.OpenID}}
+}
+
 // TTL is the idle timeout.
 func (s *Sessions) TTL() time.Duration { return s.ttl }
 

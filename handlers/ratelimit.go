@@ -29,6 +29,20 @@ func (a *App) RateLimit(next bot.Handler) bot.Handler {
 	}
 }
 
+// ReadAhead counts m for the rate limit in the round trip of the dedupe
+// mark (see bot.Gateway.ReadAhead), for Deps.KV on a bot.ReadAheadKV, and
+// reads the user's kept draft, which a text that is not a command asks
+// for (to offer it back).
+func (a *App) ReadAhead(m *bot.Message) []*bot.Op {
+	if a.d.KV == nil || m.Type == bot.TypeEvent || m.OpenID == "" {
+		return nil
+	}
+	return []*bot.Op{
+		{Kind: bot.OpIncr, Key: RateLimitKey(m.OpenID), TTL: a.d.RateWindow},
+		{Kind: bot.OpLookup, Key: draftKey(m.OpenID)},
+	}
+}
+
 // RateLimitKey is the KV key counting a user's recent messages.
 func RateLimitKey(openid string) string { return "rl:" + openid }
 

@@ -200,7 +200,7 @@ func (a *App) myPostsFrom(ctx context.Context, openid string, offset int) (bot.R
 	end := min(offset+myPostsPage, len(all))
 	if a.d.KV != nil {
 		b, _ := json.Marshal(savedSearch{Mine: true, Offset: offset})
-		if err := a.d.KV.Set(ctx, searchKey(openid), string(b), searchTTL); err != nil {
+		if err := bot.SetWithReply(ctx, a.d.KV, searchKey(openid), string(b), searchTTL); err != nil {
 			a.d.Log.WarnContext(ctx, "save my posts page", "openid", openid, "err", err)
 		}
 	}

@@ -257,7 +257,7 @@ func (a *App) runSearch(ctx context.Context, openid string, s savedSearch) (bot.
 	}
 	if a.d.KV != nil {
 		b, _ := json.Marshal(s)
-		if err := a.d.KV.Set(ctx, searchKey(openid), string(b), searchTTL); err != nil {
+		if err := bot.SetWithReply(ctx, a.d.KV, searchKey(openid), string(b), searchTTL); err != nil {
 			a.d.Log.WarnContext(ctx, "save search", "openid", openid, "err", err)
 		}
 	}

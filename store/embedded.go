@@ -111,6 +111,10 @@ func StartEmbeddedRedis(listen, snapshot string) (*EmbeddedRedis, error) {
 	if err := m.StartAddr(listen); err != nil {
 		return nil, fmt.Errorf("start embedded Redis on %s: %w", listen, err)
 	}
+	if err := registerNative(m); err != nil {
+		m.Close()
+		return nil, fmt.Errorf("embedded Redis: %w", err)
+	}
 	e := &EmbeddedRedis{m: m, snapshot: snapshot, stop: make(chan struct{})}
 	if snapshot != "" {
 		if err := e.restore(); err != nil {

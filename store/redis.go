@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-redis/redis/v8"
@@ -25,6 +27,10 @@ type RedisOptions struct {
 type Redis struct {
 	c      *redis.Client
 	prefix string
+	// native: the server is the embedded one, which increments a rate
+	// counter with a command of its own instead of a script (redis_incr.go).
+	native bool
+	trips  *roundTrips
 }
 
 // OpenRedis connects and pings within ctx.
@@ -43,11 +49,13 @@ func OpenRedis(ctx context.Context, o RedisOptions) (*Redis, error) {
 	if o.Prefix == "" {
 		o.Prefix = "sb:"
 	}
-	r := &Redis{c: redis.NewClient(opts), prefix: o.Prefix}
+	r := &Redis{c: redis.NewClient(opts), prefix: o.Prefix, trips: &roundTrips{}}
+	r.c.AddHook(r.trips)
 	if err := r.Ping(ctx); err != nil {
 		r.c.Close()
 		return nil, fmt.Errorf("redis %s: %w", o.Addr, err)
 	}
+	r.native = r.c.Do(ctx, nativeHello).Err() == nil
 	return r, nil
 }
 
@@ -110,37 +118,6 @@ func (r *Redis) DelIfEqual(ctx context.Context, k, v string) (bool, error) {
 	return n == 1, err
 }
 
-// incrWithExpiry increments KEYS[1] unless the server's clock is past
-// ARGV[2] (unix ms): a command that reaches Redis after its caller gave up
-// — queued in the socket while the server hung — must not count.
-var incrWithExpiry = redis.NewScript(`
-if redis.replicate_commands then redis.replicate_commands() end
-local t = redis.call("TIME")
-if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[2]) then
-  return tonumber(redis.call("GET", KEYS[1]) or "0")
-end
-local n = redis.call("INCR", KEYS[1])
-if redis.call("PTTL", KEYS[1]) < 0 then
-  redis.call("PEXPIRE", KEYS[1], ARGV[1])
-end
-return n`)
-
-// clockSkew is how far the clocks of this host and Redis may differ
-// before a late increment is told from a timely one.
-const clockSkew = 500 * time.Millisecond
-
-// Incr increments the counter k, giving it an expiry of ttl when it has
-// none, and returns the new value. An increment that reaches the server
-// after the caller stopped waiting for it (ctx's deadline or the client's
-// timeouts) is not applied.
-func (r *Redis) Incr(ctx context.Context, k string, ttl time.Duration) (int64, error) {
-	giveUp := time.Now().Add(r.c.Options().WriteTimeout + r.c.Options().ReadTimeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(giveUp) {
-		giveUp = d
-	}
-	return incrWithExpiry.Run(ctx, r.c, []string{r.Key(k)}, ttl.Milliseconds(), giveUp.Add(clockSkew).UnixMilli()).Int64()
-}
-
 // Lookup returns the value of k and whether it exists.
 func (r *Redis) Lookup(ctx context.Context, k string) (string, bool, error) {
 	v, err := r.Get(ctx, k)
@@ -149,3 +126,36 @@ func (r *Redis) Lookup(ctx context.Context, k string) (string, bool, error) {
 	}
 	return v, err == nil, err
 }
+
+// roundTrips counts the requests sent to the server: a command or a
+// pipeline each (RoundTrips).
+type roundTrips struct{ n atomic.Int64 }
+
+func (h *roundTrips) BeforeProcess(ctx context.Context, cmd redis.Cmder) (context.Context, error) {
+	h.add(ctx, cmd)
+	return ctx, nil
+}
+
+func (h *roundTrips) add(ctx context.Context, cmds ...redis.Cmder) {
+	h.n.Add(1)
+	if c := costOf(ctx); c != nil {
+		names := make([]string, len(cmds))
+		for i, cmd := range cmds {
+			names[i] = cmd.Name()
+		}
+		c.addTrip(strings.Join(names, "+"))
+	}
+}
+
+func (h *roundTrips) AfterProcess(context.Context, redis.Cmder) error { return nil }
+
+func (h *roundTrips) BeforeProcessPipeline(ctx context.Context, cmds []redis.Cmder) (context.Context, error) {
+	h.add(ctx, cmds...)
+	return ctx, nil
+}
+
+func (h *roundTrips) AfterProcessPipeline(context.Context, []redis.Cmder) error { return nil }
+
+// RoundTrips is how many requests (a command, or a pipeline of them) this
+// client has sent; tests pin the count per message.
+func (r *Redis) RoundTrips() int64 { return r.trips.n.Load() }

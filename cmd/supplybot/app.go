@@ -141,15 +141,19 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Alerts.Service.Contacts().PushHeld(ctx, p, code)
 		}
 	}
-	m.Pusher = bot.NewPusher(bot.PusherConfig{Workers: cfg.Push.Workers, OnGiveUp: onGiveUp}, outboxAdapter{m.Outbox}, m.Client, m.Redis, m.Metrics, m.Log)
+	// The message path's KV answers from what the gateway read ahead with
+	// the dedupe mark (bot/readahead.go; the ReadAhead calls below).
+	kv := bot.ReadAheadKV(m.Redis)
+	m.Pusher = bot.NewPusher(bot.PusherConfig{Workers: cfg.Push.Workers, OnGiveUp: onGiveUp}, outboxAdapter{m.Outbox}, m.Client, kv, m.Metrics, m.Log)
 
 	parser, err := parse.NewFromDir(cfg.Parse.DataDir)
 	if err != nil {
 		return fmt.Errorf("parse.data_dir: %w", err)
 	}
 	m.Router = bot.NewRouter(m.Log)
+	sessions := bot.NewSessions(kv, cfg.Session.TTL)
 	app := handlers.New(handlers.Deps{
-		Sessions: bot.NewSessions(m.Redis, cfg.Session.TTL), KV: m.Redis,
+		Sessions: sessions, KV: kv,
 		Enterprises: m.Mongo.Enterprises(), Demands: m.Mongo.Demands(), Offers: m.Mongo.Offers(),
 		Parser: parser, Events: conversationEvents{m}, Index: postEvents{m}, Joins: conversationEvents{m}, Forget: m.Mongo, Log: m.Log, DailyPostCap: cfg.Posts.DailyCap,
 	})
@@ -172,6 +176,9 @@ func (m *Main) Run(ctx context.Context) error {
 		MaxBody: cfg.Server.MaxBody, Deadline: cfg.Server.ReplyDeadline, MaxInflight: cfg.Server.MaxInflight,
 	}, m.Client, m.Redis, m.Router.Handle, m.followUp, m.Metrics, m.Log)
 	m.Gateway.Observe = m.observe
+	m.Gateway.ReadAhead(m.Pusher.ReadAhead)
+	m.Gateway.ReadAhead(sessions.ReadAhead)
+	m.Gateway.ReadAhead(app.ReadAhead)
 
 	m.http = &http.Server{Handler: m.routes(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 15 * time.Second}
 	go func() {
@@ -330,7 +337,7 @@ func (m *Main) followUp(ctx context.Context, openid, text, key string) error {
 
 // observe runs for every valid push: the simulator learns its followers, and
 // pushes held because the user's 48-hour window had closed are released.
-func (m *Main) observe(msg *bot.Message) {
+func (m *Main) observe(ctx context.Context, msg *bot.Message) {
 	if m.Sim != nil {
 		switch {
 		case msg.IsEvent(bot.EventUnsubscribe):
@@ -342,7 +349,7 @@ func (m *Main) observe(msg *bot.Message) {
 			m.Sim.Touch(msg.OpenID)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if msg.IsEvent(bot.EventUnsubscribe) {
 		m.Pusher.SetFollowing(ctx, msg.OpenID, false, "unsubscribed at "+time.Now().UTC().Format(time.RFC3339))

@@ -80,6 +80,15 @@ func (d dedupeDown) SetNX(ctx context.Context, key, v string, ttl time.Duration)
 	return d.KV.SetNX(ctx, key, v, ttl)
 }
 
+func (d dedupeDown) Batch(ctx context.Context, ops ...*bot.Op) error {
+	for _, op := range ops {
+		if op.Kind == bot.OpSetNX && strings.HasPrefix(op.Key, "dd:") {
+			return errors.New("dial tcp: connection refused")
+		}
+	}
+	return d.KV.Batch(ctx, ops...)
+}
+
 // TestDedupeDownAnswersBusyAndSavesNothing: 确认 while dedupe cannot be
 // checked answers 系统繁忙 and saves nothing; the draft is kept for the
 // next 确认.

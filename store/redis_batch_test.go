@@ -1,0 +1,93 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"supplybot/bot"
+	"supplybot/store/storetest"
+)
+
+// TestBatch: one round trip runs every kind of op in order, with the
+// results of each; a missing key is no error.
+func TestBatch(t *testing.T) {
+	r := storetest.Redis(t)
+	ctx := context.Background()
+	if err := r.Set(ctx, "b:there", "v", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	ops := []*bot.Op{
+		{Kind: bot.OpLookup, Key: "b:there"},
+		{Kind: bot.OpLookup, Key: "b:missing"},
+		{Kind: bot.OpSetNX, Key: "b:there", Value: "x", TTL: time.Minute},
+		{Kind: bot.OpSetNX, Key: "b:new", Value: "n", TTL: time.Minute},
+		{Kind: bot.OpIncr, Key: "b:count", TTL: time.Minute},
+		{Kind: bot.OpIncr, Key: "b:count", TTL: time.Minute},
+		{Kind: bot.OpSet, Key: "b:set", Value: "s", TTL: time.Minute},
+		{Kind: bot.OpLookup, Key: "b:set"},
+	}
+	before := r.RoundTrips()
+	if err := r.Batch(ctx, ops...); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.RoundTrips() - before; n != 1 {
+		t.Errorf("%d round trips, want 1", n)
+	}
+	for i, op := range ops {
+		if op.Err != nil {
+			t.Fatalf("op %d: %v", i, op.Err)
+		}
+	}
+	if !ops[0].Found || ops[0].Result != "v" || ops[1].Found {
+		t.Errorf("lookups: %+v %+v", ops[0], ops[1])
+	}
+	if ops[2].Found || !ops[3].Found {
+		t.Errorf("setnx: existing set=%v, new set=%v", ops[2].Found, ops[3].Found)
+	}
+	if ops[4].N != 1 || ops[5].N != 2 {
+		t.Errorf("incr: %d then %d, want 1 then 2", ops[4].N, ops[5].N)
+	}
+	if !ops[7].Found || ops[7].Result != "s" {
+		t.Errorf("lookup after set in the same batch: %+v", ops[7])
+	}
+	if ttl, err := r.Client().PTTL(ctx, r.Key("b:count")).Result(); err != nil || ttl <= 0 || ttl > time.Minute {
+		t.Errorf("counter's expiry: %v %v", ttl, err)
+	}
+}
+
+// TestBatchIncrAfterAScriptFlush: a real Redis that restarted has lost the
+// rate-limit script; the batched increment reports NOSCRIPT on its own op
+// (the rest of the batch is answered) and Incr loads the script again.
+// The embedded Redis increments with a command of its own and has no
+// script to lose.
+func TestBatchIncrAfterAScriptFlush(t *testing.T) {
+	r := storetest.Redis(t)
+	ctx := context.Background()
+	if _, err := r.Incr(ctx, "bf:count", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Client().ScriptFlush(ctx).Err(); err != nil {
+		t.Skipf("SCRIPT FLUSH: %v", err)
+	}
+	ops := []*bot.Op{{Kind: bot.OpIncr, Key: "bf:count", TTL: time.Minute}, {Kind: bot.OpLookup, Key: "bf:count"}}
+	if err := r.Batch(ctx, ops...); err != nil {
+		t.Fatal(err)
+	}
+	want := int64(2)
+	if ops[0].Err != nil {
+		if !strings.Contains(ops[0].Err.Error(), "NOSCRIPT") {
+			t.Fatalf("batched incr: %v, want NOSCRIPT or a count", ops[0].Err)
+		}
+		want = 1 + 1 // the failed op did not count; Incr below does
+		if n, err := r.Incr(ctx, "bf:count", time.Minute); err != nil || n != want {
+			t.Fatalf("Incr after NOSCRIPT: %d %v, want %d", n, err, want)
+		}
+	} else if ops[0].N != want {
+		t.Fatalf("batched incr: %d, want %d", ops[0].N, want)
+	}
+	if !ops[1].Found {
+		t.Fatalf("the rest of the batch was not answered: %+v", ops[1])
+	}
+}

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/alicebob/miniredis/v2/server"
+	"github.com/go-redis/redis/v8"
+
+	"supplybot/bot"
+)
+
+// incrWithExpiry increments KEYS[1] unless the server's clock is past
+// ARGV[2] (unix ms): a command that reaches Redis after its caller gave up
+// — queued in the socket while the server hung — must not count.
+var incrWithExpiry = redis.NewScript(`
+if redis.replicate_commands then redis.replicate_commands() end
+local t = redis.call("TIME")
+if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[2]) then
+  return tonumber(redis.call("GET", KEYS[1]) or "0")
+end
+local n = redis.call("INCR", KEYS[1])
+if redis.call("PTTL", KEYS[1]) < 0 then
+  redis.call("PEXPIRE", KEYS[1], ARGV[1])
+end
+return n`)
+
+// The embedded Redis (miniredis) builds a new Lua interpreter for every
+// script it runs, which made the rate limit the most expensive thing a
+// message did there; it runs the same increment as a command of its own,
+// nativeIncr, registered by StartEmbeddedRedis. OpenRedis asks for
+// nativeHello to learn which one it talks to.
+const (
+	nativeHello = "SUPPLYBOT.HELLO"
+	nativeIncr  = "SUPPLYBOT.INCR" // key ttl-ms give-up-unix-ms
+)
+
+// registerNative adds the embedded server's own commands.
+func registerNative(m *miniredis.Miniredis) error {
+	srv := m.Server()
+	if err := srv.Register(nativeHello, func(c *server.Peer, _ string, _ []string) { c.WriteOK() }); err != nil {
+		return err
+	}
+	return srv.Register(nativeIncr, func(c *server.Peer, cmd string, args []string) {
+		if len(args) != 3 {
+			c.WriteError("ERR wrong number of arguments for '" + cmd + "'")
+			return
+		}
+		ttl, err1 := strconv.ParseInt(args[1], 10, 64)
+		giveUp, err2 := strconv.ParseInt(args[2], 10, 64)
+		if err1 != nil || err2 != nil {
+			c.WriteError("ERR value is not an integer or out of range")
+			return
+		}
+		key := args[0]
+		if time.Now().UnixMilli() > giveUp {
+			v, _ := m.Get(key)
+			n, _ := strconv.ParseInt(v, 10, 64)
+			c.WriteInt(int(n))
+			return
+		}
+		n, err := m.Incr(key, 1)
+		if err != nil {
+			c.WriteError(err.Error())
+			return
+		}
+		if m.TTL(key) <= 0 {
+			m.SetTTL(key, time.Duration(ttl)*time.Millisecond)
+		}
+		c.WriteInt(n)
+	})
+}
+
+// clockSkew is how far the clocks of this host and Redis may differ
+// before a late increment is told from a timely one.
+const clockSkew = 500 * time.Millisecond
+
+// incrArgs are the arguments of an increment of k sent now under ctx.
+func (r *Redis) incrArgs(ctx context.Context, k string, ttl time.Duration) (key string, ttlMS, giveUpMS int64) {
+	giveUp := time.Now().Add(r.c.Options().WriteTimeout + r.c.Options().ReadTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(giveUp) {
+		giveUp = d
+	}
+	return r.Key(k), ttl.Milliseconds(), giveUp.Add(clockSkew).UnixMilli()
+}
+
+// Incr increments the counter k, giving it an expiry of ttl when it has
+// none, and returns the new value. An increment that reaches the server
+// after the caller stopped waiting for it (ctx's deadline or the client's
+// timeouts) is not applied.
+func (r *Redis) Incr(ctx context.Context, k string, ttl time.Duration) (int64, error) {
+	key, ttlMS, giveUp := r.incrArgs(ctx, k, ttl)
+	if r.native {
+		return r.c.Do(ctx, nativeIncr, key, ttlMS, giveUp).Int64()
+	}
+	return incrWithExpiry.Run(ctx, r.c, []string{key}, ttlMS, giveUp).Int64()
+}
+
+// Batch sends ops in one pipeline (one round trip; not a transaction).
+// An increment whose script the server no longer holds (it restarted)
+// carries a NOSCRIPT error; Incr loads the script again.
+func (r *Redis) Batch(ctx context.Context, ops ...*bot.Op) error {
+	cmds := make([]redis.Cmder, len(ops))
+	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, op := range ops {
+			switch op.Kind {
+			case bot.OpLookup:
+				cmds[i] = p.Get(ctx, r.Key(op.Key))
+			case bot.OpSet:
+				cmds[i] = p.Set(ctx, r.Key(op.Key), op.Value, op.TTL)
+			case bot.OpSetNX:
+				cmds[i] = p.SetNX(ctx, r.Key(op.Key), op.Value, op.TTL)
+			case bot.OpIncr:
+				key, ttlMS, giveUp := r.incrArgs(ctx, op.Key, op.TTL)
+				if r.native {
+					cmds[i] = p.Do(ctx, nativeIncr, key, ttlMS, giveUp)
+				} else {
+					cmds[i] = incrWithExpiry.EvalSha(ctx, p, []string{key}, ttlMS, giveUp)
+				}
+			default:
+				return errors.New("store: unknown batch op")
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) && !isServerError(err) {
+		return err
+	}
+	for i, op := range ops {
+		switch c := cmds[i].(type) {
+		case *redis.StringCmd:
+			op.Result, op.Err = c.Result()
+			op.Found = op.Err == nil
+			if errors.Is(op.Err, redis.Nil) {
+				op.Err = nil
+			}
+		case *redis.StatusCmd:
+			op.Err = c.Err()
+		case *redis.BoolCmd:
+			op.Found, op.Err = c.Result()
+		case *redis.Cmd:
+			op.N, op.Err = c.Int64()
+		}
+	}
+	return nil
+}
+
+// isServerError reports whether err is an error reply of the server (one
+// command refused) rather than a failed round trip.
+func isServerError(err error) bool {
+	var e redis.Error
+	return errors.As(err, &e)
+}
