@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -20,6 +21,9 @@ type RedisOptions struct {
 	DB       int
 	TLS      bool
 	Prefix   string // default "sb:"
+	// Dialer, when set, opens the connections instead of TCP to Addr
+	// (EmbeddedRedis.Dial).
+	Dialer func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Redis is the one Redis connection pool of the process. It serves sessions,
@@ -42,6 +46,7 @@ func OpenRedis(ctx context.Context, o RedisOptions) (*Redis, error) {
 		DialTimeout:  2 * time.Second,
 		ReadTimeout:  2 * time.Second,
 		WriteTimeout: 2 * time.Second,
+		Dialer:       o.Dialer,
 	}
 	if o.TLS {
 		opts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}

@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"supplybot/bot"
+	"supplybot/store"
 	"supplybot/store/storetest"
 )
 
@@ -89,5 +91,51 @@ func TestBatchIncrAfterAScriptFlush(t *testing.T) {
 	}
 	if !ops[1].Found {
 		t.Fatalf("the rest of the batch was not answered: %+v", ops[1])
+	}
+}
+
+// TestEmbeddedRedisInProcess: a client dialling the embedded server
+// in-process works like one on its TCP address, including a batch whose
+// commands and replies each outgrow the in-memory pipe's buffer.
+func TestEmbeddedRedisInProcess(t *testing.T) {
+	e, err := store.StartEmbeddedRedis("127.0.0.1:0", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	r, err := store.OpenRedis(ctx, store.RedisOptions{Addr: e.Addr(), Dialer: e.Dial})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	big := strings.Repeat("大", 40<<10) // 120 KB, twice the pipe's buffer
+	var ops []*bot.Op
+	for i := range 3 {
+		k := "big:" + strconv.Itoa(i)
+		ops = append(ops, &bot.Op{Kind: bot.OpSet, Key: k, Value: big}, &bot.Op{Kind: bot.OpLookup, Key: k})
+	}
+	ops = append(ops, &bot.Op{Kind: bot.OpIncr, Key: "n", TTL: time.Minute})
+	bctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := r.Batch(bctx, ops...); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < 6; i += 2 {
+		if ops[i].Err != nil || ops[i].Result != big {
+			t.Fatalf("lookup %d: %d bytes, %v", i, len(ops[i].Result), ops[i].Err)
+		}
+	}
+	if ops[6].N != 1 {
+		t.Fatalf("incr: %d %v", ops[6].N, ops[6].Err)
+	}
+	// The same data over TCP: one server.
+	tcp, err := store.OpenRedis(ctx, store.RedisOptions{Addr: e.Addr()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tcp.Close()
+	if v, err := tcp.Get(ctx, "big:0"); err != nil || v != big {
+		t.Fatalf("over TCP: %d bytes, %v", len(v), err)
 	}
 }

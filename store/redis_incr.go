@@ -99,10 +99,25 @@ func (r *Redis) Incr(ctx context.Context, k string, ttl time.Duration) (int64, e
 	return incrWithExpiry.Run(ctx, r.c, []string{key}, ttlMS, giveUp).Int64()
 }
 
+// maxBatchBytes bounds the keys and values of one pipeline. Over an
+// in-process pipe to the embedded server (EmbeddedRedis.Dial), whose
+// buffers are pipeBuffer each way, a pipeline whose commands and replies
+// both outgrow them would stall; a larger batch (none is sent today: a
+// message's batches carry a few small keys and a reply of at most 2 KB)
+// goes a command at a time.
+const maxBatchBytes = pipeBuffer / 2
+
 // Batch sends ops in one pipeline (one round trip; not a transaction).
 // An increment whose script the server no longer holds (it restarted)
 // carries a NOSCRIPT error; Incr loads the script again.
 func (r *Redis) Batch(ctx context.Context, ops ...*bot.Op) error {
+	size := 0
+	for _, op := range ops {
+		size += len(op.Key) + len(op.Value)
+	}
+	if size > maxBatchBytes {
+		return bot.OneByOne(ctx, r, ops...)
+	}
 	cmds := make([]redis.Cmder, len(ops))
 	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, op := range ops {

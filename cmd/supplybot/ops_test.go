@@ -121,6 +121,12 @@ func TestEmbeddedDataSurvivesRestart(t *testing.T) {
 	if err := first.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// A conversation over the default stores: the embedded Redis reached
+	// in-process (EmbeddedRedis.Dial), the embedded FerretDB.
+	c := newChat(t, first, "persist-chat")
+	c.register("成都嵌入电子有限公司")
+	c.expect("供应 6层PCB 月产能2万平米 成都", "确认")
+	c.expect("确认", "已发布")
 	if err := first.Outbox.Enqueue(ctx, store.OutboxItem{Key: "persist-1", Kind: "custom", OpenID: "nobody", Text: "留存", NextAt: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -58,6 +59,11 @@ func BenchmarkScale(b *testing.B) {
 // (and the enterprises posting them) by an earlier instance.
 func seededMain(b *testing.B, offers int) *Main {
 	cfg := configTB(b)
+	if os.Getenv("SUPPLYBOT_TEST_REDIS_ADDR") == "" {
+		// The local default: the bot's own embedded Redis, reached
+		// in-process as `go run ./cmd/supplybot` does.
+		cfg.Redis.Addr, cfg.Redis.EmbeddedListen = embedded, "127.0.0.1:0"
+	}
 	first := runTB(b, cfg, nil)
 	p, err := parse.New()
 	if err != nil {
