@@ -238,7 +238,7 @@ func (m *Main) openStores(ctx context.Context) error {
 	}
 	rctx, cancel2 := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel2()
-ropts := store.RedisOptions{Addr: addr, Password: cfg.Redis.Password, DB: cfg.Redis.DB, TLS: cfg.Redis.TLS, Prefix: cfg.Redis.Prefix}
+	ropts := store.RedisOptions{Addr: addr, Password: cfg.Redis.Password, DB: cfg.Redis.DB, TLS: cfg.Redis.TLS, Prefix: cfg.Redis.Prefix}
 	if m.EmbeddedRedis != nil {
 		ropts.Dialer = m.EmbeddedRedis.Dial // in-process, no socket
 	}
