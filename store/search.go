@@ -73,13 +73,13 @@ func (r *Posts) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	for i := range found {
 		ptrs[i] = &found[i]
 	}
-	return page(ptrs, func(p *Post) *Post { return p }, q), nil
+	return page(ptrs, func(p *Post) *Post { return p }, upper, q), nil
 }
 
 // page ranks the window found (newest first) and cuts q's page from it;
 // post reads the record of an element of found.
-func page[T any](found []T, post func(T) *Post, q SearchQuery) SearchResult {
-	rank(found, post, q.Keywords)
+func page[T any](found []T, post func(T) *Post, upperOf func(T) upperPost, q SearchQuery) SearchResult {
+	rank(found, upperOf, q.Keywords)
 	if q.Limit <= 0 {
 		q.Limit = 5
 	}
@@ -107,22 +107,44 @@ const (
 // thing (铝合金轮毂 is a 轮毂) while one merely containing it is something
 // else (轮毂螺栓 is a bolt, though its keywords carry every wheel synonym).
 func relevance(p *Post, words map[string]bool) int {
-	product := strings.ToUpper(strings.TrimSpace(p.Product))
-	if words[product] || words[strings.ToUpper(p.Category)] {
+	return relevanceOf(upper(p), words)
+}
+
+// upperPost is what relevance and rank read of a record, upper case (the
+// search index keeps it per record, computed once).
+type upperPost struct {
+	product, category string
+	path, keywords    []string
+}
+
+func upper(p *Post) upperPost {
+	u := upperPost{product: strings.ToUpper(strings.TrimSpace(p.Product)), category: strings.ToUpper(p.Category),
+		path: make([]string, len(p.CategoryPath)), keywords: make([]string, len(p.Keywords))}
+	for i, c := range p.CategoryPath {
+		u.path[i] = strings.ToUpper(c)
+	}
+	for i, k := range p.Keywords {
+		u.keywords[i] = strings.ToUpper(k)
+	}
+	return u
+}
+
+func relevanceOf(u upperPost, words map[string]bool) int {
+	if words[u.product] || words[u.category] {
 		return tierProduct
 	}
 	tier := tierKeyword
 	for w := range words {
-		if w == "" || !strings.Contains(product, w) {
+		if w == "" || !strings.Contains(u.product, w) {
 			continue
 		}
-		if strings.HasSuffix(product, w) {
+		if strings.HasSuffix(u.product, w) {
 			return tierProduct
 		}
 		tier = tierContains
 	}
-	for _, c := range p.CategoryPath {
-		if words[strings.ToUpper(c)] {
+	for _, c := range u.path {
+		if words[c] {
 			return max(tier, tierBranch)
 		}
 	}
@@ -131,7 +153,8 @@ func relevance(p *Post, words map[string]bool) int {
 
 // rank orders records (newest first already) by relevance tier, then by the
 // number of keywords shared; the sort is stable, so freshness breaks ties.
-func rank[T any](found []T, post func(T) *Post, keywords []string) {
+// upperOf gives a record's upper-case fields.
+func rank[T any](found []T, upperOf func(T) upperPost, keywords []string) {
 	if len(keywords) == 0 || len(found) < 2 {
 		return
 	}
@@ -141,23 +164,28 @@ func rank[T any](found []T, post func(T) *Post, keywords []string) {
 			words[k] = true
 		}
 	}
-	type score struct{ tier, hits int }
-	scores := make(map[string]score, len(found))
-	for _, e := range found {
-		p := post(e)
-		s := score{tier: relevance(p, words)}
-		for _, k := range p.Keywords {
-			if words[strings.ToUpper(k)] {
+	type scored struct {
+		e          T
+		tier, hits int
+	}
+	all := make([]scored, len(found))
+	for i, e := range found {
+		u := upperOf(e)
+		s := scored{e: e, tier: relevanceOf(u, words)}
+		for _, k := range u.keywords {
+			if words[k] {
 				s.hits++
 			}
 		}
-		scores[p.ID] = s
+		all[i] = s
 	}
-	sort.SliceStable(found, func(i, j int) bool {
-		a, b := scores[post(found[i]).ID], scores[post(found[j]).ID]
-		if a.tier != b.tier {
-			return a.tier > b.tier
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].tier != all[j].tier {
+			return all[i].tier > all[j].tier
 		}
-		return a.hits > b.hits
+		return all[i].hits > all[j].hits
 	})
+	for i := range all {
+		found[i] = all[i].e
+	}
 }

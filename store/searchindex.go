@@ -30,6 +30,7 @@ type SearchIndex struct {
 
 type indexed struct {
 	p    Post
+	up   upperPost // for ranking, computed once
 	kind string
 	dead bool
 }
@@ -70,7 +71,7 @@ func (x *SearchIndex) Put(p Post) {
 	defer x.mu.Unlock()
 	if old, ok := x.byID[p.ID]; ok {
 		if old.kind == p.Kind && old.p.CreatedAt.Equal(p.CreatedAt) && slices.Equal(old.p.Keywords, p.Keywords) {
-			old.p = p // same place in every list
+			old.p, old.up = p, upper(&p) // same place in every list
 			return
 		}
 		x.kill(old)
@@ -80,7 +81,7 @@ func (x *SearchIndex) Put(p Post) {
 		k = &kindIndex{keywords: map[string][]*indexed{}}
 		x.kinds[p.Kind] = k
 	}
-	e := &indexed{p: p, kind: p.Kind}
+	e := &indexed{p: p, up: upper(&p), kind: p.Kind}
 	x.byID[p.ID] = e
 	k.all = k.append(k.all, e)
 	for _, w := range distinct(p.Keywords) {
@@ -205,7 +206,7 @@ func (x *SearchIndex) Search(kind string, q SearchQuery) SearchResult {
 		x.mu.RLock()
 	}
 	defer x.mu.RUnlock() // the page is copied out under it: Put replaces records in place
-	return page(x.window(x.kinds[kind], q), func(e *indexed) *Post { return &e.p }, q)
+	return page(x.window(x.kinds[kind], q), func(e *indexed) *Post { return &e.p }, func(e *indexed) upperPost { return e.up }, q)
 }
 
 // window collects the newest records passing q's filters, at most
