@@ -31,6 +31,7 @@ type SearchIndex struct {
 type indexed struct {
 	p    Post
 	up   upperPost // for ranking, computed once
+	at   int64     // p.CreatedAt in unix nanoseconds, for ordering
 	kind string
 	dead bool
 }
@@ -40,6 +41,41 @@ type kindIndex struct {
 	keywords map[string][]*indexed // the same order
 	dead     int
 	unsorted bool
+	// The same lists per province (a kind's only), so that a search
+	// limited to one walks that province's records only.
+	provinces map[string]*kindIndex
+}
+
+func newKindIndex() *kindIndex { return &kindIndex{keywords: map[string][]*indexed{}} }
+
+// add appends e to the lists.
+func (k *kindIndex) add(e *indexed) {
+	k.all = k.append(k.all, e)
+	for _, w := range distinct(e.p.Keywords) {
+		k.keywords[w] = k.append(k.keywords[w], e)
+	}
+}
+
+// province returns the lists of the records of province within k.
+func (k *kindIndex) province(name string) *kindIndex {
+	if k.provinces == nil {
+		k.provinces = map[string]*kindIndex{}
+	}
+	sub := k.provinces[name]
+	if sub == nil {
+		sub = newKindIndex()
+		k.provinces[name] = sub
+	}
+	return sub
+}
+
+// died counts one more dead entry in k's lists and compacts them once the
+// dead outnumber the live.
+func (k *kindIndex) died() {
+	k.dead++
+	if k.dead > 1024 && k.dead > len(k.all)/2 {
+		k.compact()
+	}
 }
 
 // NewSearchIndex returns an empty index.
@@ -70,7 +106,8 @@ func (x *SearchIndex) Put(p Post) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if old, ok := x.byID[p.ID]; ok {
-		if old.kind == p.Kind && old.p.CreatedAt.Equal(p.CreatedAt) && slices.Equal(old.p.Keywords, p.Keywords) {
+		if old.kind == p.Kind && old.p.CreatedAt.Equal(p.CreatedAt) && slices.Equal(old.p.Keywords, p.Keywords) &&
+			old.p.Region.Province == p.Region.Province {
 			old.p, old.up = p, upper(&p) // same place in every list
 			return
 		}
@@ -78,14 +115,14 @@ func (x *SearchIndex) Put(p Post) {
 	}
 	k := x.kinds[p.Kind]
 	if k == nil {
-		k = &kindIndex{keywords: map[string][]*indexed{}}
+		k = newKindIndex()
 		x.kinds[p.Kind] = k
 	}
-	e := &indexed{p: p, up: upper(&p), kind: p.Kind}
+	e := &indexed{p: p, up: upper(&p), at: p.CreatedAt.UnixNano(), kind: p.Kind}
 	x.byID[p.ID] = e
-	k.all = k.append(k.all, e)
-	for _, w := range distinct(p.Keywords) {
-		k.keywords[w] = k.append(k.keywords[w], e)
+	k.add(e)
+	if prov := p.Region.Province; prov != "" {
+		k.province(prov).add(e)
 	}
 }
 
@@ -124,15 +161,15 @@ func (x *SearchIndex) kill(e *indexed) {
 	e.dead = true
 	delete(x.byID, e.p.ID)
 	k := x.kinds[e.kind]
-	k.dead++
-	if k.dead > 1024 && k.dead > len(k.all)/2 {
-		k.compact()
+	k.died()
+	if prov := e.p.Region.Province; prov != "" {
+		k.province(prov).died()
 	}
 }
 
 func newer(a, b *indexed) bool {
-	if !a.p.CreatedAt.Equal(b.p.CreatedAt) {
-		return a.p.CreatedAt.After(b.p.CreatedAt)
+	if a.at != b.at {
+		return a.at > b.at
 	}
 	return a.p.ID > b.p.ID
 }
@@ -196,7 +233,11 @@ func (k *kindIndex) sort() {
 // that pass the filters, ranked by relevance, one page.
 func (x *SearchIndex) Search(kind string, q SearchQuery) SearchResult {
 	x.mu.RLock()
-	if k := x.kinds[kind]; k != nil && k.unsorted {
+	k := x.kinds[kind]
+	if k != nil && q.Province != "" {
+		k = k.provinces[q.Province] // nil: none there
+	}
+	if k != nil && k.unsorted {
 		x.mu.RUnlock()
 		x.mu.Lock()
 		if k.unsorted {
@@ -206,7 +247,7 @@ func (x *SearchIndex) Search(kind string, q SearchQuery) SearchResult {
 		x.mu.RLock()
 	}
 	defer x.mu.RUnlock() // the page is copied out under it: Put replaces records in place
-	return page(x.window(x.kinds[kind], q), func(e *indexed) *Post { return &e.p }, func(e *indexed) upperPost { return e.up }, q)
+	return page(x.window(k, q), func(e *indexed) *Post { return &e.p }, func(e *indexed) upperPost { return e.up }, q)
 }
 
 // window collects the newest records passing q's filters, at most

@@ -137,3 +137,43 @@ func nos(ps []store.Post) []string {
 	}
 	return out
 }
+
+// TestSearchIndexByProvince: a search limited to a province walks that
+// province's lists, which follow edits and closes like the others, and
+// answers as the unlimited search filtered would.
+func TestSearchIndexByProvince(t *testing.T) {
+	now := time.Now().UTC()
+	ix := store.NewSearchIndex()
+	put := func(id, province string, age time.Duration) store.Post {
+		p := store.Post{ID: id, No: "O" + id, Kind: store.KindOffer, Status: store.StatusOpen, Product: "PCB", Keywords: []string{"PCB"},
+			Region: store.Region{Province: province}, CreatedAt: now.Add(-age), ExpiresAt: now.Add(time.Hour)}
+		ix.Put(p)
+		return p
+	}
+	put("1", "四川省", time.Minute)
+	moved := put("2", "重庆市", 2*time.Minute)
+	put("3", "重庆市", 3*time.Minute)
+	closing := put("4", "四川省", 4*time.Minute)
+	search := func(province string, kw ...string) []string {
+		return nos(ix.Search(store.KindOffer, store.SearchQuery{Keywords: kw, Province: province, Now: now, Limit: 10}).Posts)
+	}
+	if got, want := search("重庆市", "PCB"), []string{"O2", "O3"}; !slices.Equal(got, want) {
+		t.Fatalf("Chongqing: got %v, want %v", got, want)
+	}
+	moved.Region.Province = "四川省" // edited: the region was wrong
+	ix.Put(moved)
+	closing.Status = store.StatusClosed
+	ix.Put(closing)
+	if got, want := search("重庆市", "PCB"), []string{"O3"}; !slices.Equal(got, want) {
+		t.Errorf("Chongqing after the edit: got %v, want %v", got, want)
+	}
+	if got, want := search("四川省", "PCB"), []string{"O1", "O2"}; !slices.Equal(got, want) {
+		t.Errorf("Sichuan after the edit and the close: got %v, want %v", got, want)
+	}
+	if got, want := search("四川省"), []string{"O1", "O2"}; !slices.Equal(got, want) {
+		t.Errorf("Sichuan without a keyword: got %v, want %v", got, want)
+	}
+	if got := search("湖北省", "PCB"); len(got) != 0 {
+		t.Errorf("a province without records: got %v", got)
+	}
+}
