@@ -1,0 +1,76 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"supplybot/store/storetest"
+)
+
+// BenchmarkFerretDBByID: what one operation on one document by its lone
+// _id costs on the test's MongoDB as the collection grows (documents of
+// about 600 bytes). On the embedded FerretDB 1.24 (SQLite) a read by _id
+// and an insert stay flat, while every write to an existing document (an
+// update, a replace, a findAndModify, a delete) scans the collection: its
+// UPDATE and DELETE statements do not use the _id index. docs/BENCHMARKS.md
+// ("FerretDB writes") has the figures; with SUPPLYBOT_TEST_MONGO_URI at a
+// MongoDB all stay flat.
+//
+//	go test ./store -run '^$' -bench FerretDBByID -benchtime 30x
+func BenchmarkFerretDBByID(b *testing.B) {
+	uri := storetest.MongoURI(b)
+	ctx := context.Background()
+	c, err := mongo.Connect(ctx, options.Client().ApplyURI(uri))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = c.Disconnect(ctx) }()
+	pad := strings.Repeat("x", 500)
+	for _, n := range []int{100, 1000, 10000} {
+		db := c.Database(storetest.UniqueName("ferretbench"))
+		coll := db.Collection("docs")
+		docs := make([]any, n)
+		for i := range docs {
+			docs[i] = bson.M{"_id": fmt.Sprintf("id-%06d", i), "no": i, "pad": pad}
+		}
+		if _, err := coll.InsertMany(ctx, docs); err != nil {
+			b.Fatal(err)
+		}
+		id := func(i int) string { return fmt.Sprintf("id-%06d", i%n) }
+		for _, op := range []struct {
+			name string
+			do   func(i int) error
+		}{
+			{"find", func(i int) error { return coll.FindOne(ctx, bson.M{"_id": id(i)}).Err() }},
+			{"insert", func(i int) error {
+				_, err := coll.InsertOne(ctx, bson.M{"_id": fmt.Sprintf("new-%d-%d", n, i), "pad": pad})
+				return err
+			}},
+			{"update", func(i int) error {
+				_, err := coll.UpdateOne(ctx, bson.M{"_id": id(i)}, bson.M{"$set": bson.M{"x": i}})
+				return err
+			}},
+			{"delete", func(i int) error {
+				_, err := coll.DeleteOne(ctx, bson.M{"_id": fmt.Sprintf("new-%d-%d", n, i)})
+				return err
+			}},
+		} {
+			b.Run(fmt.Sprintf("%s/docs=%d", op.name, n), func(b *testing.B) {
+				i := 0
+				for b.Loop() {
+					if err := op.do(i); err != nil {
+						b.Fatal(err)
+					}
+					i++
+				}
+			})
+		}
+		_ = db.Drop(ctx)
+	}
+}
