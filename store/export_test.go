@@ -40,3 +40,6 @@ func SetSnapshotEvery(tb interface{ Cleanup(func()) }, d time.Duration) {
 	snapshotEvery = d
 	tb.Cleanup(func() { snapshotEvery = old })
 }
+
+// IsFerretDB reports whether m is on FerretDB.
+func (m *Mongo) IsFerretDB() bool { return m.ferret }

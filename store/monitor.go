@@ -6,11 +6,13 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/event"
 )
 
 // Commands counts the commands the application sends to MongoDB, by
-// command name and collection ("find users"). On the embedded FerretDB
+// command name and collection, marked when selecting by a lone _id ("find
+// users", "update offers by _id"). On the embedded FerretDB
 // every read scans its collection, so these counts are what the message
 // path's store cost is made of; tests pin them per message, and /metrics
 // publishes them.
@@ -30,6 +32,9 @@ func (c *Commands) monitor() *event.CommandMonitor {
 				key += " " + s
 			}
 		}
+		if byLoneID(e.Command) {
+			key += " by _id"
+		}
 		n, ok := c.m.Load(key)
 		if !ok {
 			n, _ = c.m.LoadOrStore(key, new(atomic.Int64))
@@ -39,6 +44,29 @@ func (c *Commands) monitor() *event.CommandMonitor {
 			cost.addMongo(key)
 		}
 	}}
+}
+
+// byLoneID reports whether cmd (a find, or a single update or delete)
+// selects by a lone _id equal to a value: the only filter FerretDB serves
+// from an index.
+func byLoneID(cmd bson.Raw) bool {
+	filter, ok := cmd.Lookup("filter").DocumentOK()
+	if !ok {
+		for _, path := range [][]string{{"updates", "0", "q"}, {"deletes", "0", "q"}} {
+			if filter, ok = cmd.Lookup(path...).DocumentOK(); ok {
+				break
+			}
+		}
+	}
+	if !ok {
+		return false
+	}
+	elems, err := filter.Elements()
+	if err != nil || len(elems) != 1 || elems[0].Key() != "_id" {
+		return false
+	}
+	_, isDoc := elems[0].Value().DocumentOK()
+	return !isDoc
 }
 
 // Snapshot returns the counts so far.

@@ -92,3 +92,27 @@ func TestReadAheadSeesTheTurnsOwnWrites(t *testing.T) {
 		t.Fatalf("slow-down first answered to message %d, want the 9th (limit 8 in 5 s): %q", n+1, replies)
 	}
 }
+
+// TestMessagePathReadsOnlyByID: on the embedded FerretDB only a lone _id
+// is served from an index, so every read the user waits for goes by _id:
+// saving a record (after the first save since start, which reads the
+// highest record number once), 我的发布 and its next page, 详情.
+func TestMessagePathReadsOnlyByID(t *testing.T) {
+	m := mustRun(t, testConfig(t), nil)
+	c := newChat(t, m, "byid-user")
+	c.register("成都主键电子有限公司")
+	c.expect("供应 6层PCB 月产能2万平米 成都", "确认")
+	no := noIn(t, c.expect("确认", "已发布"))
+	for _, product := range []string{"汽车线束", "铝合金轮毂", "座椅骨架", "减震器", "高压连接器", "车规MCU"} {
+		c.expect("供应 "+product+" 重庆", "确认")
+		c.expect("确认", "已发布")
+	}
+	for _, text := range []string{"供应 刹车片 500套 重庆", "确认", "我的发布", "下一页", "详情 " + no} {
+		_, cost := costOfMessage(t, m, "byid-user", text)
+		for _, cmd := range cost.Mongo() {
+			if strings.HasPrefix(cmd, "find ") && !strings.HasSuffix(cmd, " by _id") {
+				t.Errorf("%s: %q reads by another filter (a scan on FerretDB); all: %v", text, cmd, cost.Mongo())
+			}
+		}
+	}
+}
