@@ -49,9 +49,25 @@ func (r *Posts) owned(ctx context.Context, ps ...*Post) error {
 	return r.addOwned(ctx, byKey)
 }
 
+// addOwned adds the records to the owner documents. A document not there
+// yet (a new poster, every seeded one) is inserted: FerretDB serves an
+// insert and a read by _id from its index, while an update, even by _id,
+// scans every owner document.
 func (r *Posts) addOwned(ctx context.Context, byKey map[string][]ownedPost) error {
 	for k, ps := range byKey {
-		_, err := r.owners().UpdateOne(ctx, bson.M{"_id": k},
+		err := r.owners().FindOne(ctx, bson.M{"_id": k}).Err()
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			_, err = r.owners().InsertOne(ctx, ownerDoc{ID: k, Posts: ps})
+			if err == nil {
+				continue
+			}
+			if !mongo.IsDuplicateKeyError(err) { // else another save was first: add to it
+				return translate(err)
+			}
+		} else if err != nil {
+			return translate(err)
+		}
+		_, err = r.owners().UpdateOne(ctx, bson.M{"_id": k},
 			bson.M{"$addToSet": bson.M{"posts": bson.M{"$each": ps}}}, options.Update().SetUpsert(true))
 		if err != nil {
 			return translate(err)
