@@ -12,7 +12,9 @@ import (
 // number, but with their matching already done (match_owed false), in one
 // insert. It is for seeding a store with records that stand for the past:
 // as owed records they would all be matched by the catch-up of the next
-// start.
+// start. The owner documents are written once per owner for all of
+// posts (on FerretDB each update of one scans them all), so seed in large
+// calls; the records are inserted 500 at a time.
 func (r *Posts) CreateSettled(ctx context.Context, posts []Post) error {
 	if len(posts) == 0 {
 		return nil
@@ -43,8 +45,14 @@ func (r *Posts) CreateSettled(ctx context.Context, posts []Post) error {
 	if err := r.owned(ctx, ptrs...); err != nil {
 		return err
 	}
-	_, err := r.c.InsertMany(ctx, rows)
-	return translate(err)
+	for len(rows) > 0 {
+		n := min(len(rows), 500)
+		if _, err := r.c.InsertMany(ctx, rows[:n]); err != nil {
+			return translate(err)
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
 
 // CountOpenByOpenIDPrefix counts the open records of users whose openid

@@ -5,13 +5,14 @@
 # OFFERS open offers (supplybot seed offers OFFERS), starts supplybot on it
 # with REDIS (embedded, or host:port of a real Redis, used under a key
 # prefix of its own), runs loadgen with MIX against it alternating with the
-# echo server, prints the bot's peak RSS and stops it. Everything listens on
+# echo server, prints the bot's peak RSS and its CPU for ten seconds after
+# the load, and stops it. Everything listens on
 # 127.0.0.1 (ports BASELINE_PORT, default 18480, and the two after it).
 #
 #   cmd/loadgen/baseline.sh 2000 embedded help -workers 16 -duration 10s -runs 3
 set -euo pipefail
 if [ $# -lt 3 ]; then
-	sed -n '2,12p' "$0" >&2
+	sed -n '2,13p' "$0" >&2
 	exit 2
 fi
 offers=$1 redis=$2 mix=$3
@@ -45,3 +46,16 @@ curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { tail -5 "$work/serve.lo
 "$work/loadgen" -target "http://127.0.0.1:$port/wechat" -mix "$mix" \
 	-label "$offers offers seeded, redis $redis, mongo embedded, $(nproc) cores" "$@"
 echo "supplybot peak RSS: $(awk '/VmHWM/ {print $2/1024 " MB"}' "/proc/$pid/status")"
+# CPU the bot uses once the load has stopped: each second for ten seconds,
+# its share of one core (utime+stime from /proc, in clock ticks).
+ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+hz=$(getconf CLK_TCK)
+line="supplybot CPU after the load stopped (% of a core, each second):"
+prev=$(ticks)
+for _ in $(seq 10); do
+	sleep 1
+	now=$(ticks)
+	line="$line $(((now - prev) * 100 / hz))"
+	prev=$now
+done
+echo "$line"

@@ -71,7 +71,9 @@ func Records(ctx context.Context, m *store.Mongo, p *parse.Parser, demands, offe
 			return rep, fmt.Errorf("seed: count %ss: %w", k.kind, err)
 		}
 		*k.had = int(have)
-		const batch = 250
+		// Large batches: each batch updates the owner documents of its
+		// posters once (Posts.CreateSettled).
+		const batch = 5000
 		for j := int(have); j < k.want; j += batch {
 			var rows []store.Post
 			for i := j; i < min(j+batch, k.want); i++ {
@@ -81,9 +83,7 @@ func Records(ctx context.Context, m *store.Mongo, p *parse.Parser, demands, offe
 				return rep, fmt.Errorf("seed: %ss: %w", k.kind, err)
 			}
 			*k.added += len(rows)
-			if (j/batch)%8 == 7 {
-				log.Info("seed: records", "kind", k.kind, "open", j+len(rows), "of", k.want)
-			}
+			log.Info("seed: records", "kind", k.kind, "open", j+len(rows), "of", k.want)
 		}
 	}
 	return rep, nil
