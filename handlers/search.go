@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"supplybot/bot"
+	"supplybot/handlers/parse"
 	"supplybot/handlers/record"
 	"supplybot/store"
 )
@@ -87,7 +88,8 @@ func (a *App) parseSearch(ctx context.Context, kind, args string) (savedSearch, 
 			continue
 		}
 		// A place on its own is a filter, not a product word.
-		if pp := a.p.Parse(tok, time.Time{}); pp.Product == "" && pp.Region != nil && setRegion(tok) {
+		pp := a.p.Parse(tok, time.Time{})
+		if pp.Product == "" && pp.Region != nil && setRegion(tok) {
 			continue
 		}
 		// A company's name (富临精工) rather than a product.
@@ -99,7 +101,7 @@ func (a *App) parseSearch(ctx context.Context, kind, args string) (savedSearch, 
 			continue
 		}
 		s.Words = append(s.Words, safeField(tok, 20))
-		s.Keywords = append(s.Keywords, a.queryWords(tok)...)
+		s.Keywords = append(s.Keywords, a.queryWords(tok, pp)...)
 	}
 	s.Keywords = dedupe(s.Keywords)
 	if len(s.Keywords) > 40 {
@@ -135,11 +137,11 @@ func (a *App) companiesNamed(ctx context.Context, tok string) ([]string, error) 
 }
 
 // queryWords expands a search word like records' keywords are built: the
-// word, its synonyms, the product the parser reads in it and its category.
-func (a *App) queryWords(tok string) []string {
+// word, its synonyms, the product the parser read in it (pp) and its
+// category.
+func (a *App) queryWords(tok string, pp parse.Post) []string {
 	ws := []string{tok, strings.ToUpper(tok)}
 	ws = append(ws, a.p.Synonyms(tok)...)
-	pp := a.p.Parse(tok, time.Time{})
 	if pp.Product != "" && pp.Product != tok {
 		ws = append(ws, pp.Product)
 		ws = append(ws, a.p.Synonyms(pp.Product)...)
