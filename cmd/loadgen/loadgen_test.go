@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"supplybot/bot"
 )
 
 func TestParseMix(t *testing.T) {
@@ -81,5 +84,18 @@ func TestRunAgainstTheEchoServer(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "sent 40, errors 0") {
 		t.Fatalf("got %s, want 40 messages sent without errors", out.String())
+	}
+}
+
+// TestBusyAnswersAreNoReplies: the bot's 系统繁忙 (a shed message) is
+// counted apart and left out of the throughput, like "success" and "slow
+// down"; it counted as a real reply, so a bot shedding load looked fast.
+func TestBusyAnswersAreNoReplies(t *testing.T) {
+	var r result
+	r.tally(false, "帮助", http.StatusOK, bot.DefaultBusyText, nil, true)
+	r.tally(false, "帮助", http.StatusOK, "这里是成渝汽车电子产业链供需对接平台。", nil, true)
+	r.tally(false, "帮助", http.StatusOK, "", nil, true)
+	if r.busy != 1 || r.answered != 1 || r.inWindow != 1 || r.late != 1 {
+		t.Fatalf("busy %d, answered %d, in window %d, late %d; want 1 each", r.busy, r.answered, r.inWindow, r.late)
 	}
 }

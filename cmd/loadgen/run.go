@@ -31,13 +31,14 @@ type generator struct {
 
 // result is what one run measured. Latencies are of every message
 // scheduled after the warm-up, failed ones included; throughput counts the
-// real replies (not "success", not "slow down") that arrived between the
+// real replies (not "success", "slow down" or "busy") that arrived between the
 // warm-up and the end of the run.
 type result struct {
 	sent, answered int
 	errors         int // transport errors and statuses other than 200
 	late           int // answered "success": the bot passed its reply deadline
 	throttled      int // the bot's "slow down"
+	busy           int // the bot's 系统繁忙: shed (handler slots full) or dedupe unavailable
 	wrong          int // the echo server's reply differed from the text
 	lat            []time.Duration
 	window         time.Duration
@@ -62,8 +63,8 @@ func (r result) p(q float64) time.Duration {
 }
 
 func (r result) String() string {
-	s := fmt.Sprintf("%7.0f msgs/s  p50 %-8s p95 %-8s p99 %-8s max %-8s  sent %d, errors %d, late %d, throttled %d",
-		r.throughput(), round(r.p(0.50)), round(r.p(0.95)), round(r.p(0.99)), round(r.p(1)), r.sent, r.errors, r.late, r.throttled)
+	s := fmt.Sprintf("%7.0f msgs/s  p50 %-8s p95 %-8s p99 %-8s max %-8s  sent %d, errors %d, late %d, busy %d, throttled %d",
+		r.throughput(), round(r.p(0.50)), round(r.p(0.95)), round(r.p(0.99)), round(r.p(1)), r.sent, r.errors, r.late, r.busy, r.throttled)
 	if r.wrong > 0 {
 		s += fmt.Sprintf(", wrong %d", r.wrong)
 	}
@@ -196,21 +197,30 @@ func (g *generator) send(ctx context.Context, u *user, at, from, end time.Time) 
 	if !at.Before(from) {
 		r.lat = append(r.lat, done.Sub(at))
 	}
+	r.tally(g.echo, text, status, reply, err, !done.Before(from) && !done.After(end))
+}
+
+// tally counts one answer to text: an error, a wrong echo, the bot's
+// "success" (late), "slow down" or 系统繁忙, or a real reply (inWindow: it
+// arrived within the measured window).
+func (r *result) tally(echo bool, text string, status int, reply string, err error, inWindow bool) {
 	switch {
 	case err != nil || status != http.StatusOK:
 		r.errors++
 		if r.firstErr == "" {
 			r.firstErr = fmt.Sprintf("status %d %v", status, err)
 		}
-	case g.echo && reply != text:
+	case echo && reply != text:
 		r.wrong++
 	case reply == "":
 		r.late++
 	case strings.Contains(reply, "太快"):
 		r.throttled++
+	case !echo && reply == bot.DefaultBusyText:
+		r.busy++
 	default:
 		r.answered++
-		if !done.Before(from) && !done.After(end) {
+		if inWindow {
 			r.inWindow++
 		}
 	}
