@@ -24,13 +24,17 @@ func (m *Mongo) ForgetOwedEntries(ctx context.Context) error {
 			return translate(err)
 		}
 	}
+	if _, err := m.collection("post_owners").DeleteMany(ctx, bson.M{"_id": bson.M{"$in": bson.A{"demand:owed-adopted", "offer:owed-adopted"}}}); err != nil {
+		return translate(err)
+	}
+	m.demandFeed.adopted, m.offerFeed.adopted = false, false
 	return nil
 }
 
 // ForgetOwners makes the records look saved before the owner documents
 // were kept.
 func (m *Mongo) ForgetOwners(ctx context.Context) error {
-	_, err := m.collection("post_owners").DeleteMany(ctx, bson.M{})
+	_, err := m.collection("post_owners").DeleteMany(ctx, bson.M{"_id": bson.M{"$nin": bson.A{"demand:owed-adopted", "offer:owed-adopted"}}})
 	m.demandFeed.owners, m.offerFeed.owners = false, false
 	return translate(err)
 }

@@ -43,3 +43,6 @@ func SetSnapshotEvery(tb interface{ Cleanup(func()) }, d time.Duration) {
 
 // IsFerretDB reports whether m is on FerretDB.
 func (m *Mongo) IsFerretDB() bool { return m.ferret }
+
+// DatabaseName is the name of m's database.
+func (m *Mongo) DatabaseName() string { return m.db.Name() }

@@ -58,6 +58,10 @@ func OpenMongo(ctx context.Context, uri, database string) (*Mongo, error) {
 			_ = c.Disconnect(context.Background())
 			return nil, fmt.Errorf("mongo post owners: %w", err)
 		}
+		if err := m.posts(kind).adoptOwed(ctx); err != nil {
+			_ = c.Disconnect(context.Background())
+			return nil, fmt.Errorf("mongo owed matching: %w", err)
+		}
 	}
 	return m, nil
 }

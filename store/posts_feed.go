@@ -118,6 +118,27 @@ func (r *Posts) owe(ctx context.Context, id string, version time.Time) error {
 	return translate(err)
 }
 
+// settledEntry drops the owed entry of the record id at version, if it is
+// still that one (a later save owes its own), and reports whether the
+// record had an entry at all.
+func (r *Posts) settledEntry(ctx context.Context, id string, version time.Time) (bool, error) {
+	res, err := r.owedIDs().DeleteOne(ctx, bson.M{"_id": id, "updated_at": version.UTC()})
+	if err != nil {
+		return false, translate(err)
+	}
+	if res.DeletedCount > 0 {
+		return true, nil
+	}
+	switch err := r.owedIDs().FindOne(ctx, bson.M{"_id": id}).Err(); {
+	case err == nil:
+		return true, nil // a later save's entry: it stays owed
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return false, nil
+	default:
+		return false, translate(err)
+	}
+}
+
 // settled drops the owed entry of the record id at version, if it is still
 // that one (a later save owes its own).
 func (r *Posts) settled(ctx context.Context, id string, version time.Time) error {
@@ -225,13 +246,18 @@ func (r *Posts) MatchOwed(ctx context.Context, before time.Time, limit int, skip
 		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 			return nil, translate(err)
 		}
-		if err != nil || !row.MatchOwed {
-			// Settled, closed or never written: the entry goes, unless
-			// a save owed again since.
+		if err != nil || !row.MatchOwed || e.At.Before(row.UpdatedAt) {
+			// Closed, never written, or an entry older than the record
+			// (a stale OweMatching): the entry goes, unless a save owed
+			// again since. (A settled record keeps its flag on FerretDB;
+			// settling dropped its entry.)
 			if err := r.settled(ctx, e.ID, e.At); err != nil {
 				return nil, err
 			}
 			continue
+		}
+		if e.At.After(row.UpdatedAt) {
+			continue // a save in flight: its record is not written yet
 		}
 		if row.UpdatedAt.Before(before) {
 			out = append(out, row.Post)
@@ -242,12 +268,23 @@ func (r *Posts) MatchOwed(ctx context.Context, before time.Time, limit int, skip
 }
 
 // adoptOwed gives the owed records without an owed entry (saved before the
-// entries were kept) one, once per process and kind.
+// entries were kept) one, once per database and kind: a marker document
+// in post_owners says it was done. OpenMongo adopts at start, before
+// anything settles: a record settled since keeps its match_owed flag on
+// FerretDB (MatchSettled), and adopting it would owe it again.
 func (r *Posts) adoptOwed(ctx context.Context) error {
 	r.feed.mu.Lock()
 	defer r.feed.mu.Unlock()
-	if r.feed.adopted {
+	if r.feed.adopted || !r.feedOn() {
 		return nil
+	}
+	marker := r.kind + ":owed-adopted"
+	switch err := r.owners().FindOne(ctx, bson.M{"_id": marker}).Err(); {
+	case err == nil:
+		r.feed.adopted = true
+		return nil
+	case !errors.Is(err, mongo.ErrNoDocuments):
+		return translate(err)
 	}
 	rows, err := r.findRows(ctx, bson.M{"match_owed": true}, nil)
 	if err != nil {
@@ -257,6 +294,9 @@ func (r *Posts) adoptOwed(ctx context.Context) error {
 		if err := r.owe(ctx, row.ID, row.UpdatedAt); err != nil {
 			return err
 		}
+	}
+	if _, err := r.owners().InsertOne(ctx, bson.M{"_id": marker}); err != nil && !mongo.IsDuplicateKeyError(err) {
+		return translate(err)
 	}
 	r.feed.adopted = true
 	return nil

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,5 +152,42 @@ func TestPostsOweMatching(t *testing.T) {
 	}
 	if got := owedIDs(t, d); got[a.ID] {
 		t.Fatalf("a closed record owes its matching")
+	}
+}
+
+// TestSettledStaysSettledAfterARestart: on FerretDB settling drops only
+// the owed entry (an update of the record would scan every record there);
+// a later process on the same database does not owe the settled record
+// again, and a record still owed stays owed.
+func TestSettledStaysSettledAfterARestart(t *testing.T) {
+	m := storetest.Mongo(t)
+	ctx := context.Background()
+	settled, owed := &store.Post{Product: "轮毂", OpenID: "u"}, &store.Post{Product: "线束", OpenID: "u"}
+	for _, p := range []*store.Post{settled, owed} {
+		if err := m.Demands().Create(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cctx, cost := store.CountCost(ctx)
+	if err := m.Demands().MatchSettled(cctx, settled.ID, settled.UpdatedAt); err != nil {
+		t.Fatal(err)
+	}
+	if m.IsFerretDB() {
+		for _, cmd := range cost.Mongo() {
+			if strings.HasPrefix(cmd, "update demands") {
+				t.Errorf("settling updated the record (%q), which scans every record on FerretDB", cmd)
+			}
+		}
+	}
+	if got := owedIDs(t, m.Demands()); got[settled.ID] || !got[owed.ID] {
+		t.Fatalf("before the restart: owed %v, want only %s", got, owed.ID)
+	}
+	later, err := store.OpenMongo(ctx, storetest.MongoURI(t), m.DatabaseName())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer later.Close(ctx)
+	if got := owedIDs(t, later.Demands()); got[settled.ID] || !got[owed.ID] {
+		t.Fatalf("after the restart: owed %v, want only %s", got, owed.ID)
 	}
 }
