@@ -125,9 +125,10 @@ func isFerretDB(ctx context.Context, db *mongo.Database) (bool, error) {
 // guard (holds says the same of the document read), and reports whether
 // it did. A document gone or changed since is no error.
 //
-// On MongoDB that is one guarded UpdateOne. FerretDB 1.x finds a document
-// by its primary key only for a filter that is a lone _id: a guarded
-// filter scans and decodes the whole collection, under its write lock.
+// On MongoDB that is one guarded UpdateOne. On FerretDB 1.x a guarded
+// filter reads and decodes the whole collection, under its write lock,
+// while a lone _id is pushed down to SQLite, which scans without decoding
+// and stops at the document (see doc.go).
 // There the document is read by its lone _id, the guard checked by holds
 // and the update written by its lone _id, under the collection's write
 // lock, so that no other write of this process comes in between

@@ -80,16 +80,17 @@ type numberClaim struct {
 	Kind string `bson:"kind"`
 	Seq  int64  `bson:"seq"`
 	// ID is the id of the record the number was claimed for, so that
-	// ByNo reads two documents by _id, which FerretDB serves from its
-	// primary key, instead of scanning the records for the number.
+	// ByNo reads two documents by _id (on MongoDB from the primary key; on
+	// FerretDB a scan that stops at the match, see doc.go) instead of
+	// decoding every record for the number.
 	// Claims made before it was kept have none.
 	ID string `bson:"post_id,omitempty"`
 }
 
 // msgKeyClaim ties the key of the message that created a record to the
 // record: its _id is the kind and the key, so that inserting it is the
-// check that no record of the message exists, served from the primary key
-// (a count on msg_key scans every record on FerretDB).
+// check that no record of the message exists, checked by the unique _id
+// index even on FerretDB (a count on msg_key decodes every record there).
 type msgKeyClaim struct {
 	Key string `bson:"_id"`
 	ID  string `bson:"post_id"`
@@ -238,8 +239,8 @@ func (r *Posts) saving(ctx context.Context, p *Post) error {
 }
 
 // ByNo returns the record with number no (case-insensitive), or ErrNotFound.
-// It reads the number's claim, then the record, both by _id (FerretDB
-// serves a lone _id from its primary key; a filter on no scans); a number
+// It reads the number's claim, then the record, both by _id (see
+// doc.go; a filter on no decodes every record on FerretDB); a number
 // claimed before claims kept the record's id is looked up by no.
 func (r *Posts) ByNo(ctx context.Context, no string) (Post, error) {
 	no = strings.ToUpper(strings.TrimSpace(no))
@@ -370,8 +371,8 @@ func (r *Posts) updateIf(ctx context.Context, id string, guard bson.M, holds fun
 }
 
 // ByIDs returns the records with these ids, by id: in one query on
-// MongoDB; on FerretDB, which serves only a lone _id from its index (an
-// $in scans every record), one lookup per id.
+// MongoDB; on FerretDB, where an $in decodes every record, one lookup per
+// id by a lone _id (see doc.go).
 func (r *Posts) ByIDs(ctx context.Context, ids []string) (map[string]Post, error) {
 	if len(ids) == 0 {
 		return nil, nil

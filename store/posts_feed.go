@@ -15,8 +15,8 @@ import (
 // On FerretDB, the catch-up's two questions — which records changed since
 // the last sync (ChangedSince) and which owe their matching (MatchOwed) —
 // are answered from two small collections per kind instead of a scan of
-// every record every SyncEvery (FerretDB 1.x serves no range and no
-// equality but a lone _id from an index; a scan decodes every record):
+// every record every SyncEvery (FerretDB 1.x serves nothing from an index,
+// and a filter other than a lone _id decodes every record; see doc.go):
 //
 //   - <kind>_changes, the change feed: every write that moves a record's
 //     updated_at first adds an entry (the record's id and the time). Entries

@@ -50,9 +50,8 @@ func (r *Posts) owned(ctx context.Context, ps ...*Post) error {
 }
 
 // addOwned adds the records to the owner documents. A document not there
-// yet (a new poster, every seeded one) is inserted: FerretDB serves an
-// insert and a read by _id from its index, while an update, even by _id,
-// scans every owner document.
+// yet (a new poster, every seeded one) is inserted: an insert is the one
+// write FerretDB does without scanning the collection (see doc.go).
 func (r *Posts) addOwned(ctx context.Context, byKey map[string][]ownedPost) error {
 	for k, ps := range byKey {
 		err := r.owners().FindOne(ctx, bson.M{"_id": k}).Err()
