@@ -69,3 +69,42 @@ func TestByEnterpriseAndByOpenID(t *testing.T) {
 		t.Errorf("after u1 left: got %v, want %v", nos(got), want)
 	}
 }
+
+// TestOwnerDocumentsKeptInMemory: on FerretDB, which scans post_owners for
+// each read by _id, a process reads a poster's owner document once and
+// then from memory; a save of theirs makes the next read fetch it again,
+// so the new record is listed.
+func TestOwnerDocumentsKeptInMemory(t *testing.T) {
+	m := storetest.Mongo(t)
+	if !m.IsFerretDB() {
+		t.Skip("the owner documents are kept on FerretDB only")
+	}
+	ctx := context.Background()
+	offers := m.Offers()
+	first := &store.Post{Product: "PCB", OpenID: "mem-u"}
+	if err := offers.Create(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	list := func() ([]store.Post, []string) {
+		cctx, cost := store.CountCost(ctx)
+		ps, err := offers.ByOpenID(cctx, "mem-u", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ps, cost.Mongo()
+	}
+	if ps, _ := list(); len(ps) != 1 {
+		t.Fatalf("first listing: %d records, want 1", len(ps))
+	}
+	ps, cmds := list()
+	if len(ps) != 1 || slices.Contains(cmds, "find post_owners by _id") {
+		t.Fatalf("second listing: %d records, commands %v; want 1 record and no read of post_owners", len(ps), cmds)
+	}
+	second := &store.Post{Product: "线束", OpenID: "mem-u"}
+	if err := offers.Create(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	if ps, _ := list(); len(ps) != 2 || ps[0].ID != second.ID {
+		t.Fatalf("after a save: %v, want the new record first of 2", nos(ps))
+	}
+}

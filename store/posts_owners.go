@@ -54,25 +54,40 @@ func (r *Posts) owned(ctx context.Context, ps ...*Post) error {
 // write FerretDB does without scanning the collection (see doc.go).
 func (r *Posts) addOwned(ctx context.Context, byKey map[string][]ownedPost) error {
 	for k, ps := range byKey {
-		err := r.owners().FindOne(ctx, bson.M{"_id": k}).Err()
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			_, err = r.owners().InsertOne(ctx, ownerDoc{ID: k, Posts: ps})
-			if err == nil {
-				continue
-			}
-			if !mongo.IsDuplicateKeyError(err) { // else another save was first: add to it
-				return translate(err)
-			}
-		} else if err != nil {
-			return translate(err)
-		}
-		_, err = r.owners().UpdateOne(ctx, bson.M{"_id": k},
-			bson.M{"$addToSet": bson.M{"posts": bson.M{"$each": ps}}}, options.Update().SetUpsert(true))
+		err := r.addOwnedTo(ctx, k, ps)
+		r.forgetOwnerDoc(k) // the next read rereads it
 		if err != nil {
-			return translate(err)
+			return err
 		}
 	}
 	return nil
+}
+
+func (r *Posts) addOwnedTo(ctx context.Context, k string, ps []ownedPost) error {
+	doc, err := r.ownerDoc(ctx, k)
+	if err != nil {
+		return err
+	}
+	r.forgetOwnerDoc(k)
+	if len(doc.Posts) == 0 {
+		_, err := r.owners().InsertOne(ctx, ownerDoc{ID: k, Posts: ps})
+		if err == nil || !mongo.IsDuplicateKeyError(err) {
+			return translate(err)
+		}
+		// there after all (another save was first): add to it
+	}
+	_, err = r.owners().UpdateOne(ctx, bson.M{"_id": k},
+		bson.M{"$addToSet": bson.M{"posts": bson.M{"$each": ps}}}, options.Update().SetUpsert(true))
+	return translate(err)
+}
+
+// forgetOwnerDoc drops this process's copy of the owner document key, about
+// to be written or just written: the next read rereads it.
+func (r *Posts) forgetOwnerDoc(key string) {
+	r.feed.ownersMu.Lock()
+	delete(r.feed.ownerDocs, key)
+	r.feed.ownersGen++
+	r.feed.ownersMu.Unlock()
 }
 
 func (r *Posts) ownerKeys(p *Post) []string {
@@ -92,13 +107,9 @@ func (r *Posts) ownedBy(ctx context.Context, key string, limit int, keep func(*P
 	if err := r.ownersBuilt(ctx); err != nil {
 		return nil, err
 	}
-	var doc ownerDoc
-	err := r.owners().FindOne(ctx, bson.M{"_id": key}).Decode(&doc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, translate(err)
+	doc, err := r.ownerDoc(ctx, key)
+	if err != nil || len(doc.Posts) == 0 {
+		return nil, err
 	}
 	slices.SortStableFunc(doc.Posts, func(a, b ownedPost) int { return b.At.Compare(a.At) })
 	var out []Post
@@ -124,6 +135,33 @@ func (r *Posts) ownedBy(ctx context.Context, key string, limit int, keep func(*P
 	}
 	slices.SortStableFunc(out, func(a, b Post) int { return b.CreatedAt.Compare(a.CreatedAt) })
 	return out, nil
+}
+
+// ownerDoc reads the owner document key (empty when absent), from this
+// process's copy when it has one (feedState.ownerDocs).
+func (r *Posts) ownerDoc(ctx context.Context, key string) (ownerDoc, error) {
+	f := r.feed
+	f.ownersMu.Lock()
+	posts, ok := f.ownerDocs[key]
+	gen := f.ownersGen
+	f.ownersMu.Unlock()
+	if ok {
+		return ownerDoc{ID: key, Posts: slices.Clone(posts)}, nil
+	}
+	var doc ownerDoc
+	err := r.owners().FindOne(ctx, bson.M{"_id": key}).Decode(&doc)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return ownerDoc{}, translate(err)
+	}
+	f.ownersMu.Lock()
+	if f.ownersGen == gen { // no write since the read began
+		if f.ownerDocs == nil {
+			f.ownerDocs = map[string][]ownedPost{}
+		}
+		f.ownerDocs[key] = slices.Clone(doc.Posts)
+	}
+	f.ownersMu.Unlock()
+	return doc, nil
 }
 
 // ownersFromStart marks the owner documents of a kind built when the
