@@ -66,6 +66,16 @@ func OpenMongo(ctx context.Context, uri, database string) (*Mongo, error) {
 	return m, nil
 }
 
+// KeepOwnerDocuments makes this client keep the owner documents (我的发布's
+// index of a poster's records) in memory once read, on FerretDB, which
+// scans for every read. Only the process serving the store may: it
+// drops its copy at each of its own writes, and a single instance serves
+// a FerretDB store; tools and tests reading beside it read the store.
+// Call it before use.
+func (m *Mongo) KeepOwnerDocuments() {
+	m.demandFeed.keepOwners, m.offerFeed.keepOwners = true, true
+}
+
 // Ping checks the primary answers.
 func (m *Mongo) Ping(ctx context.Context) error { return m.client.Ping(ctx, readpref.Primary()) }
 

@@ -62,13 +62,14 @@ type feedState struct {
 	adopted bool
 	owners  bool // the owner documents were built (posts_owners.go)
 
-	// The owner documents read or written by this process, by _id (nil
-	// slice: known to be absent). FerretDB scans post_owners for each read
-	// by _id (doc.go), and it serves one instance: every write of them
-	// goes through this process (posts_owners.go).
-	ownersMu  sync.Mutex
-	ownerDocs map[string][]ownedPost
-	ownersGen uint64 // moved by every write, so that a read across one is not kept
+	// The owner documents read by this process, by _id (nil slice: known
+	// to be absent), when keepOwners (Mongo.KeepOwnerDocuments): FerretDB
+	// scans post_owners for each read by _id (doc.go), and it serves one
+	// instance, whose writes all go through this process (posts_owners.go).
+	keepOwners bool
+	ownersMu   sync.Mutex
+	ownerDocs  map[string][]ownedPost
+	ownersGen  uint64 // moved by every write, so that a read across one is not kept
 }
 
 func (r *Posts) feedOn() bool        { return r.c.mu != nil }

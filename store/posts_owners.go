@@ -153,6 +153,9 @@ func (r *Posts) ownerDoc(ctx context.Context, key string) (ownerDoc, error) {
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return ownerDoc{}, translate(err)
 	}
+	if !f.keepOwners {
+		return doc, nil
+	}
 	f.ownersMu.Lock()
 	if f.ownersGen == gen { // no write since the read began
 		if f.ownerDocs == nil {

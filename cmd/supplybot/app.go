@@ -223,6 +223,7 @@ func (m *Main) openStores(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("mongo.uri: cannot reach MongoDB: %w", err)
 	}
+	mg.KeepOwnerDocuments() // this process serves the store (a single instance on FerretDB)
 	m.Mongo = mg
 
 	addr := cfg.Redis.Addr
