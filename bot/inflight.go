@@ -193,3 +193,25 @@ func (f *inflight) await(ctx context.Context, key string) (reply string, gone bo
 		}
 	}
 }
+
+// handled is what a handler hands the request waiting for it: the reply,
+// and the writes left to be sent with its record (SetWithReply).
+type handled struct {
+	text  string
+	later []*Op
+}
+
+// begin runs the dedupe check on its own budget. When it fails, the mark
+// it tried to set may still be written (a hung Redis runs what it was sent
+// once it resumes) and would make every retry of the push wait for a
+// handler that never runs; it is removed in the background once Redis
+// answers again, so that a retry is handled.
+func (g *Gateway) begin(ctx context.Context, key string, ahead []*Op) (first bool, running string, err error) {
+	dctx, dcancel := context.WithTimeout(ctx, g.cfg.DedupeTimeout)
+	first, running, err = g.flights.begin(dctx, key, ahead)
+	dcancel()
+	if err != nil {
+		go g.dropRunning(key, running)
+	}
+	return first, running, err
+}
