@@ -20,9 +20,6 @@ type Mongo struct {
 	db     *mongo.Database
 	ferret bool // FerretDB: writes are serialised (collection)
 
-	// Commands counts what is sent to the server (monitor.go).
-	Commands *Commands
-
 	// The highest record numbers claimed or read (Posts.nextNo).
 	lastDemandNo, lastOfferNo atomic.Int64
 	// The change feeds and owed lists of the kinds (posts_feed.go).
@@ -31,16 +28,15 @@ type Mongo struct {
 
 // OpenMongo connects to uri, pings within ctx and ensures the indexes.
 func OpenMongo(ctx context.Context, uri, database string) (*Mongo, error) {
-	counts := &Commands{}
 	opts := options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(3 * time.Second).
 		SetConnectTimeout(3 * time.Second).
-		SetMonitor(counts.monitor())
+		SetMonitor(costMonitor())
 	c, err := mongo.Connect(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("mongo %s: %w", redactURI(uri), err)
 	}
-	m := &Mongo{client: c, db: c.Database(database), Commands: counts}
+	m := &Mongo{client: c, db: c.Database(database)}
 	if err := m.Ping(ctx); err != nil {
 		_ = c.Disconnect(context.Background())
 		return nil, fmt.Errorf("mongo %s: %w", redactURI(uri), err)

@@ -68,7 +68,6 @@ func (r *Posts) addOwnedTo(ctx context.Context, k string, ps []ownedPost) error 
 	if err != nil {
 		return err
 	}
-	r.forgetOwnerDoc(k)
 	if len(doc.Posts) == 0 {
 		_, err := r.owners().InsertOne(ctx, ownerDoc{ID: k, Posts: ps})
 		if err == nil || !mongo.IsDuplicateKeyError(err) {
@@ -81,8 +80,9 @@ func (r *Posts) addOwnedTo(ctx context.Context, k string, ps []ownedPost) error 
 	return translate(err)
 }
 
-// forgetOwnerDoc drops this process's copy of the owner document key, about
-// to be written or just written: the next read rereads it.
+// forgetOwnerDoc drops this process's copy of the owner document key, just
+// written: the next read rereads it, and a read that began before the
+// write keeps nothing (ownersGen).
 func (r *Posts) forgetOwnerDoc(key string) {
 	r.feed.ownersMu.Lock()
 	delete(r.feed.ownerDocs, key)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/go-redis/redis/v8"
@@ -34,7 +33,6 @@ type Redis struct {
 	// native: the server is the embedded one, which increments a rate
 	// counter with a command of its own instead of a script (redis_incr.go).
 	native bool
-	trips  *roundTrips
 }
 
 // OpenRedis connects and pings within ctx.
@@ -54,8 +52,8 @@ func OpenRedis(ctx context.Context, o RedisOptions) (*Redis, error) {
 	if o.Prefix == "" {
 		o.Prefix = "sb:"
 	}
-	r := &Redis{c: redis.NewClient(opts), prefix: o.Prefix, trips: &roundTrips{}}
-	r.c.AddHook(r.trips)
+	r := &Redis{c: redis.NewClient(opts), prefix: o.Prefix}
+	r.c.AddHook(costHook{})
 	if err := r.Ping(ctx); err != nil {
 		r.c.Close()
 		return nil, fmt.Errorf("redis %s: %w", o.Addr, err)
@@ -132,35 +130,32 @@ func (r *Redis) Lookup(ctx context.Context, k string) (string, bool, error) {
 	return v, err == nil, err
 }
 
-// roundTrips counts the requests sent to the server: a command or a
-// pipeline each (RoundTrips).
-type roundTrips struct{ n atomic.Int64 }
+// costHook adds each request sent to the server (a command, or a
+// pipeline of them) to the Cost of its context (CountCost).
+type costHook struct{}
 
-func (h *roundTrips) BeforeProcess(ctx context.Context, cmd redis.Cmder) (context.Context, error) {
-	h.add(ctx, cmd)
+func (costHook) BeforeProcess(ctx context.Context, cmd redis.Cmder) (context.Context, error) {
+	addTrip(ctx, cmd)
 	return ctx, nil
 }
 
-func (h *roundTrips) add(ctx context.Context, cmds ...redis.Cmder) {
-	h.n.Add(1)
-	if c := costOf(ctx); c != nil {
-		names := make([]string, len(cmds))
-		for i, cmd := range cmds {
-			names[i] = cmd.Name()
-		}
-		c.addTrip(strings.Join(names, "+"))
+func (costHook) AfterProcess(context.Context, redis.Cmder) error { return nil }
+
+func (costHook) BeforeProcessPipeline(ctx context.Context, cmds []redis.Cmder) (context.Context, error) {
+	addTrip(ctx, cmds...)
+	return ctx, nil
+}
+
+func (costHook) AfterProcessPipeline(context.Context, []redis.Cmder) error { return nil }
+
+func addTrip(ctx context.Context, cmds ...redis.Cmder) {
+	c := costOf(ctx)
+	if c == nil {
+		return
 	}
+	names := make([]string, len(cmds))
+	for i, cmd := range cmds {
+		names[i] = cmd.Name()
+	}
+	c.addTrip(strings.Join(names, "+"))
 }
-
-func (h *roundTrips) AfterProcess(context.Context, redis.Cmder) error { return nil }
-
-func (h *roundTrips) BeforeProcessPipeline(ctx context.Context, cmds []redis.Cmder) (context.Context, error) {
-	h.add(ctx, cmds...)
-	return ctx, nil
-}
-
-func (h *roundTrips) AfterProcessPipeline(context.Context, []redis.Cmder) error { return nil }
-
-// RoundTrips is how many requests (a command, or a pipeline of them) this
-// client has sent; tests pin the count per message.
-func (r *Redis) RoundTrips() int64 { return r.trips.n.Load() }

@@ -30,12 +30,12 @@ func TestBatch(t *testing.T) {
 		{Kind: bot.OpSet, Key: "b:set", Value: "s", TTL: time.Minute},
 		{Kind: bot.OpLookup, Key: "b:set"},
 	}
-	before := r.RoundTrips()
-	if err := r.Batch(ctx, ops...); err != nil {
+	cctx, cost := store.CountCost(ctx)
+	if err := r.Batch(cctx, ops...); err != nil {
 		t.Fatal(err)
 	}
-	if n := r.RoundTrips() - before; n != 1 {
-		t.Errorf("%d round trips, want 1", n)
+	if trips := cost.RedisTrips(); len(trips) != 1 {
+		t.Errorf("round trips %q, want 1", trips)
 	}
 	for i, op := range ops {
 		if op.Err != nil {
