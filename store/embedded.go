@@ -21,6 +21,7 @@ import (
 // the MongoDB wire protocol by the ordinary mongo-driver.
 type EmbeddedMongo struct {
 	uri    string
+	dir    string // absolute; one SQLite file per database
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -56,7 +57,7 @@ func StartEmbeddedMongo(dir, listen string, log *slog.Logger) (*EmbeddedMongo, e
 		defer close(done)
 		_ = f.Run(ctx)
 	}()
-	return &EmbeddedMongo{uri: f.MongoDBURI(), cancel: cancel, done: done}, nil
+	return &EmbeddedMongo{uri: f.MongoDBURI(), dir: abs, cancel: cancel, done: done}, nil
 }
 
 // URI is the mongodb:// address clients connect to.

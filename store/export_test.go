@@ -2,6 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -46,3 +50,41 @@ func (m *Mongo) IsFerretDB() bool { return m.ferret }
 
 // DatabaseName is the name of m's database.
 func (m *Mongo) DatabaseName() string { return m.db.Name() }
+
+// SetIDIndexEvery sets the pause of KeepIDsIndexed loops started after it
+// and returns the restore.
+func SetIDIndexEvery(d time.Duration) func() {
+	old := idIndexEvery
+	idIndexEvery = d
+	return func() { idIndexEvery = old }
+}
+
+// PlanOfFindByID is SQLite's plan for the statement FerretDB 1.24 runs for
+// a find by a lone _id in collection (its backends/sqlite: prepareSelectClause
+// and metadata.IDColumn), on database's file.
+func (e *EmbeddedMongo) PlanOfFindByID(ctx context.Context, database, collection string) (string, error) {
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(e.dir, database+".sqlite")+"?mode=rw")
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	var table string
+	if err := db.QueryRowContext(ctx, `SELECT table_name FROM _ferretdb_collections WHERE name = ?`, collection).Scan(&table); err != nil {
+		return "", err
+	}
+	rows, err := db.QueryContext(ctx, fmt.Sprintf(`EXPLAIN QUERY PLAN SELECT  _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = ?`, table), `"id-7"`)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			return "", err
+		}
+		plan = append(plan, detail)
+	}
+	return strings.Join(plan, "; "), rows.Err()
+}

@@ -224,6 +224,13 @@ func (m *Main) openStores(ctx context.Context) error {
 		return fmt.Errorf("mongo.uri: cannot reach MongoDB: %w", err)
 	}
 	mg.KeepOwnerDocuments() // this process serves the store (a single instance on FerretDB)
+	if m.EmbeddedMongo != nil {
+		// FerretDB's lookups by _id scan without it (store/embedded_ids.go).
+		if err := m.EmbeddedMongo.KeepIDsIndexed(ctx, cfg.Mongo.Database, m.Log); err != nil {
+			_ = mg.Close(context.Background())
+			return fmt.Errorf("embedded MongoDB: %w", err)
+		}
+	}
 	m.Mongo = mg
 
 	addr := cfg.Redis.Addr

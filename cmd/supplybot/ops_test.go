@@ -143,6 +143,11 @@ func TestEmbeddedDataSurvivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer second.Close(ctx)
+	// Every collection, including those the first run created, has the
+	// index FerretDB's lookups by _id need (store/embedded_ids.go).
+	if n, err := second.EmbeddedMongo.IndexIDs(ctx, cfg.Mongo.Database); err != nil || n != 0 {
+		t.Fatalf("collections without the _id lookup index after the start: %d, %v; want none", n, err)
+	}
 	it, err := second.Outbox.Get(ctx, "persist-1")
 	if err != nil || it.Text != "留存" {
 		t.Fatalf("MongoDB after restart: got %+v, %v", it, err)

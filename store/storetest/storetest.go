@@ -55,6 +55,10 @@ func MongoURI(tb testing.TB) string {
 	return embedded.URI()
 }
 
+// Embedded is the package's embedded FerretDB, nil when the tests run on
+// the MongoDB named by SUPPLYBOT_TEST_MONGO_URI. Call MongoURI first.
+func Embedded() *store.EmbeddedMongo { return embedded }
+
 // UniqueName returns a short random name for a database or key prefix.
 func UniqueName(prefix string) string {
 	b := make([]byte, 6)
@@ -72,6 +76,13 @@ func Mongo(tb testing.TB) *store.Mongo {
 	m, err := store.OpenMongo(ctx, uri, name)
 	if err != nil {
 		tb.Fatalf("open test MongoDB: %v", err)
+	}
+	if embedded != nil {
+		// As the bot does (store/embedded_ids.go); collections created
+		// later by the test stay unindexed, and small.
+		if _, err := embedded.IndexIDs(ctx, name); err != nil {
+			tb.Fatalf("index the test database: %v", err)
+		}
 	}
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
