@@ -27,11 +27,12 @@ func init() {
 type Enterprises struct {
 	c, members collection
 	counts     *Counters
+	names      *nameIndex // when ServeAlone on FerretDB (enterprise_byname.go)
 }
 
 // Enterprises returns the repository.
 func (m *Mongo) Enterprises() *Enterprises {
-	return &Enterprises{c: m.collection("enterprises"), members: m.collection("members"), counts: m.Counters()}
+	return &Enterprises{c: m.collection("enterprises"), members: m.collection("members"), counts: m.Counters(), names: m.enterpriseNames}
 }
 
 type member struct {
@@ -82,6 +83,9 @@ func (r *Enterprises) Create(ctx context.Context, e *Enterprise) error {
 		r.leave(ctx, joined...)
 		return translate(err)
 	}
+	if r.names != nil {
+		r.names.add(e.Name, e.ID, e.CreatedAt)
+	}
 	r.countEnterprise(ctx, e, 1)
 	return nil
 }
@@ -124,6 +128,13 @@ func (r *Enterprises) ByInviteCode(ctx context.Context, code string) (Enterprise
 // the conversation stores it, normalised), or ErrNotFound. Names are not
 // unique in the collection: when several match, the oldest is returned.
 func (r *Enterprises) ByName(ctx context.Context, name string) (Enterprise, error) {
+	if r.names != nil {
+		return r.byNameIndexed(ctx, name)
+	}
+	return r.byNameFilter(ctx, name)
+}
+
+func (r *Enterprises) byNameFilter(ctx context.Context, name string) (Enterprise, error) {
 	var e Enterprise
 	err := r.c.FindOne(ctx, bson.M{"name": name}, options.FindOne().SetSort(bson.D{{Key: "created_at", Value: 1}})).Decode(&e)
 	return e, translate(err)
@@ -160,6 +171,8 @@ func (r *Enterprises) RemoveContact(ctx context.Context, openid string) (deleted
 		_, err := r.c.DeleteOne(ctx, bson.M{"_id": e.ID})
 		if err == nil {
 			r.countEnterprise(ctx, &e, -1)
+			// The name index finds it gone at its next lookup by the
+			// name, and looks for another holder then.
 		}
 		return err == nil, translate(err)
 	}

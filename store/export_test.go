@@ -88,3 +88,15 @@ func (e *EmbeddedMongo) PlanOfFindByID(ctx context.Context, database, collection
 	}
 	return strings.Join(plan, "; "), rows.Err()
 }
+
+// FillWaiting stores n pending pushes due at at, in one insert, as n
+// Enqueue calls would leave them.
+func (o *Outbox) FillWaiting(ctx context.Context, prefix string, n int, at time.Time) error {
+	docs := make([]any, n)
+	for i := range docs {
+		docs[i] = OutboxItem{Key: fmt.Sprintf("%s-%d", prefix, i), Kind: "custom", OpenID: "u", Text: "t",
+			Status: OutboxPending, NextAt: at, CreatedAt: at}
+	}
+	_, err := o.c.InsertMany(ctx, docs)
+	return translate(err)
+}

@@ -74,6 +74,9 @@ func (o *Outbox) DropForOpenID(ctx context.Context, openid, reason string) (int6
 		if res.ModifiedCount == 1 {
 			n++
 			o.archive(ctx, it.Key)
+			if o.due != nil {
+				o.due.drop(it.Key)
+			}
 		}
 	}
 	return n, nil

@@ -19,6 +19,10 @@ type Mongo struct {
 	client *mongo.Client
 	db     *mongo.Database
 	ferret bool // FerretDB: writes are serialised (collection)
+	// outboxDue: the live outbox's due times, when ServeAlone on FerretDB.
+	outboxDue *dueIndex
+	// enterpriseNames: the enterprises by name, when ServeAlone on FerretDB.
+	enterpriseNames *nameIndex
 
 	// The highest record numbers claimed or read (Posts.nextNo).
 	lastDemandNo, lastOfferNo atomic.Int64
@@ -62,14 +66,22 @@ func OpenMongo(ctx context.Context, uri, database string) (*Mongo, error) {
 	return m, nil
 }
 
-// KeepOwnerDocuments makes this client keep the owner documents (我的发布's
-// index of a poster's records) in memory once read, on FerretDB, which
-// scans for every read. Only the process serving the store may: it
-// drops its copy at each of its own writes, and a single instance serves
-// a FerretDB store; tools and tests reading beside it read the store.
-// Call it before use.
-func (m *Mongo) KeepOwnerDocuments() {
+// ServeAlone tells this client that its process alone serves the store,
+// as one instance does on FerretDB. There, where every filter but a lone
+// _id reads the whole collection (doc.go), it keeps in memory what it
+// would otherwise read by such filters again and again, moved by its own
+// writes: the owner documents (我的发布's index of a poster's records) once
+// read, the live outbox's due times (outbox_due.go) and the enterprises'
+// names (enterprise_byname.go). Tools and tests
+// reading beside it read the store. Call it before use; on MongoDB it
+// does nothing, the declared indexes serving those reads.
+func (m *Mongo) ServeAlone() {
+	if !m.ferret {
+		return
+	}
 	m.demandFeed.keepOwners, m.offerFeed.keepOwners = true, true
+	m.outboxDue = newDueIndex()
+	m.enterpriseNames = newNameIndex()
 }
 
 // Ping checks the primary answers.

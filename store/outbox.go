@@ -62,10 +62,13 @@ type Outbox struct {
 	// (unix nanoseconds of Lease's now): once per half grace is enough, not
 	// once per poll.
 	recoveredAt atomic.Int64
+	// due: the live items' due times, kept when the process serves a
+	// FerretDB store alone (outbox_due.go); nil otherwise.
+	due *dueIndex
 }
 
 // Outbox returns the outbox repository.
-func (m *Mongo) Outbox() *Outbox { return &Outbox{c: m.collection("outbox")} }
+func (m *Mongo) Outbox() *Outbox { return &Outbox{c: m.collection("outbox"), due: m.outboxDue} }
 
 // Enqueue stores it as pending. It returns ErrConflict when the key exists
 // already (the message was enqueued before and is not stored twice), also
@@ -89,7 +92,17 @@ func (o *Outbox) Enqueue(ctx context.Context, it OutboxItem) error {
 	if _, err := o.c.InsertOne(ctx, it); err != nil {
 		return translate(err)
 	}
-	return o.reserve(context.WithoutCancel(ctx), it)
+	err := o.reserve(context.WithoutCancel(ctx), it)
+	if o.due != nil {
+		switch {
+		case err == nil:
+			o.due.set(it.Key, it.OpenID, it.NextAt)
+		case !errors.Is(err, ErrConflict):
+			// Left enqueuing: a lease finishes it after the grace.
+			o.due.set(it.Key, it.OpenID, it.CreatedAt.Add(enqueueGrace))
+		}
+	}
+	return err
 }
 
 // outboxEnqueuing marks an item whose key is not reserved yet.
@@ -177,6 +190,9 @@ func (o *Outbox) archive(ctx context.Context, key string) {
 // _id lets exactly one worker win a given attempt, on MongoDB and FerretDB
 // alike. The winner then updates the item, guarded by the attempt it saw.
 func (o *Outbox) Lease(ctx context.Context, owner string, n int, lease time.Duration, now time.Time) ([]OutboxItem, error) {
+	if o.due != nil {
+		return o.leaseDue(ctx, owner, n, lease, now)
+	}
 	o.recoverEnqueuing(ctx, now)
 	filter := bson.M{"$or": bson.A{
 		bson.M{"status": OutboxPending, "next_at": bson.M{"$lte": now}},
@@ -196,32 +212,41 @@ func (o *Outbox) Lease(ctx context.Context, owner string, n int, lease time.Dura
 		if len(out) == n {
 			break
 		}
-		attempt := c.Attempts + 1
-		won, err := o.claim(ctx, claimID(c.Key, attempt), owner, lease, now)
+		won, err := o.leaseOne(ctx, &c, owner, lease, now)
 		if err != nil {
 			return out, err
 		}
-		if !won {
-			continue // another worker leased this very attempt
+		if won {
+			out = append(out, c)
 		}
-		guard := bson.M{"attempts": c.Attempts, "status": c.Status}
-		set := bson.M{"status": OutboxLeased, "lease_owner": owner, "lease_until": now.Add(lease), "attempts": attempt}
-		matched, err := o.updateGuarded(ctx, c.Key, guard, bson.M{"$set": set})
-		if err != nil {
-			// Give the attempt back, or the item waits for the claim to go stale.
-			_, _ = o.claims().DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": claimID(c.Key, attempt), "owner": owner})
-			return out, err
-		}
-		if !matched {
-			continue // finished by its late owner since we read it
-		}
-		// The previous attempt's claim can go: any worker still holding
-		// that attempt would now fail the guard above.
-		_, _ = o.claims().DeleteOne(ctx, bson.M{"_id": claimID(c.Key, c.Attempts)})
-		c.Status, c.LeaseOwner, c.LeaseUntil, c.Attempts = OutboxLeased, owner, now.Add(lease), attempt
-		out = append(out, c)
 	}
 	return out, nil
+}
+
+// leaseOne leases the due item c, as read, to owner and reports whether it
+// did; c then holds the lease.
+func (o *Outbox) leaseOne(ctx context.Context, c *OutboxItem, owner string, lease time.Duration, now time.Time) (bool, error) {
+	attempt := c.Attempts + 1
+	won, err := o.claim(ctx, claimID(c.Key, attempt), owner, lease, now)
+	if err != nil || !won {
+		return false, err // !won: another worker leased this very attempt
+	}
+	guard := bson.M{"attempts": c.Attempts, "status": c.Status}
+	set := bson.M{"status": OutboxLeased, "lease_owner": owner, "lease_until": now.Add(lease), "attempts": attempt}
+	matched, err := o.updateGuarded(ctx, c.Key, guard, bson.M{"$set": set})
+	if err != nil {
+		// Give the attempt back, or the item waits for the claim to go stale.
+		_, _ = o.claims().DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": claimID(c.Key, attempt), "owner": owner})
+		return false, err
+	}
+	if !matched {
+		return false, nil // finished by its late owner since we read it
+	}
+	// The previous attempt's claim can go: any worker still holding
+	// that attempt would now fail the guard above.
+	_, _ = o.claims().DeleteOne(ctx, bson.M{"_id": claimID(c.Key, c.Attempts)})
+	c.Status, c.LeaseOwner, c.LeaseUntil, c.Attempts = OutboxLeased, owner, now.Add(lease), attempt
+	return true, nil
 }
 
 // recoverEnqueuing finishes the Enqueue calls that died between writing
@@ -304,6 +329,9 @@ func (o *Outbox) Hold(ctx context.Context, key, owner string, code int, reason s
 // ReleaseHeld makes the user's held items due now (the user wrote again, so
 // the customer-service window is open). It returns how many it released.
 func (o *Outbox) ReleaseHeld(ctx context.Context, openid string, now time.Time) (int64, error) {
+	if o.due != nil {
+		return o.releaseHeldDue(ctx, openid, now)
+	}
 	res, err := o.c.UpdateMany(ctx, bson.M{"openid": openid, "status": OutboxHeld},
 		bson.M{"$set": bson.M{"status": OutboxPending, "next_at": now}})
 	if err != nil {
@@ -334,8 +362,19 @@ func (o *Outbox) finishInc(ctx context.Context, key, owner string, set, inc bson
 	if !matched {
 		return ErrNotFound
 	}
-	if st := set["status"]; st == OutboxSent || st == OutboxFailed {
+	st := set["status"]
+	if st == OutboxSent || st == OutboxFailed {
 		o.archive(ctx, key)
+	}
+	if o.due != nil {
+		switch st {
+		case OutboxPending:
+			o.due.set(key, o.due.openidOf(key), set["next_at"].(time.Time))
+		case OutboxHeld:
+			o.due.hold(key, o.due.openidOf(key))
+		default:
+			o.due.drop(key)
+		}
 	}
 	return nil
 }
@@ -403,6 +442,19 @@ func (o *Outbox) CountByStatus(ctx context.Context) (map[string]int64, error) {
 // (a lease reads it before it marks it leased), so the new text is the one
 // sent.
 func (o *Outbox) SetPendingTextBefore(ctx context.Context, key, text string, dueAfter time.Time) error {
+	if o.c.mu != nil {
+		// FerretDB: by the lone _id, checked here (see updateGuarded).
+		defer o.c.lock()()
+		var it OutboxItem
+		if err := o.c.Collection.FindOne(ctx, bson.M{"_id": key}).Decode(&it); err != nil {
+			return translate(err)
+		}
+		if it.Status != OutboxPending || !it.NextAt.After(dueAfter) {
+			return ErrNotFound
+		}
+		_, err := o.c.Collection.UpdateOne(ctx, bson.M{"_id": key}, bson.M{"$set": bson.M{"text": text}})
+		return translate(err)
+	}
 	res, err := o.c.UpdateOne(ctx, bson.M{"_id": key, "status": OutboxPending, "next_at": bson.M{"$gt": dueAfter}},
 		bson.M{"$set": bson.M{"text": text}})
 	if err != nil {

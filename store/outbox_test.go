@@ -34,55 +34,72 @@ func openOutboxes(t *testing.T, n int) []*store.Outbox {
 	return out
 }
 
+// eachOutboxMode runs test on a fresh outbox as every process sees it (on
+// FerretDB: leases that read the live outbox by a filter) and as the
+// process serving a FerretDB store alone sees it (Mongo.ServeAlone: leases
+// from the due index, outbox_due.go); on MongoDB both are the former.
+func eachOutboxMode(t *testing.T, test func(t *testing.T, o *store.Outbox)) {
+	for _, alone := range []bool{false, true} {
+		t.Run(map[bool]string{false: "shared", true: "served-alone"}[alone], func(t *testing.T) {
+			m := storetest.Mongo(t)
+			if alone {
+				m.ServeAlone()
+			}
+			test(t, m.Outbox())
+		})
+	}
+}
+
 func TestOutboxLifecycle(t *testing.T) {
-	o := openOutboxes(t, 1)[0]
-	ctx := context.Background()
-	now := time.Now().UTC()
-	if err := o.Enqueue(ctx, store.OutboxItem{Key: "k1", Kind: "custom", OpenID: "u", Text: "x"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := o.Enqueue(ctx, store.OutboxItem{Key: "k1", Kind: "custom", OpenID: "u", Text: "x"}); !errors.Is(err, store.ErrConflict) {
-		t.Fatalf("second enqueue: %v, want ErrConflict", err)
-	}
-	got, err := o.Lease(ctx, "a", 10, 100*time.Millisecond, now)
-	if err != nil || len(got) != 1 || got[0].Attempts != 1 || got[0].LeaseOwner != "a" {
-		t.Fatalf("lease: %+v %v", got, err)
-	}
-	if again, _ := o.Lease(ctx, "b", 10, time.Minute, now); len(again) != 0 {
-		t.Fatalf("leased twice while the lease holds: %+v", again)
-	}
-	if err := o.Complete(ctx, "k1", "b", now); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("complete by a non-owner: %v, want ErrNotFound", err)
-	}
-	// a dies; its lease runs out and b takes the item over.
-	later := now.Add(time.Second)
-	got, _ = o.Lease(ctx, "b", 10, time.Minute, later)
-	if len(got) != 1 || got[0].Attempts != 2 {
-		t.Fatalf("take-over: %+v", got)
-	}
-	if err := o.Complete(ctx, "k1", "a", later); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("late complete by the dead owner: %v, want ErrNotFound", err)
-	}
-	if err := o.Hold(ctx, "k1", "b", 45015, "window"); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := o.Lease(ctx, "c", 10, time.Minute, later.Add(time.Hour)); len(got) != 0 {
-		t.Fatalf("a held item was leased: %+v", got)
-	}
-	if n, err := o.ReleaseHeld(ctx, "u", later); err != nil || n != 1 {
-		t.Fatalf("release: %d %v", n, err)
-	}
-	got, _ = o.Lease(ctx, "c", 10, time.Minute, later)
-	if len(got) != 1 || got[0].Attempts != 3 {
-		t.Fatalf("after release: %+v", got)
-	}
-	if err := o.Complete(ctx, "k1", "c", later); err != nil {
-		t.Fatal(err)
-	}
-	it, _ := o.Get(ctx, "k1")
-	if it.Status != store.OutboxSent || it.LastCode != 0 {
-		t.Fatalf("final: %+v", it)
-	}
+	eachOutboxMode(t, func(t *testing.T, o *store.Outbox) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		if err := o.Enqueue(ctx, store.OutboxItem{Key: "k1", Kind: "custom", OpenID: "u", Text: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := o.Enqueue(ctx, store.OutboxItem{Key: "k1", Kind: "custom", OpenID: "u", Text: "x"}); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("second enqueue: %v, want ErrConflict", err)
+		}
+		got, err := o.Lease(ctx, "a", 10, 100*time.Millisecond, now)
+		if err != nil || len(got) != 1 || got[0].Attempts != 1 || got[0].LeaseOwner != "a" {
+			t.Fatalf("lease: %+v %v", got, err)
+		}
+		if again, _ := o.Lease(ctx, "b", 10, time.Minute, now); len(again) != 0 {
+			t.Fatalf("leased twice while the lease holds: %+v", again)
+		}
+		if err := o.Complete(ctx, "k1", "b", now); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("complete by a non-owner: %v, want ErrNotFound", err)
+		}
+		// a dies; its lease runs out and b takes the item over.
+		later := now.Add(time.Second)
+		got, _ = o.Lease(ctx, "b", 10, time.Minute, later)
+		if len(got) != 1 || got[0].Attempts != 2 {
+			t.Fatalf("take-over: %+v", got)
+		}
+		if err := o.Complete(ctx, "k1", "a", later); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("late complete by the dead owner: %v, want ErrNotFound", err)
+		}
+		if err := o.Hold(ctx, "k1", "b", 45015, "window"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := o.Lease(ctx, "c", 10, time.Minute, later.Add(time.Hour)); len(got) != 0 {
+			t.Fatalf("a held item was leased: %+v", got)
+		}
+		if n, err := o.ReleaseHeld(ctx, "u", later); err != nil || n != 1 {
+			t.Fatalf("release: %d %v", n, err)
+		}
+		got, _ = o.Lease(ctx, "c", 10, time.Minute, later)
+		if len(got) != 1 || got[0].Attempts != 3 {
+			t.Fatalf("after release: %+v", got)
+		}
+		if err := o.Complete(ctx, "k1", "c", later); err != nil {
+			t.Fatal(err)
+		}
+		it, _ := o.Get(ctx, "k1")
+		if it.Status != store.OutboxSent || it.LastCode != 0 {
+			t.Fatalf("final: %+v", it)
+		}
+	})
 }
 
 // TestLeaseExclusive: workers on separate connections lease concurrently;
@@ -135,73 +152,75 @@ func TestLeaseExclusive(t *testing.T) {
 // TestOutboxArchive: finished items leave the live outbox, stay readable,
 // and their keys stay taken.
 func TestOutboxArchive(t *testing.T) {
-	o := openOutboxes(t, 1)[0]
-	ctx := context.Background()
-	now := time.Now().UTC()
-	for _, k := range []string{"sent", "failed"} {
-		if err := o.Enqueue(ctx, store.OutboxItem{Key: k, Kind: "custom", OpenID: "u", Text: k}); err != nil {
+	eachOutboxMode(t, func(t *testing.T, o *store.Outbox) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		for _, k := range []string{"sent", "failed"} {
+			if err := o.Enqueue(ctx, store.OutboxItem{Key: k, Kind: "custom", OpenID: "u", Text: k}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now = now.Add(time.Second)
+		got, err := o.Lease(ctx, "w", 10, time.Minute, now)
+		if err != nil || len(got) != 2 {
+			t.Fatalf("lease: %+v %v", got, err)
+		}
+		if err := o.Complete(ctx, "sent", "w", now); err != nil {
 			t.Fatal(err)
 		}
-	}
-	now = now.Add(time.Second)
-	got, err := o.Lease(ctx, "w", 10, time.Minute, now)
-	if err != nil || len(got) != 2 {
-		t.Fatalf("lease: %+v %v", got, err)
-	}
-	if err := o.Complete(ctx, "sent", "w", now); err != nil {
-		t.Fatal(err)
-	}
-	if err := o.Fail(ctx, "failed", "w", 43004, "unsubscribed"); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := o.LiveOutboxLen(ctx); err != nil || n != 0 {
-		t.Fatalf("live outbox holds %d items (%v), want 0", n, err)
-	}
-	for k, want := range map[string]string{"sent": store.OutboxSent, "failed": store.OutboxFailed} {
-		it, err := o.Get(ctx, k)
-		if err != nil || it.Status != want {
-			t.Errorf("Get(%s) = %q %v, want %q", k, it.Status, err, want)
+		if err := o.Fail(ctx, "failed", "w", 43004, "unsubscribed"); err != nil {
+			t.Fatal(err)
 		}
-		if err := o.Enqueue(ctx, store.OutboxItem{Key: k, Kind: "custom", OpenID: "u"}); !errors.Is(err, store.ErrConflict) {
-			t.Errorf("enqueue %s again after archiving: %v, want ErrConflict", k, err)
+		if n, err := o.LiveOutboxLen(ctx); err != nil || n != 0 {
+			t.Fatalf("live outbox holds %d items (%v), want 0", n, err)
 		}
-	}
-	if got, _ := o.Lease(ctx, "w", 10, time.Minute, now.Add(time.Hour)); len(got) != 0 {
-		t.Fatalf("a refused repeat was leased: %+v", got)
-	}
-	c, err := o.CountByStatus(ctx)
-	if err != nil || c[store.OutboxSent] != 1 || c[store.OutboxFailed] != 1 {
-		t.Fatalf("counts %v %v, want one sent and one failed", c, err)
-	}
+		for k, want := range map[string]string{"sent": store.OutboxSent, "failed": store.OutboxFailed} {
+			it, err := o.Get(ctx, k)
+			if err != nil || it.Status != want {
+				t.Errorf("Get(%s) = %q %v, want %q", k, it.Status, err, want)
+			}
+			if err := o.Enqueue(ctx, store.OutboxItem{Key: k, Kind: "custom", OpenID: "u"}); !errors.Is(err, store.ErrConflict) {
+				t.Errorf("enqueue %s again after archiving: %v, want ErrConflict", k, err)
+			}
+		}
+		if got, _ := o.Lease(ctx, "w", 10, time.Minute, now.Add(time.Hour)); len(got) != 0 {
+			t.Fatalf("a refused repeat was leased: %+v", got)
+		}
+		c, err := o.CountByStatus(ctx)
+		if err != nil || c[store.OutboxSent] != 1 || c[store.OutboxFailed] != 1 {
+			t.Fatalf("counts %v %v, want one sent and one failed", c, err)
+		}
+	})
 }
 
 // TestOutboxEnqueueCrash: a process killed between Enqueue's two writes
 // loses nothing; a Lease after the grace period finishes the enqueue, and
 // only once even when a repeat enqueue of the key came meanwhile.
 func TestOutboxEnqueueCrash(t *testing.T) {
-	o := openOutboxes(t, 1)[0]
-	ctx := context.Background()
-	now := time.Now().UTC()
-	if err := o.EnqueueDiesBeforeReserve(ctx, store.OutboxItem{Key: "c1", Kind: "custom", OpenID: "u", Text: "x", CreatedAt: now, NextAt: now}); err != nil {
-		t.Fatal(err)
-	}
-	if err := o.Enqueue(ctx, store.OutboxItem{Key: "c1", Kind: "custom", OpenID: "u"}); !errors.Is(err, store.ErrConflict) {
-		t.Fatalf("repeat enqueue while the first is unfinished: %v, want ErrConflict", err)
-	}
-	if got, _ := o.Lease(ctx, "w", 10, time.Minute, now); len(got) != 0 {
-		t.Fatalf("an unreserved item was leased within the grace period: %+v", got)
-	}
-	later := now.Add(store.EnqueueGrace + time.Second)
-	got, err := o.Lease(ctx, "w", 10, time.Minute, later)
-	if err != nil || len(got) != 1 || got[0].Key != "c1" || got[0].Text != "x" {
-		t.Fatalf("lease after the grace period: %+v %v, want the recovered c1", got, err)
-	}
-	if again, _ := o.Lease(ctx, "w2", 10, time.Minute, later); len(again) != 0 {
-		t.Fatalf("recovered item leased twice: %+v", again)
-	}
-	if err := o.Enqueue(ctx, store.OutboxItem{Key: "c1", Kind: "custom", OpenID: "u"}); !errors.Is(err, store.ErrConflict) {
-		t.Fatalf("repeat enqueue after recovery: %v, want ErrConflict", err)
-	}
+	eachOutboxMode(t, func(t *testing.T, o *store.Outbox) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		if err := o.EnqueueDiesBeforeReserve(ctx, store.OutboxItem{Key: "c1", Kind: "custom", OpenID: "u", Text: "x", CreatedAt: now, NextAt: now}); err != nil {
+			t.Fatal(err)
+		}
+		if err := o.Enqueue(ctx, store.OutboxItem{Key: "c1", Kind: "custom", OpenID: "u"}); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("repeat enqueue while the first is unfinished: %v, want ErrConflict", err)
+		}
+		if got, _ := o.Lease(ctx, "w", 10, time.Minute, now); len(got) != 0 {
+			t.Fatalf("an unreserved item was leased within the grace period: %+v", got)
+		}
+		later := now.Add(store.EnqueueGrace + time.Second)
+		got, err := o.Lease(ctx, "w", 10, time.Minute, later)
+		if err != nil || len(got) != 1 || got[0].Key != "c1" || got[0].Text != "x" {
+			t.Fatalf("lease after the grace period: %+v %v, want the recovered c1", got, err)
+		}
+		if again, _ := o.Lease(ctx, "w2", 10, time.Minute, later); len(again) != 0 {
+			t.Fatalf("recovered item leased twice: %+v", again)
+		}
+		if err := o.Enqueue(ctx, store.OutboxItem{Key: "c1", Kind: "custom", OpenID: "u"}); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("repeat enqueue after recovery: %v, want ErrConflict", err)
+		}
+	})
 }
 
 // TestLeaseAfterWorkerDiedMidClaim: a worker killed between claiming a

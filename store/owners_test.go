@@ -79,7 +79,7 @@ func TestOwnerDocumentsKeptInMemory(t *testing.T) {
 	if !m.IsFerretDB() {
 		t.Skip("the owner documents are kept on FerretDB only")
 	}
-	m.KeepOwnerDocuments()
+	m.ServeAlone()
 	ctx := context.Background()
 	offers := m.Offers()
 	first := &store.Post{Product: "PCB", OpenID: "mem-u"}

@@ -63,7 +63,7 @@ type feedState struct {
 	owners  bool // the owner documents were built (posts_owners.go)
 
 	// The owner documents read by this process, by _id (nil slice: known
-	// to be absent), when keepOwners (Mongo.KeepOwnerDocuments): FerretDB
+	// to be absent), when keepOwners (Mongo.ServeAlone): FerretDB
 	// scans post_owners for each read by _id (doc.go), and it serves one
 	// instance, whose writes all go through this process (posts_owners.go).
 	keepOwners bool

@@ -223,8 +223,12 @@ func (m *Main) openStores(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("mongo.uri: cannot reach MongoDB: %w", err)
 	}
-	mg.KeepOwnerDocuments() // this process serves the store (a single instance on FerretDB)
 	if m.EmbeddedMongo != nil {
+		// The store this process started is served by it alone: keep
+		// in memory what FerretDB would read by a scan (store.ServeAlone).
+		// Several instances share a MongoDB (or a FerretDB they reach by
+		// mongo.uri) and read the store.
+		mg.ServeAlone()
 		// FerretDB's lookups by _id scan without it (store/embedded_ids.go).
 		if err := m.EmbeddedMongo.KeepIDsIndexed(ctx, cfg.Mongo.Database, m.Log); err != nil {
 			_ = mg.Close(context.Background())

@@ -156,6 +156,15 @@ func TestEmbeddedDataSurvivesRestart(t *testing.T) {
 	if err != nil || s.Flow != "post" || s.Step != "quantity" {
 		t.Fatalf("session after restart: got %+v, %v", s, err)
 	}
+	// The process serves its embedded store alone (store.ServeAlone):
+	// the names registered before it started are known, and a push it
+	// queues is leased from its due index and delivered once.
+	other := newChat(t, second, "persist-other")
+	other.expect("注册 成都嵌入电子有限公司 零部件 重庆市璧山区 联系人李四 13800002222", "已在平台登记")
+	second.Sim.Follow("persist-push")
+	enqueue(t, second, store.OutboxItem{Key: "persist-2", Kind: bot.PushCustom, OpenID: "persist-push", Text: "重启后的推送"})
+	second.Pusher.Kick()
+	eventually(t, "the push queued after the restart", func() bool { return simPushesWith(second.Sim, "重启后的推送") == 1 })
 }
 
 func TestShutdownFinishesRequestsInFlight(t *testing.T) {
