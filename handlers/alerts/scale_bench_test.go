@@ -25,7 +25,7 @@ import (
 //	go test ./handlers/alerts -run '^$' -bench AtScale -benchtime 50x
 func BenchmarkAtScale(b *testing.B) {
 	products := []string{"变速箱电磁阀", "铝合金轮毂", "汽车线束", "6层PCB", "贴片电容", "刹车片", "座椅骨架", "驱动电机", "螺栓", "TFT液晶屏"}
-	for _, n := range []int{100, 2000} {
+	for _, n := range []int{100, 2000, 10000} {
 		m := storetest.Mongo(b)
 		ctx := context.Background()
 		rows := make([]store.Post, n)
