@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,8 +14,22 @@ import (
 // ChangedSince finds what each kind of write changed since a time, and
 // nothing older; MatchOwed finds the owed saves, including those saved
 // before the owed entries were kept, and not the settled or closed ones.
+//
+// Both as any process reads the feed (<kind>_changes on FerretDB) and as
+// the process serving a FerretDB store alone keeps it (in memory).
 func TestChangeFeedAndOwedList(t *testing.T) {
-	m := storetest.Mongo(t)
+	for _, alone := range []bool{false, true} {
+		t.Run(map[bool]string{false: "shared", true: "served-alone"}[alone], func(t *testing.T) {
+			m := storetest.Mongo(t)
+			if alone {
+				m.ServeAlone()
+			}
+			testChangeFeedAndOwedList(t, m, alone)
+		})
+	}
+}
+
+func testChangeFeedAndOwedList(t *testing.T, m *store.Mongo, alone bool) {
 	ctx := context.Background()
 	offers := m.Offers()
 	mk := func(product string) *store.Post {
@@ -42,9 +57,13 @@ func TestChangeFeedAndOwedList(t *testing.T) {
 	if err := offers.Close(ctx, closed.ID, store.StatusClosed, "已成交", nil); err != nil {
 		t.Fatal(err)
 	}
-	changed, err := offers.ChangedSince(ctx, since)
+	cctx, cost := store.CountCost(ctx)
+	changed, err := offers.ChangedSince(cctx, since)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if alone && m.IsFerretDB() && slices.ContainsFunc(cost.Mongo(), func(c string) bool { return strings.Contains(c, "_changes") }) {
+		t.Errorf("served alone, the feed is read from memory; commands: %v", cost.Mongo())
 	}
 	if got, want := sortedNos(changed), sortedNos([]store.Post{*fresh, *closed}); !slices.Equal(got, want) {
 		t.Errorf("changed since: got %v, want %v", got, want)

@@ -71,8 +71,9 @@ func OpenMongo(ctx context.Context, uri, database string) (*Mongo, error) {
 // _id reads the whole collection (doc.go), it keeps in memory what it
 // would otherwise read by such filters again and again, moved by its own
 // writes: the owner documents (我的发布's index of a poster's records) once
-// read, the live outbox's due times (outbox_due.go) and the enterprises'
-// names (enterprise_byname.go). Tools and tests
+// read, the records' change feed (posts_feed.go), the live outbox's due
+// times (outbox_due.go) and the enterprises' names
+// (enterprise_byname.go). Tools and tests
 // reading beside it read the store. Call it before use; on MongoDB it
 // does nothing, the declared indexes serving those reads.
 func (m *Mongo) ServeAlone() {
@@ -80,6 +81,7 @@ func (m *Mongo) ServeAlone() {
 		return
 	}
 	m.demandFeed.keepOwners, m.offerFeed.keepOwners = true, true
+	m.demandFeed.memFeed, m.offerFeed.memFeed = true, true
 	m.outboxDue = newDueIndex()
 	m.enterpriseNames = newNameIndex()
 }

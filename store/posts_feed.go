@@ -39,8 +39,11 @@ import (
 const feedKeep = 3 * time.Minute
 
 // feedReadMax is how many changes a reader reads by _id; with more (a
-// seeding, a bulk change) it reads every record once instead.
-const feedReadMax = 500
+// seeding, a bulk change) it reads every record once instead. A read by
+// _id (indexed, embedded_ids.go) costs about what a scan spends decoding
+// two records, so that many reads cost about a scan of twice as many
+// records.
+const feedReadMax = 5000
 
 type feedEntry struct {
 	ID   string    `bson:"_id"`
@@ -67,9 +70,18 @@ type feedState struct {
 	// scans post_owners for each read by _id (doc.go), and it serves one
 	// instance, whose writes all go through this process (posts_owners.go).
 	keepOwners bool
-	ownersMu   sync.Mutex
-	ownerDocs  map[string][]ownedPost
-	ownersGen  uint64 // moved by every write, so that a read across one is not kept
+
+	// The feed itself, in memory instead of <kind>_changes, when the
+	// process serves the store alone (Mongo.ServeAlone): then every write
+	// is its own, and a process that starts reads every record anyway,
+	// so no other reader needs the entries, and a catch-up reads the
+	// changes since its last sync without scanning the feed collection
+	// (all of the last feedKeep's writes) each time.
+	memFeed   bool
+	mem       []feedEntry // oldest first, by At as written
+	ownersMu  sync.Mutex
+	ownerDocs map[string][]ownedPost
+	ownersGen uint64 // moved by every write, so that a read across one is not kept
 }
 
 func (r *Posts) feedOn() bool        { return r.c.mu != nil }
@@ -81,13 +93,55 @@ func (r *Posts) changed(ctx context.Context, id string, at time.Time) error {
 	if !r.feedOn() {
 		return nil
 	}
+	if r.feed.memFeed {
+		r.feed.remember(feedEntry{Post: id, At: at.UTC()})
+		return nil
+	}
 	_, err := r.changes().InsertOne(ctx, feedEntry{ID: NewID(), Post: id, At: at.UTC()})
 	return translate(err)
+}
+
+// remember adds entries to the feed kept in memory.
+func (f *feedState) remember(entries ...feedEntry) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pruneMemLocked(time.Now())
+	f.mem = append(f.mem, entries...)
+}
+
+// pruneMemLocked drops the entries older than feedKeep before now.
+func (f *feedState) pruneMemLocked(now time.Time) {
+	cut := 0
+	for cut < len(f.mem) && f.mem[cut].At.Before(now.Add(-feedKeep)) {
+		cut++
+	}
+	f.mem = f.mem[cut:] // the array is let go when append outgrows it
+}
+
+// since returns the entries of the feed kept in memory written at or after
+// t, and drops those older than feedKeep before now.
+func (f *feedState) since(t, now time.Time) []feedEntry {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pruneMemLocked(now)
+	var out []feedEntry
+	for _, e := range f.mem {
+		if !e.At.Before(t) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // changedIDs adds the records ids, about to be written at at, to the feed.
 func (r *Posts) changedIDs(ctx context.Context, ids []string, at time.Time) error {
 	if !r.feedOn() || len(ids) == 0 {
+		return nil
+	}
+	if r.feed.memFeed {
+		for _, id := range ids {
+			r.feed.remember(feedEntry{Post: id, At: at.UTC()})
+		}
 		return nil
 	}
 	entries := make([]any, len(ids))
@@ -166,14 +220,18 @@ func (r *Posts) ChangedSince(ctx context.Context, since time.Time) ([]Post, erro
 	if !r.feedOn() || since.Before(now.Add(-feedKeep+time.Minute)) {
 		return all()
 	}
-	r.pruneFeed(ctx, now)
-	cur, err := r.changes().Find(ctx, bson.M{"at": bson.M{"$gte": since.UTC()}})
-	if err != nil {
-		return nil, translate(err)
-	}
 	var entries []feedEntry
-	if err := cur.All(ctx, &entries); err != nil {
-		return nil, translate(err)
+	if r.feed.memFeed {
+		entries = r.feed.since(since.UTC(), now)
+	} else {
+		r.pruneFeed(ctx, now)
+		cur, err := r.changes().Find(ctx, bson.M{"at": bson.M{"$gte": since.UTC()}})
+		if err != nil {
+			return nil, translate(err)
+		}
+		if err := cur.All(ctx, &entries); err != nil {
+			return nil, translate(err)
+		}
 	}
 	if len(entries) > feedReadMax {
 		return all() // one scan costs less than reading that many by _id
