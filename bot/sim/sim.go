@@ -137,6 +137,7 @@ type Server struct {
 	// the writes.
 	saveTimer *time.Timer
 	writing   sync.Mutex
+	saveWait  time.Duration // the pause before the next write (state.go); 0: saveDelay
 	tags      []*tag
 	nextTag   int32
 
