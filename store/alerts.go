@@ -242,8 +242,8 @@ func (r *Alerts) TakeSlot(ctx context.Context, openid, day string, limit int, ke
 // slotsTaken counts the user's slots of day, up to limit. On FerretDB,
 // where a count scans every slot of every user and day, it looks for the
 // highest slot taken by _id (slots are taken in order from 1, a collision
-// moving on to the next): about log2(limit) reads by a lone _id, each of
-// which FerretDB ends at the slot it finds (see doc.go).
+// moving on to the next): about log2(limit) reads by a lone _id, which
+// the index on the embedded store serves (see doc.go).
 func (r *Alerts) slotsTaken(ctx context.Context, openid, day string, limit int) (int, error) {
 	if r.counts.mu == nil {
 		n, err := r.counts.CountDocuments(ctx, bson.M{"openid": openid, "day": day})

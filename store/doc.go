@@ -7,15 +7,15 @@
 // imports bot only for the op type of bot.KV's Batch, which Redis.Batch
 // implements.
 //
-// What the embedded FerretDB 1.24 (SQLite) serves from an index: nothing but
-// the uniqueness check of an insert. Its _id index is on the SQL expression
-// _ferretdb_sjson->"_id", while the query it pushes down for a lone _id
-// filter asks for _ferretdb_sjson->'$._id', which SQLite does not match to
-// the index (EXPLAIN QUERY PLAN: SCAN). So a read by a lone _id scans the
-// table in SQL until it finds the document (a missing one: all of it), any
-// other filter reads and decodes every document in Go, and an update or a
-// delete, even by _id, scans the table (BenchmarkFerretDBByID). A lone _id
-// is still the cheapest lookup there, and small collections (claims, owner
-// documents, owed lists, feeds) keep it cheap; on MongoDB every query here
-// uses the indexes declared beside its repository.
+// What the embedded FerretDB 1.24 (SQLite) serves from an index: a filter
+// that is a lone string _id, and the uniqueness check of an insert. Any
+// other filter reads and decodes every document in Go. FerretDB's own _id
+// index is on _ferretdb_sjson->"_id" while the SQL it runs for a lone _id
+// says _ferretdb_sjson->'$._id', which SQLite does not match to it; the
+// index EmbeddedMongo.IndexIDs adds is on the latter (embedded_ids.go), so
+// reads, updates and deletes by a lone _id stay flat as collections grow
+// (BenchmarkFerretDBByID). The process that started the embedded store
+// serves it alone and keeps in memory what it would otherwise read by a
+// filter (Mongo.ServeAlone). On MongoDB every query here uses the indexes
+// declared beside its repository.
 package store

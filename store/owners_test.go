@@ -70,8 +70,8 @@ func TestByEnterpriseAndByOpenID(t *testing.T) {
 	}
 }
 
-// TestOwnerDocumentsKeptInMemory: on FerretDB, which scans post_owners for
-// each read by _id, a process reads a poster's owner document once and
+// TestOwnerDocumentsKeptInMemory: on FerretDB, served alone, a process
+// reads a poster's owner document once and
 // then from memory; a save of theirs makes the next read fetch it again,
 // so the new record is listed.
 func TestOwnerDocumentsKeptInMemory(t *testing.T) {

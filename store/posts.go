@@ -327,8 +327,9 @@ func (r *Posts) updateOne(ctx context.Context, filter, update bson.M) error {
 //
 // On FerretDB the owed entry is the debt once the entries were adopted
 // (MatchOwed reads only them): the entry of that version is dropped and
-// the record is left alone, since an update, even by _id, scans every
-// record of the kind there (BenchmarkFerretDBByID). Only a record without
+// the record is left alone: a write fewer, and one that scanned every
+// record of the kind before the embedded store's _id index
+// (BenchmarkFerretDBByID). Only a record without
 // an entry (saved before the entries were kept) has its flag cleared.
 func (r *Posts) MatchSettled(ctx context.Context, id string, version time.Time) error {
 	if r.feedOn() {

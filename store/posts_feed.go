@@ -66,9 +66,9 @@ type feedState struct {
 	owners  bool // the owner documents were built (posts_owners.go)
 
 	// The owner documents read by this process, by _id (nil slice: known
-	// to be absent), when keepOwners (Mongo.ServeAlone): FerretDB
-	// scans post_owners for each read by _id (doc.go), and it serves one
-	// instance, whose writes all go through this process (posts_owners.go).
+	// to be absent), when keepOwners (Mongo.ServeAlone): a read saved on
+	// each 我的发布; the process serves the store alone, so every write of
+	// an owner document goes through it (posts_owners.go).
 	keepOwners bool
 
 	// The feed itself, in memory instead of <kind>_changes, when the
@@ -234,7 +234,7 @@ func (r *Posts) ChangedSince(ctx context.Context, since time.Time) ([]Post, erro
 		}
 	}
 	if len(entries) > feedReadMax {
-		return all() // one scan costs less than reading that many by _id
+		return all() // one scan costs about what reading that many by _id does
 	}
 	seen := make(map[string]bool, len(entries))
 	var out []Post
