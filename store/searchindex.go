@@ -271,10 +271,10 @@ func (x *SearchIndex) window(k *kindIndex, q SearchQuery) []*indexed {
 		pos[i] = len(l) - 1
 	}
 	keep := searchFilter(q)
-	var seen map[*indexed]bool
-	if len(lists) > 1 {
-		seen = make(map[*indexed]bool, searchWindow)
-	}
+	// newer is a strict order (time, then id) and every list is sorted by
+	// it, so a record in several lists comes out of the merge several
+	// times in a row: comparing with the last one taken drops the repeats.
+	var last *indexed
 	found := make([]*indexed, 0, 64)
 	for len(found) < searchWindow {
 		// The newest record at the head of any list (a k-way merge).
@@ -289,12 +289,10 @@ func (x *SearchIndex) window(k *kindIndex, q SearchQuery) []*indexed {
 		}
 		e := lists[best][pos[best]]
 		pos[best]--
-		if e.dead || seen[e] {
+		if e == last || e.dead {
 			continue
 		}
-		if seen != nil {
-			seen[e] = true
-		}
+		last = e
 		if keep(&e.p) {
 			found = append(found, e)
 		}
