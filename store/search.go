@@ -2,7 +2,8 @@ package store
 
 import (
 	"context"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -130,11 +131,17 @@ func upper(p *Post) upperPost {
 }
 
 func relevanceOf(u upperPost, words map[string]bool) int {
+	return relevanceIn(u, words, slices.Collect(maps.Keys(words)))
+}
+
+// relevanceIn is relevanceOf with the words also as a slice (list), which
+// rank builds once for all the records it ranks.
+func relevanceIn(u upperPost, words map[string]bool, list []string) int {
 	if words[u.product] || words[u.category] {
 		return tierProduct
 	}
 	tier := tierKeyword
-	for w := range words {
+	for _, w := range list {
 		if w == "" || !strings.Contains(u.product, w) {
 			continue
 		}
@@ -159,9 +166,11 @@ func rank[T any](found []T, upperOf func(T) upperPost, keywords []string) {
 		return
 	}
 	words := make(map[string]bool, len(keywords))
+	list := make([]string, 0, len(keywords))
 	for _, k := range keywords {
-		if k = strings.ToUpper(strings.TrimSpace(k)); k != "" {
+		if k = strings.ToUpper(strings.TrimSpace(k)); k != "" && !words[k] {
 			words[k] = true
+			list = append(list, k)
 		}
 	}
 	type scored struct {
@@ -171,7 +180,7 @@ func rank[T any](found []T, upperOf func(T) upperPost, keywords []string) {
 	all := make([]scored, len(found))
 	for i, e := range found {
 		u := upperOf(e)
-		s := scored{e: e, tier: relevanceOf(u, words)}
+		s := scored{e: e, tier: relevanceIn(u, words, list)}
 		for _, k := range u.keywords {
 			if words[k] {
 				s.hits++
@@ -179,11 +188,11 @@ func rank[T any](found []T, upperOf func(T) upperPost, keywords []string) {
 		}
 		all[i] = s
 	}
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].tier != all[j].tier {
-			return all[i].tier > all[j].tier
+	slices.SortStableFunc(all, func(a, b scored) int {
+		if a.tier != b.tier {
+			return b.tier - a.tier
 		}
-		return all[i].hits > all[j].hits
+		return b.hits - a.hits
 	})
 	for i := range all {
 		found[i] = all[i].e
