@@ -101,6 +101,7 @@ func (d *dueIndex) holdLocked(key, openid string) {
 		d.held[openid] = map[string]bool{}
 	}
 	d.held[openid][key] = true
+	d.trimLocked()
 }
 
 // drop forgets key (sent, failed, or gone).
