@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"supplybot/store"
 	"supplybot/store/storetest"
@@ -73,5 +74,39 @@ func TestByNameServedAlone(t *testing.T) {
 	}
 	if _, err := r.ByName(ctx, "成都老牌电子有限公司"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("gone behind its back: %v, want ErrNotFound", err)
+	}
+}
+
+// TestWarmUpReadsAhead: WarmUp reads the names and the outbox's due times
+// at start, so the first registration and the first lease read by _id
+// only.
+func TestWarmUpReadsAhead(t *testing.T) {
+	m := storetest.Mongo(t)
+	if !m.IsFerretDB() {
+		t.Skip("kept on FerretDB only")
+	}
+	ctx := context.Background()
+	e := store.Enterprise{Name: "绵阳预读电子有限公司", Contacts: []store.Contact{{OpenID: "warm-u"}}}
+	if err := m.Enterprises().Create(ctx, &e); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Outbox().Enqueue(ctx, store.OutboxItem{Key: "warm-1", Kind: "custom", OpenID: "warm-u", Text: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	m.ServeAlone()
+	if err := m.WarmUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cctx, cost := store.CountCost(ctx)
+	if got, err := m.Enterprises().ByName(cctx, e.Name); err != nil || got.ID != e.ID {
+		t.Fatalf("ByName: %s, %v", got.ID, err)
+	}
+	if got, err := m.Outbox().Lease(cctx, "w", 10, time.Minute, time.Now().Add(time.Second)); err != nil || len(got) != 1 {
+		t.Fatalf("lease: %+v, %v", got, err)
+	}
+	for _, c := range cost.Mongo() {
+		if !strings.Contains(c, "by _id") && !strings.HasPrefix(c, "insert") {
+			t.Errorf("command %q after WarmUp (all: %v)", c, cost.Mongo())
+		}
 	}
 }

@@ -86,6 +86,23 @@ func (m *Mongo) ServeAlone() {
 	m.enterpriseNames = newNameIndex()
 }
 
+// WarmUp reads now what ServeAlone keeps in memory and would otherwise
+// read at its first use (the outbox's due times, the enterprises' names),
+// so that no user's message waits for it; a no-op when not ServeAlone.
+func (m *Mongo) WarmUp(ctx context.Context) error {
+	if m.outboxDue != nil {
+		if err := m.outboxDue.load(ctx, m.collection("outbox")); err != nil {
+			return fmt.Errorf("outbox: %w", err)
+		}
+	}
+	if m.enterpriseNames != nil {
+		if err := m.enterpriseNames.load(ctx, m.collection("enterprises")); err != nil {
+			return fmt.Errorf("enterprise names: %w", err)
+		}
+	}
+	return nil
+}
+
 // Ping checks the primary answers.
 func (m *Mongo) Ping(ctx context.Context) error { return m.client.Ping(ctx, readpref.Primary()) }
 

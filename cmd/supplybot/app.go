@@ -229,6 +229,11 @@ func (m *Main) openStores(ctx context.Context) error {
 		// Several instances share a MongoDB (or a FerretDB they reach by
 		// mongo.uri) and read the store.
 		mg.ServeAlone()
+		go func() {
+			if err := mg.WarmUp(ctx); err != nil && ctx.Err() == nil {
+				m.Log.Warn("embedded MongoDB: reading ahead what the process keeps in memory; it is read at first use instead", "err", err)
+			}
+		}()
 		// FerretDB's lookups by _id scan without it (store/embedded_ids.go).
 		if err := m.EmbeddedMongo.KeepIDsIndexed(ctx, cfg.Mongo.Database, m.Log); err != nil {
 			_ = mg.Close(context.Background())
