@@ -16,12 +16,12 @@ import (
 // 10,000-offer seeding under load). The process that serves a FerretDB
 // store alone (Mongo.ServeAlone) keeps instead each name's oldest
 // enterprise id in memory: loaded with one read of the enterprises' names
-// at its first ByName, then added to by its own Create. A lookup reads the
-// enterprise by its lone _id and checks the name there; when that
-// enterprise is gone (its last contact left), the name is looked up by
-// the filter once more and the entry mended. Names do not change after
-// registration. On MongoDB the name index serves ByName and no copy is
-// kept.
+// at start (Mongo.WarmUp) or its first ByName, then added to by its own
+// Create. A lookup reads the enterprise by its lone _id and checks the
+// name there; when that enterprise is gone (its last contact left), the
+// name is looked up by the filter once more and the entry mended. Names
+// do not change after registration. On MongoDB the name index serves
+// ByName and no copy is kept.
 
 // nameIndex is the enterprises' names, each to its oldest enterprise.
 type nameIndex struct {

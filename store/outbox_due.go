@@ -17,12 +17,12 @@ import (
 // the whole live outbox (doc.go): every lease, and so every push, would
 // cost in proportion to the pushes waiting. The process that serves a
 // FerretDB store alone (Mongo.ServeAlone) keeps the live items' due times
-// in memory instead: loaded with one read of the outbox at its first
-// lease, then moved by each of its own writes. A lease takes the earliest
-// due keys from it and reads each item by its lone _id (an indexed read,
-// embedded_ids.go), where it checks the item is due; an entry that no
-// longer holds (an item dropped by DropForOpenID, say) costs that one read
-// and goes. Writes of another process are not seen: on FerretDB one
+// in memory instead: loaded with one read of the outbox at start
+// (Mongo.WarmUp) or its first lease, then moved by each of its own
+// writes. A lease takes the earliest due keys from it and reads each item
+// by its lone _id (an indexed read, embedded_ids.go), where it checks the
+// item is due; an entry that no longer holds (an item dropped by
+// DropForOpenID, say) costs that one read and goes. Writes of another process are not seen: on FerretDB one
 // instance serves the store (collection.go). On MongoDB the outbox's
 // (status, next_at) index answers the filter and no copy is kept.
 
