@@ -127,9 +127,8 @@ func isFerretDB(ctx context.Context, db *mongo.Database) (bool, error) {
 //
 // On MongoDB that is one guarded UpdateOne. On FerretDB 1.x a guarded
 // filter reads and decodes the whole collection, under its write lock,
-// while a lone _id is pushed down to SQLite, which scans without decoding
-// and stops at the document (see doc.go).
-// There the document is read by its lone _id, the guard checked by holds
+// while a lone _id is pushed down to SQLite and served from an index on
+// the embedded store (see doc.go). There the document is read by its lone _id, the guard checked by holds
 // and the update written by its lone _id, under the collection's write
 // lock, so that no other write of this process comes in between
 // (FerretDB's own guarded update, too, reads and then writes).

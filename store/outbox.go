@@ -442,74 +442,43 @@ func (o *Outbox) CountByStatus(ctx context.Context) (map[string]int64, error) {
 // (a lease reads it before it marks it leased), so the new text is the one
 // sent.
 func (o *Outbox) SetPendingTextBefore(ctx context.Context, key, text string, dueAfter time.Time) error {
-	if o.c.mu != nil {
-		// FerretDB: by the lone _id, checked here (see updateGuarded).
-		defer o.c.lock()()
-		var it OutboxItem
-		if err := o.c.Collection.FindOne(ctx, bson.M{"_id": key}).Decode(&it); err != nil {
-			return translate(err)
-		}
-		if it.Status != OutboxPending || !it.NextAt.After(dueAfter) {
-			return ErrNotFound
-		}
-		_, err := o.c.Collection.UpdateOne(ctx, bson.M{"_id": key}, bson.M{"$set": bson.M{"text": text}})
-		return translate(err)
-	}
-	res, err := o.c.UpdateOne(ctx, bson.M{"_id": key, "status": OutboxPending, "next_at": bson.M{"$gt": dueAfter}},
+	ok, err := o.c.updateIDIf(ctx, key, bson.M{"status": OutboxPending, "next_at": bson.M{"$gt": dueAfter}},
+		func(doc bson.Raw) bool {
+			status, _ := doc.Lookup("status").StringValueOK()
+			at, isTime := doc.Lookup("next_at").DateTimeOK()
+			return status == OutboxPending && isTime && time.UnixMilli(at).After(dueAfter)
+		},
 		bson.M{"$set": bson.M{"text": text}})
 	if err != nil {
-		return translate(err)
+		return err
 	}
-	if res.MatchedCount == 0 {
+	if !ok {
 		return ErrNotFound
 	}
 	return nil
 }
 
 // updateGuarded applies update to the item id when its fields equal
-// guard's (strings and integers), and reports whether they did.
-//
-// On MongoDB that is one guarded UpdateOne. FerretDB 1.x finds a document
-// by its index only for a filter that is a lone string _id; a filter with
-// more fields scans and decodes the whole outbox, so every lease, send and
-// completion cost time in proportion to the pushes waiting, which is what
-// held an alert storm to some 26 pushes a second. There the item is read
-// by its lone _id, the guard checked here, and the update written by its
-// lone _id, under the collection's write lock so that no other write of
-// this process comes in between. FerretDB's own guarded update was no
-// stronger across processes (it, too, reads and then writes; see
-// collection), and the lease claims keep two workers from one item.
+// guard's (strings and integers), and reports whether they did: the
+// collection's updateIDIf, with guard as its check. On FerretDB a filter
+// with more fields than a lone _id decodes the whole outbox, so every
+// lease, send and completion cost time in proportion to the pushes
+// waiting (it held an alert storm to some 26 pushes a second); updateIDIf
+// reads and writes by the lone _id instead. The lease claims keep two
+// workers from one item across processes.
 func (o *Outbox) updateGuarded(ctx context.Context, id string, guard, update bson.M) (bool, error) {
-	if o.c.mu == nil {
-		filter := bson.M{"_id": id}
-		for k, v := range guard {
-			filter[k] = v
+	return o.c.updateIDIf(ctx, id, guard, func(raw bson.Raw) bool {
+		var doc bson.M
+		if err := bson.Unmarshal(raw, &doc); err != nil {
+			return false
 		}
-		res, err := o.c.UpdateOne(ctx, filter, update)
-		if err != nil {
-			return false, translate(err)
+		for k, want := range guard {
+			if !sameValue(doc[k], want) {
+				return false
+			}
 		}
-		return res.MatchedCount > 0, nil
-	}
-	defer o.c.lock()()
-	var doc bson.M
-	err := o.c.Collection.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return false, nil
-	}
-	if err != nil {
-		return false, translate(err)
-	}
-	for k, want := range guard {
-		if !sameValue(doc[k], want) {
-			return false, nil
-		}
-	}
-	res, err := o.c.Collection.UpdateOne(ctx, bson.M{"_id": id}, update)
-	if err != nil {
-		return false, translate(err)
-	}
-	return res.MatchedCount > 0, nil
+		return true
+	}, update)
 }
 
 // sameValue compares a decoded field with a guard value: integers of any

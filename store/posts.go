@@ -80,9 +80,9 @@ type numberClaim struct {
 	Kind string `bson:"kind"`
 	Seq  int64  `bson:"seq"`
 	// ID is the id of the record the number was claimed for, so that
-	// ByNo reads two documents by _id (on MongoDB from the primary key; on
-	// FerretDB a scan that stops at the match, see doc.go) instead of
-	// decoding every record for the number.
+	// ByNo reads two documents by _id, served from an index on MongoDB and
+	// on the embedded FerretDB (see doc.go), instead of decoding every
+	// record for the number.
 	// Claims made before it was kept have none.
 	ID string `bson:"post_id,omitempty"`
 }

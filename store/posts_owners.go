@@ -50,8 +50,8 @@ func (r *Posts) owned(ctx context.Context, ps ...*Post) error {
 }
 
 // addOwned adds the records to the owner documents. A document not there
-// yet (a new poster, every seeded one) is inserted: an insert is the one
-// write FerretDB does without scanning the collection (see doc.go).
+// yet (a new poster, every seeded one) is inserted: one write, where
+// FerretDB's upsert is a read and then a write (see collection).
 func (r *Posts) addOwned(ctx context.Context, byKey map[string][]ownedPost) error {
 	for k, ps := range byKey {
 		err := r.addOwnedTo(ctx, k, ps)

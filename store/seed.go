@@ -13,8 +13,7 @@ import (
 // insert. It is for seeding a store with records that stand for the past:
 // as owed records they would all be matched by the catch-up of the next
 // start. The owner documents are written once per owner for all of
-// posts (on FerretDB each update of one scans them all), so seed in large
-// calls; the records are inserted 500 at a time.
+// posts, so seed in large calls; the records are inserted 500 at a time.
 func (r *Posts) CreateSettled(ctx context.Context, posts []Post) error {
 	if len(posts) == 0 {
 		return nil
