@@ -42,6 +42,24 @@ func wrapCollection(c *mongo.Collection, serialise bool) collection {
 	return collection{Collection: c, mu: mu.(*sync.Mutex)}
 }
 
+// each decodes every document filter selects into a T, in turn, and hands
+// it to fn, without holding them all.
+func each[T any](ctx context.Context, c collection, filter bson.M, opts *options.FindOptions, fn func(T)) error {
+	cur, err := c.Find(ctx, filter, opts)
+	if err != nil {
+		return translate(err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var v T
+		if err := cur.Decode(&v); err != nil {
+			return translate(err)
+		}
+		fn(v)
+	}
+	return translate(cur.Err())
+}
+
 // sibling is another collection of the same database, locked alike.
 func (c collection) sibling(name string) collection {
 	return wrapCollection(c.Database().Collection(name), c.mu != nil)

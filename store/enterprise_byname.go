@@ -83,20 +83,10 @@ func (x *nameIndex) load(ctx context.Context, c collection) error {
 	if x.loaded {
 		return nil
 	}
-	cur, err := c.Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "name": 1, "created_at": 1}))
+	err := each(ctx, c, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "name": 1, "created_at": 1}),
+		func(e Enterprise) { x.addLocked(e.Name, e.ID, e.CreatedAt) })
 	if err != nil {
-		return translate(err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var e Enterprise
-		if err := cur.Decode(&e); err != nil {
-			return translate(err)
-		}
-		x.addLocked(e.Name, e.ID, e.CreatedAt)
-	}
-	if err := cur.Err(); err != nil {
-		return translate(err)
+		return err
 	}
 	x.loaded = true
 	return nil

@@ -212,21 +212,10 @@ func (d *dueIndex) load(ctx context.Context, c collection) error {
 	if d.loaded {
 		return nil
 	}
-	cur, err := c.Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{
-		"_id": 1, "openid": 1, "status": 1, "next_at": 1, "lease_until": 1, "created_at": 1}))
+	err := each(ctx, c, bson.M{}, options.Find().SetProjection(bson.M{
+		"_id": 1, "openid": 1, "status": 1, "next_at": 1, "lease_until": 1, "created_at": 1}), d.noteLocked)
 	if err != nil {
-		return translate(err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var it OutboxItem
-		if err := cur.Decode(&it); err != nil {
-			return translate(err)
-		}
-		d.noteLocked(it)
-	}
-	if err := cur.Err(); err != nil {
-		return translate(err)
+		return err
 	}
 	d.loaded = true
 	return nil

@@ -227,22 +227,16 @@ func (r *ContactRequests) AcceptedSince(ctx context.Context, from time.Time) ([]
 
 // times reads one time field of the documents filter selects.
 func times(ctx context.Context, c collection, filter bson.M, field string) ([]time.Time, error) {
-	cur, err := c.Find(ctx, filter, options.Find().SetProjection(bson.M{field: 1, "_id": 0}))
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer cur.Close(ctx)
 	var out []time.Time
-	for cur.Next(ctx) {
-		var doc bson.M
-		if err := cur.Decode(&doc); err != nil {
-			return nil, translate(err)
-		}
+	err := each(ctx, c, filter, options.Find().SetProjection(bson.M{field: 1, "_id": 0}), func(doc bson.M) {
 		if t, ok := doc[field].(primitive.DateTime); ok {
 			out = append(out, t.Time())
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, translate(cur.Err())
+	return out, nil
 }
 
 func timeRange(from, to time.Time) bson.M {
