@@ -38,18 +38,27 @@ func plan(t *testing.T, db *mongo.Database, coll string) string {
 	return p
 }
 
-func TestIndexIDsServesLookupsByIDFromAnIndex(t *testing.T) {
+// embeddedClient is the package's embedded FerretDB and a client of it,
+// disconnected at cleanup; the test is skipped on MongoDB, whose _id
+// index serves.
+func embeddedClient(t *testing.T) (*store.EmbeddedMongo, *mongo.Client) {
+	t.Helper()
 	uri := storetest.MongoURI(t)
 	e := storetest.Embedded()
 	if e == nil {
 		t.Skip("MongoDB uses its own _id index")
 	}
-	ctx := context.Background()
-	c, err := mongo.Connect(ctx, options.Client().ApplyURI(uri))
+	c, err := mongo.Connect(context.Background(), options.Client().ApplyURI(uri))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = c.Disconnect(ctx) }()
+	t.Cleanup(func() { _ = c.Disconnect(context.Background()) })
+	return e, c
+}
+
+func TestIndexIDsServesLookupsByIDFromAnIndex(t *testing.T) {
+	e, c := embeddedClient(t)
+	ctx := context.Background()
 	name := storetest.UniqueName("ids")
 	if n, err := e.IndexIDs(ctx, name); err != nil || n != 0 {
 		t.Fatalf("a database not created yet: added %d, %v; want 0, nil (and no file)", n, err)
@@ -110,17 +119,8 @@ func TestIndexIDsServesLookupsByIDFromAnIndex(t *testing.T) {
 }
 
 func TestKeepIDsIndexedIndexesCollectionsCreatedLater(t *testing.T) {
-	uri := storetest.MongoURI(t)
-	e := storetest.Embedded()
-	if e == nil {
-		t.Skip("MongoDB uses its own _id index")
-	}
+	e, c := embeddedClient(t)
 	ctx := context.Background()
-	c, err := mongo.Connect(ctx, options.Client().ApplyURI(uri))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = c.Disconnect(ctx) }()
 	db := c.Database(storetest.UniqueName("ids"))
 	defer func() { _ = db.Drop(ctx) }()
 	defer store.SetIDIndexEvery(20 * time.Millisecond)()
