@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -103,14 +102,6 @@ const (
 	tierProduct         // its product is, or ends with, a query word, or its category is one
 )
 
-// relevance places p in a tier for the query words (upper case). Chinese
-// compounds are head-final, so a product ending with the word is that
-// thing (铝合金轮毂 is a 轮毂) while one merely containing it is something
-// else (轮毂螺栓 is a bolt, though its keywords carry every wheel synonym).
-func relevance(p *Post, words map[string]bool) int {
-	return relevanceOf(upper(p), words)
-}
-
 // upperPost is what relevance and rank read of a record, upper case (the
 // search index keeps it per record, computed once).
 type upperPost struct {
@@ -130,13 +121,13 @@ func upper(p *Post) upperPost {
 	return u
 }
 
-func relevanceOf(u upperPost, words map[string]bool) int {
-	return relevanceIn(u, words, slices.Collect(maps.Keys(words)))
-}
-
-// relevanceIn is relevanceOf with the words also as a slice (list), which
-// rank builds once for all the records it ranks.
-func relevanceIn(u upperPost, words map[string]bool, list []string) int {
+// relevance places a record (its upper-case fields u) in a tier for the
+// query words (upper case, as a set and as a list, which rank builds once
+// for all the records it ranks). Chinese compounds are head-final, so a
+// product ending with the word is that thing (铝合金轮毂 is a 轮毂) while
+// one merely containing it is something else (轮毂螺栓 is a bolt, though
+// its keywords carry every wheel synonym).
+func relevance(u upperPost, words map[string]bool, list []string) int {
 	if words[u.product] || words[u.category] {
 		return tierProduct
 	}
@@ -180,7 +171,7 @@ func rank[T any](found []T, upperOf func(T) upperPost, keywords []string) {
 	all := make([]scored, len(found))
 	for i, e := range found {
 		u := upperOf(e)
-		s := scored{e: e, tier: relevanceIn(u, words, list)}
+		s := scored{e: e, tier: relevance(u, words, list)}
 		for _, k := range u.keywords {
 			if words[k] {
 				s.hits++
