@@ -69,17 +69,23 @@ func (r *Posts) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 	if err != nil {
 		return SearchResult{}, err
 	}
-	ptrs := make([]*Post, len(found))
-	for i := range found {
-		ptrs[i] = &found[i]
+	type ranked struct {
+		p *Post
+		f rankFields
 	}
-	return page(ptrs, func(p *Post) *Post { return p }, upper, q), nil
+	words := newWordIDs()
+	window := make([]*ranked, len(found))
+	for i := range found {
+		window[i] = &ranked{p: &found[i], f: words.fields(&found[i])}
+	}
+	return page(window, func(r *ranked) *Post { return r.p }, func(r *ranked) *rankFields { return &r.f }, words, q), nil
 }
 
 // page ranks the window found (newest first) and cuts q's page from it;
-// post reads the record of an element of found.
-func page[T any](found []T, post func(T) *Post, upperOf func(T) upperPost, q SearchQuery) SearchResult {
-	rank(found, upperOf, q.Keywords)
+// post reads the record of an element of found, fields its ranking fields
+// (interned in words, which q.Keywords are looked up in afterwards).
+func page[T any](found []T, post func(T) *Post, fields func(T) *rankFields, words *wordIDs, q SearchQuery) SearchResult {
+	rank(found, fields, words.query(q.Keywords))
 	if q.Limit <= 0 {
 		q.Limit = 5
 	}
@@ -102,47 +108,110 @@ const (
 	tierProduct         // its product is, or ends with, a query word, or its category is one
 )
 
-// upperPost is what relevance and rank read of a record, upper case (the
-// search index keeps it per record, computed once).
-type upperPost struct {
-	product, category string
-	path, keywords    []string
+// wordIDs numbers upper-case words, so that ranking compares small
+// integers instead of hashing or comparing strings: the search index
+// keeps one per kind for the records it holds (numbered once, at Put), a
+// search of the store numbers the records of its window. Id 0 is no word.
+type wordIDs struct {
+	ids map[string]uint32
 }
 
-func upper(p *Post) upperPost {
-	u := upperPost{product: strings.ToUpper(strings.TrimSpace(p.Product)), category: strings.ToUpper(p.Category),
-		path: make([]string, len(p.CategoryPath)), keywords: make([]string, len(p.Keywords))}
+func newWordIDs() *wordIDs { return &wordIDs{ids: map[string]uint32{}} }
+
+// id numbers w (upper case already), giving a new word the next number.
+func (d *wordIDs) id(w string) uint32 {
+	if w == "" {
+		return 0
+	}
+	n, ok := d.ids[w]
+	if !ok {
+		n = uint32(len(d.ids) + 1)
+		d.ids[w] = n
+	}
+	return n
+}
+
+// rankFields is what relevance and rank read of a record: its product
+// upper case, and its product, category, category path and keywords
+// upper case as word ids.
+type rankFields struct {
+	product             string
+	productID, category uint32
+	path, keywords      []uint32
+}
+
+// fields numbers p's words in d and returns its ranking fields.
+func (d *wordIDs) fields(p *Post) rankFields {
+	ids := make([]uint32, len(p.CategoryPath)+len(p.Keywords)) // one block, read together
+	f := rankFields{product: strings.ToUpper(strings.TrimSpace(p.Product)),
+		path: ids[:len(p.CategoryPath):len(p.CategoryPath)], keywords: ids[len(p.CategoryPath):]}
+	f.productID, f.category = d.id(f.product), d.id(strings.ToUpper(p.Category))
 	for i, c := range p.CategoryPath {
-		u.path[i] = strings.ToUpper(c)
+		f.path[i] = d.id(strings.ToUpper(c))
 	}
 	for i, k := range p.Keywords {
-		u.keywords[i] = strings.ToUpper(k)
+		f.keywords[i] = d.id(strings.ToUpper(k))
 	}
-	return u
+	return f
 }
 
-// relevance places a record (its upper-case fields u) in a tier for the
-// query words (upper case, as a set and as a list, which rank builds once
-// for all the records it ranks). Chinese compounds are head-final, so a
-// product ending with the word is that thing (铝合金轮毂 is a 轮毂) while
-// one merely containing it is something else (轮毂螺栓 is a bolt, though
-// its keywords carry every wheel synonym).
-func relevance(u upperPost, words map[string]bool, list []string) int {
-	if words[u.product] || words[u.category] {
+// rankQuery is the query words upper case, distinct, as a list (for the
+// containment test on products) and as a set of word ids (bit n of set:
+// word n is one), of the words any record carries: a word no record
+// carries equals no field.
+type rankQuery struct {
+	list []string
+	set  []uint64
+}
+
+// query looks keywords up in d without numbering new ones.
+func (d *wordIDs) query(keywords []string) rankQuery {
+	var q rankQuery
+	var ids []uint32
+	for _, k := range keywords {
+		if k = strings.ToUpper(strings.TrimSpace(k)); k != "" && !slices.Contains(q.list, k) {
+			q.list = append(q.list, k)
+			if n, ok := d.ids[k]; ok {
+				ids = append(ids, n)
+			}
+		}
+	}
+	if len(ids) > 0 {
+		q.set = make([]uint64, slices.Max(ids)/64+1)
+		for _, n := range ids {
+			q.set[n/64] |= 1 << (n % 64)
+		}
+	}
+	return q
+}
+
+// has reports whether word id is a query word's (never for id 0).
+func (q *rankQuery) has(id uint32) bool {
+	i := id / 64
+	return i < uint32(len(q.set)) && q.set[i]&(1<<(id%64)) != 0
+}
+
+// relevance places a record (its ranking fields f) in a tier for the query
+// words q. Chinese compounds are head-final, so a product ending with the
+// word is that thing (铝合金轮毂 is a 轮毂) while one merely containing it is
+// something else (轮毂螺栓 is a bolt, though its keywords carry every wheel
+// synonym).
+func relevance(f *rankFields, q *rankQuery) int {
+	if q.has(f.productID) || q.has(f.category) {
 		return tierProduct
 	}
 	tier := tierKeyword
-	for _, w := range list {
-		if w == "" || !strings.Contains(u.product, w) {
+	for _, w := range q.list {
+		if !strings.Contains(f.product, w) {
 			continue
 		}
-		if strings.HasSuffix(u.product, w) {
+		if strings.HasSuffix(f.product, w) {
 			return tierProduct
 		}
 		tier = tierContains
 	}
-	for _, c := range u.path {
-		if words[c] {
+	for _, c := range f.path {
+		if q.has(c) {
 			return max(tier, tierBranch)
 		}
 	}
@@ -150,42 +219,41 @@ func relevance(u upperPost, words map[string]bool, list []string) int {
 }
 
 // rank orders records (newest first already) by relevance tier, then by the
-// number of keywords shared; the sort is stable, so freshness breaks ties.
-// upperOf gives a record's upper-case fields.
-func rank[T any](found []T, upperOf func(T) upperPost, keywords []string) {
-	if len(keywords) == 0 || len(found) < 2 {
+// number of keywords shared; the order is stable, so freshness breaks ties.
+// fields gives a record's ranking fields.
+func rank[T any](found []T, fields func(T) *rankFields, q rankQuery) {
+	if len(q.list) == 0 || len(found) < 2 {
 		return
 	}
-	words := make(map[string]bool, len(keywords))
-	list := make([]string, 0, len(keywords))
-	for _, k := range keywords {
-		if k = strings.ToUpper(strings.TrimSpace(k)); k != "" && !words[k] {
-			words[k] = true
-			list = append(list, k)
-		}
-	}
-	type scored struct {
-		e          T
-		tier, hits int
-	}
-	all := make([]scored, len(found))
+	tiers, hits := make([]int, len(found)), make([]int, len(found))
+	most := 0
 	for i, e := range found {
-		u := upperOf(e)
-		s := scored{e: e, tier: relevance(u, words, list)}
-		for _, k := range u.keywords {
-			if words[k] {
-				s.hits++
+		f := fields(e)
+		tiers[i] = relevance(f, &q)
+		for _, k := range f.keywords {
+			if q.has(k) {
+				hits[i]++
 			}
 		}
-		all[i] = s
+		most = max(most, hits[i])
 	}
-	slices.SortStableFunc(all, func(a, b scored) int {
-		if a.tier != b.tier {
-			return b.tier - a.tier
-		}
-		return b.hits - a.hits
-	})
-	for i := range all {
-		found[i] = all[i].e
+	// A counting sort on (tier, hits), highest first: stable, and linear
+	// in the records ranked.
+	width := most + 1
+	buckets := (tierProduct + 1) * width
+	bucket := func(i int) int { return buckets - 1 - (tiers[i]*width + hits[i]) }
+	start := make([]int, buckets+1)
+	for i := range found {
+		start[bucket(i)+1]++
 	}
+	for b := 1; b <= buckets; b++ {
+		start[b] += start[b-1]
+	}
+	out := make([]T, len(found))
+	for i, e := range found {
+		b := bucket(i)
+		out[start[b]] = e
+		start[b]++
+	}
+	copy(found, out)
 }

@@ -1,0 +1,48 @@
+package seed
+
+import (
+	"fmt"
+	"strconv"
+	"testing"
+	"time"
+
+	"supplybot/handlers/parse"
+	"supplybot/store"
+)
+
+// BenchmarkSearchIndexSeeded: 查供应 PCB over 10,000 and 100,000 seeded
+// offers held in the search index, with the words the search handler asks
+// for it (the word, its synonyms and its category's name). The seeded
+// records carry the keywords posted ones do, and many share a creation
+// time (one per hour of twenty days), as a bulk load's do:
+//
+//	go test ./handlers/seed -run '^$' -bench SearchIndexSeeded
+func BenchmarkSearchIndexSeeded(b *testing.B) {
+	p, err := parse.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now()
+	var sellers []*seeded
+	for i := range 500 {
+		if r := roleOf(i); r != roleVehicle {
+			sellers = append(sellers, &seeded{id: strconv.Itoa(i), openid: OpenIDPrefix + "e" + strconv.Itoa(i), role: r, place: placeOf(i), verified: i%3 != 0})
+		}
+	}
+	q := store.SearchQuery{Keywords: []string{"PCB", "电路板", "线路板", "印制电路板", "印刷电路板", "印制板", "PCB板", "线路板PCB"}, Now: now, Limit: 5}
+	for _, n := range []int{10000, 100000} {
+		ix := store.NewSearchIndex()
+		for i := range n {
+			r := record(p, store.KindOffer, i, sellers[i%len(sellers)], now)
+			r.ID, r.No, r.Kind, r.Status, r.ExpiresAt = fmt.Sprintf("%024x", i), fmt.Sprint("O", 1001+i), store.KindOffer, store.StatusOpen, now.Add(time.Hour)
+			ix.Put(r)
+		}
+		b.Run(fmt.Sprintf("offers=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if len(ix.Search(store.KindOffer, q).Posts) == 0 {
+					b.Fatal("nothing found")
+				}
+			}
+		})
+	}
+}
