@@ -225,23 +225,27 @@ func rank[T any](found []T, fields func(T) *rankFields, q rankQuery) {
 	if len(q.list) == 0 || len(found) < 2 {
 		return
 	}
-	tiers, hits := make([]int, len(found)), make([]int, len(found))
+	// Each record's tier and hits, as tier<<16 | hits (hits fit: a record
+	// carries at most a few dozen keywords).
+	keys := make([]uint32, len(found))
 	most := 0
 	for i, e := range found {
 		f := fields(e)
-		tiers[i] = relevance(f, &q)
+		hits := 0
 		for _, k := range f.keywords {
 			if q.has(k) {
-				hits[i]++
+				hits++
 			}
 		}
-		most = max(most, hits[i])
+		hits = min(hits, 1<<16-1)
+		keys[i] = uint32(relevance(f, &q))<<16 | uint32(hits)
+		most = max(most, hits)
 	}
 	// A counting sort on (tier, hits), highest first: stable, and linear
 	// in the records ranked.
 	width := most + 1
 	buckets := (tierProduct + 1) * width
-	bucket := func(i int) int { return buckets - 1 - (tiers[i]*width + hits[i]) }
+	bucket := func(i int) int { return buckets - 1 - (int(keys[i]>>16)*width + int(keys[i]&(1<<16-1))) }
 	start := make([]int, buckets+1)
 	for i := range found {
 		start[bucket(i)+1]++
