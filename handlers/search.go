@@ -88,7 +88,7 @@ func (a *App) parseSearch(ctx context.Context, kind, args string) (savedSearch, 
 			continue
 		}
 		// A place on its own is a filter, not a product word.
-		pp := a.p.Parse(tok, time.Time{})
+		pp := a.p.ParseWord(tok)
 		if pp.Product == "" && pp.Region != nil && setRegion(tok) {
 			continue
 		}

@@ -123,6 +123,8 @@ type Parser struct {
 	places *dict // place name or short form → *placeInfo
 
 	suffix1, suffix2 map[string][]*catNode // last 1 or 2 Han runes of a term → its nodes
+
+	kept *keptWords // ParseWord's
 }
 
 type catNode struct {
@@ -157,7 +159,7 @@ func NewFromDir(dir string) (*Parser, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Parser{byCode: map[string]*catNode{}, terms: newDict(), group: map[string]int{}}
+	p := &Parser{byCode: map[string]*catNode{}, terms: newDict(), group: map[string]int{}, kept: &keptWords{}}
 	if err := p.buildTaxonomy(taxo, nil); err != nil {
 		return nil, err
 	}
