@@ -82,8 +82,8 @@ func (r *Posts) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 }
 
 // page ranks the window found (newest first) and cuts q's page from it;
-// post reads the record of an element of found, fields its ranking fields
-// (interned in words, which q.Keywords are looked up in afterwards).
+// post reads the record of an element of found and fields its ranking
+// fields, whose words are numbered in words (q.Keywords are looked up there).
 func page[T any](found []T, post func(T) *Post, fields func(T) *rankFields, words *wordIDs, q SearchQuery) SearchResult {
 	rank(found, fields, words.query(q.Keywords))
 	if q.Limit <= 0 {
@@ -135,9 +135,9 @@ func (d *wordIDs) id(w string) uint32 {
 // upper case, and its product, category, category path and keywords
 // upper case as word ids.
 type rankFields struct {
-	product             string
-	productID, category uint32
-	path, keywords      []uint32
+	product               string
+	productID, categoryID uint32
+	path, keywords        []uint32
 }
 
 // fields numbers p's words in d and returns its ranking fields.
@@ -145,7 +145,7 @@ func (d *wordIDs) fields(p *Post) rankFields {
 	ids := make([]uint32, len(p.CategoryPath)+len(p.Keywords)) // one block, read together
 	f := rankFields{product: strings.ToUpper(strings.TrimSpace(p.Product)),
 		path: ids[:len(p.CategoryPath):len(p.CategoryPath)], keywords: ids[len(p.CategoryPath):]}
-	f.productID, f.category = d.id(f.product), d.id(strings.ToUpper(p.Category))
+	f.productID, f.categoryID = d.id(f.product), d.id(strings.ToUpper(p.Category))
 	for i, c := range p.CategoryPath {
 		f.path[i] = d.id(strings.ToUpper(c))
 	}
@@ -197,7 +197,7 @@ func (q *rankQuery) has(id uint32) bool {
 // something else (轮毂螺栓 is a bolt, though its keywords carry every wheel
 // synonym).
 func relevance(f *rankFields, q *rankQuery) int {
-	if q.has(f.productID) || q.has(f.category) {
+	if q.has(f.productID) || q.has(f.categoryID) {
 		return tierProduct
 	}
 	tier := tierKeyword

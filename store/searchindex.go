@@ -338,15 +338,13 @@ func (x *SearchIndex) window(k *kindIndex, q SearchQuery) []*indexed {
 	// them all, and each record comes out of the merge once.
 	pos := make([]int, len(lists))
 	heads := make([]*indexed, len(lists)) // nil: the list is done
+	longest := 0
 	for i, l := range lists {
 		pos[i] = len(l) - 1
 		heads[i] = l[pos[i]]
-	}
-	keep, now := searchFilter(q), nanos(q.Now)
-	longest := 0
-	for _, l := range lists {
 		longest = max(longest, len(l))
 	}
+	keep, now := searchFilter(q), nanos(q.Now)
 	found := make([]*indexed, 0, min(searchWindow, longest))
 	for len(found) < searchWindow {
 		var e *indexed // the newest head (a k-way merge)
