@@ -78,7 +78,7 @@ const DefaultBusyText = "系统繁忙，请稍后再试。"
 type FollowUp func(ctx context.Context, openid, text, key string) error
 
 // Gateway is the http.Handler WeChat pushes to: it checks signatures,
-// limits bodies, decrypts safe-mode pushes through the SDK's server, runs
+// limits bodies, decrypts safe-mode pushes with the SDK's crypto, runs
 // each push once across retries and instances, and answers within the
 // deadline.
 type Gateway struct {
@@ -248,8 +248,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.reject(w, http.StatusBadRequest, "no_key")
 		return
 	}
+	var encrypt string
 	if encrypted {
-		encrypt, ok := encryptOf(body)
+		var ok bool
+		encrypt, ok = encryptOf(body)
 		if !ok {
 			g.reject(w, http.StatusBadRequest, "malformed")
 			return
@@ -261,11 +263,13 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	r.Body = io.NopCloser(bytes.NewReader(body))
 	if encrypted {
-		// The envelope was read as XML above; the SDK must read the same.
-		r.Header.Set("Content-Type", "text/xml")
+		g.serveEncrypted(w, r, encrypt, ts, nonce, start)
+		return
 	}
+
+	// Plain mode: the SDK's server reads the body.
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	// The SDK writes "success" itself in plain mode; count what it wrote so
 	// the answer is written exactly once.
 	cw := &countingWriter{ResponseWriter: w}
@@ -273,17 +277,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	srv.SkipValidate(true) // checked above, in constant time
 	var reply string
 	srv.SetMessageHandler(func(mix *message.MixMessage) *message.Reply {
-		// The SDK calls the handler with a nil message when its type
-		// assertion fails; such a push never reaches a handler.
-		if mix == nil {
-			return nil
-		}
-		m := normalise(mix)
-		if m.OpenID == "" || m.Type == "" {
-			return nil
-		}
-		reply = g.process(r.Context(), m, start)
-		if reply == "" {
+		if reply = g.handleMix(r.Context(), mix, start); reply == "" {
 			return nil
 		}
 		return &message.Reply{MsgType: message.MsgTypeText, MsgData: message.NewText(reply)}
@@ -303,6 +297,21 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := srv.Send(); err != nil {
 		g.log.ErrorContext(r.Context(), "send passive reply", "err", err)
 	}
+}
+
+// handleMix runs the push the SDK read into mix and returns its passive
+// reply ("" answers "success").
+func (g *Gateway) handleMix(ctx context.Context, mix *message.MixMessage, start time.Time) string {
+	// The SDK calls its handler with a nil message when its type
+	// assertion fails; such a push never reaches a handler.
+	if mix == nil {
+		return ""
+	}
+	m := normalise(mix)
+	if m.OpenID == "" || m.Type == "" {
+		return ""
+	}
+	return g.process(ctx, m, start)
 }
 
 // process runs m once across WeChat's retries and returns the passive reply
@@ -540,41 +549,4 @@ func (g *Gateway) run(ctx context.Context, m *Message) string {
 		return ""
 	}
 	return reply.Text
-}
-
-type countingWriter struct {
-	http.ResponseWriter
-	n int
-}
-
-func (c *countingWriter) Write(b []byte) (int, error) {
-	n, err := c.ResponseWriter.Write(b)
-	c.n += n
-	return n, err
-}
-
-func normalise(mix *message.MixMessage) *Message {
-	m := &Message{
-		OpenID:     string(mix.FromUserName),
-		AppUser:    string(mix.ToUserName),
-		Type:       string(mix.MsgType),
-		Text:       mix.Content,
-		MediaID:    mix.MediaID,
-		PicURL:     mix.PicURL,
-		Event:      string(mix.Event),
-		EventKey:   mix.EventKey,
-		MsgID:      mix.MsgID,
-		CreateTime: time.Unix(mix.CreateTime, 0),
-	}
-	if m.Type == TypeVoice {
-		m.Text = mix.Recognition
-	}
-	if m.MsgID == 0 {
-		// Events name their message as MsgID, which the SDK reads into
-		// TemplateMsgID (MASSSENDJOBFINISH: the mass send's msg_id).
-		m.MsgID = mix.TemplateMsgID
-	}
-	m.Status = mix.Status
-	m.TotalCount, m.FilterCount, m.SentCount, m.ErrorCount = mix.TotalCount, mix.FilterCount, mix.SentCount, mix.ErrorCount
-	return m
 }

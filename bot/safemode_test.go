@@ -1,0 +1,105 @@
+package bot
+
+import (
+	"bytes"
+	"encoding/xml"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/silenceper/wechat/v2/officialaccount/message"
+	"github.com/silenceper/wechat/v2/util"
+)
+
+// TestEncryptedReplyIsTheSDKs: the gateway builds the safe-mode passive
+// reply itself (serveEncrypted); for the same push it must send what the
+// SDK's own server sends, field by field: same content type, the push's
+// timestamp and nonce, a msg_signature over them and Encrypt, and inside
+// the same random, addressing and text, whatever the text holds.
+func TestEncryptedReplyIsTheSDKs(t *testing.T) {
+	h := newHarness(t, GatewayConfig{Mode: ModeSafe}, 0)
+	echo := EchoHandler(testToken, testAppID, testAESKey)
+	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+	for i, text := range []string{"帮助", "a]]>b<c>&d", "<![CDATA[x]]>", "😀 查供应 PCB\n第二行", "\"'`"} {
+		req, err := s.Request("http://bot/wechat", TextXML("u-safe", text, int64(100+i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pushBody, _ := io.ReadAll(req.Body)
+		var push struct {
+			Encrypt string `xml:"Encrypt"`
+		}
+		if err := xml.Unmarshal(pushBody, &push); err != nil {
+			t.Fatal(err)
+		}
+		pushRandom, _, err := util.DecryptMsg(testAppID, push.Encrypt, testAESKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer := func(hd http.Handler) (http.Header, reply) {
+			r := req.Clone(req.Context())
+			r.Body = io.NopCloser(bytes.NewReader(pushBody))
+			w := httptest.NewRecorder()
+			hd.ServeHTTP(w, r)
+			if w.Code != http.StatusOK {
+				t.Fatalf("%q: status %d %q", text, w.Code, w.Body.String())
+			}
+			return w.Header(), readReply(t, w.Body.Bytes(), req.URL.Query().Get("timestamp"), req.URL.Query().Get("nonce"))
+		}
+		sdkHeader, sdk := answer(echo)
+		gwHeader, gw := answer(h.gw)
+		if got, want := gwHeader.Get("Content-Type"), sdkHeader.Get("Content-Type"); got != want {
+			t.Errorf("%q: content type %q, the SDK's %q", text, got, want)
+		}
+		if !bytes.Equal(gw.random, pushRandom) || !bytes.Equal(sdk.random, pushRandom) {
+			t.Errorf("%q: reply random %x (SDK %x), want the push's %x", text, gw.random, sdk.random, pushRandom)
+		}
+		if gw.text.Content != message.CDATA("echo:"+text) || sdk.text.Content != message.CDATA(text) {
+			t.Errorf("%q: content %q (SDK %q)", text, gw.text.Content, sdk.text.Content)
+		}
+		if gw.text.ToUserName != sdk.text.ToUserName || gw.text.FromUserName != sdk.text.FromUserName ||
+			gw.text.MsgType != sdk.text.MsgType || gw.text.ToUserName != "u-safe" || gw.text.FromUserName != "gh_supplybot" {
+			t.Errorf("%q: addressed %+v, the SDK %+v", text, gw.text.CommonToken, sdk.text.CommonToken)
+		}
+		if d := gw.text.CreateTime - sdk.text.CreateTime; d < -2 || d > 2 {
+			t.Errorf("%q: CreateTime %d, the SDK's %d", text, gw.text.CreateTime, sdk.text.CreateTime)
+		}
+	}
+}
+
+type reply struct {
+	random []byte
+	text   message.Text
+}
+
+// readReply checks a safe-mode reply's envelope against the push's
+// timestamp and nonce and returns what it carries.
+func readReply(t *testing.T, body []byte, ts, nonce string) reply {
+	t.Helper()
+	var env struct {
+		Encrypt      string `xml:"Encrypt"`
+		MsgSignature string `xml:"MsgSignature"`
+		TimeStamp    string `xml:"TimeStamp"`
+		Nonce        string `xml:"Nonce"`
+	}
+	if err := xml.Unmarshal(body, &env); err != nil {
+		t.Fatalf("reply %q: %v", body, err)
+	}
+	if env.TimeStamp != ts || env.Nonce != nonce {
+		t.Errorf("reply stamped %s/%s, want the push's %s/%s", env.TimeStamp, env.Nonce, ts, nonce)
+	}
+	if want := util.Signature(testToken, ts, nonce, env.Encrypt); env.MsgSignature != want {
+		t.Errorf("reply msg_signature %q, want %q", env.MsgSignature, want)
+	}
+	random, raw, err := util.DecryptMsg(testAppID, env.Encrypt, testAESKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r reply
+	r.random = random
+	if err := xml.Unmarshal(raw, &r.text); err != nil {
+		t.Fatalf("inner %q: %v", raw, err)
+	}
+	return r
+}
