@@ -6,12 +6,12 @@ import (
 )
 
 // encryptOf returns the Encrypt of a safe-mode envelope, for the
-// msg_signature check; false when it has none. WeChat sends it once, as one
-// CDATA section of base64: that shape is read directly (encoding/xml took
-// ten times as long, on every message). Anything else is read by
-// encoding/xml, as the SDK reads it. Either way the SDK parses the envelope
-// again and checks the signature against what it reads, so a body built to
-// show the two readers different values is refused there.
+// msg_signature check and the decryption; false when it has none. WeChat
+// sends it once, as one CDATA section of base64: that shape is read
+// directly (encoding/xml took ten times as long, on every message).
+// Anything else is read by encoding/xml. The value returned is the one
+// both checked and decrypted (serveEncrypted), so no second reader can see
+// another.
 func encryptOf(body []byte) (string, bool) {
 	const open, end = "<Encrypt><![CDATA[", "]]></Encrypt>"
 	if bytes.Count(body, []byte("Encrypt")) == 2 {

@@ -2,10 +2,12 @@ package bot
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/xml"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
@@ -102,4 +104,38 @@ func readReply(t *testing.T, body []byte, ts, nonce string) reply {
 		t.Fatalf("inner %q: %v", raw, err)
 	}
 	return r
+}
+
+// FuzzReplyXMLIsTheSDKs: the passive reply written directly is, byte for
+// byte, what xml.Marshal writes for the SDK's types.
+func FuzzReplyXMLIsTheSDKs(f *testing.F) {
+	f.Add("u-1", "gh_supplybot", int64(1700000000), "帮助", "abc", "1700000000", "123")
+	f.Add("", "", int64(-1), "", "", "", "")
+	f.Add("a]]>b", "]]>", int64(0), "x]]]>]]>y\x00\n\r\t<&>\"'", "sig\n", "+12", "a\"b<c>&\xff")
+	f.Fuzz(func(t *testing.T, to, from string, at int64, content, sig, ts, nonce string) {
+		txt := message.NewText(content)
+		txt.SetToUserName(message.CDATA(to))
+		txt.SetFromUserName(message.CDATA(from))
+		txt.SetMsgType(message.MsgTypeText)
+		txt.SetCreateTime(at)
+		want, err := xml.Marshal(txt)
+		if err != nil {
+			t.Skip(err)
+		}
+		if got := textReplyXML([]byte("kept"), to, from, at, content); string(got) != "kept"+string(want) {
+			t.Fatalf("text reply\n got %q\nwant %q", got[4:], want)
+		}
+		sec, err := strconv.ParseInt(ts, 10, 64)
+		if err != nil {
+			return
+		}
+		enc := base64.StdEncoding.EncodeToString([]byte(content))
+		want, err = xml.Marshal(message.ResponseEncryptedXMLMsg{EncryptedMsg: enc, MsgSignature: sig, Timestamp: sec, Nonce: nonce})
+		if err != nil {
+			t.Skip(err)
+		}
+		if got := encryptedXML(nil, enc, sig, strconv.FormatInt(sec, 10), nonce); string(got) != string(want) {
+			t.Fatalf("envelope\n got %q\nwant %q", got, want)
+		}
+	})
 }
