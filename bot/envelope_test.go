@@ -2,7 +2,12 @@ package bot
 
 import (
 	"encoding/xml"
+	"reflect"
+	"regexp"
+	"strings"
 	"testing"
+
+	"github.com/silenceper/wechat/v2/officialaccount/message"
 )
 
 // encryptOf reads WeChat's envelope shape directly and anything else as
@@ -47,6 +52,63 @@ func FuzzEncryptOf(f *testing.F) {
 		}
 		if got, ok := encryptOf(body); !ok || got != sdk.Encrypt {
 			t.Fatalf("encryptOf(%q) = %q, %v; the SDK reads %q", body, got, ok, sdk.Encrypt)
+		}
+	})
+}
+
+// readMessage reads WeChat's text push directly and anything else as
+// xml.Unmarshal does.
+func TestReadMessage(t *testing.T) {
+	const text = "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[u-1]]></FromUserName>" +
+		"<CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[查供应 <PCB> & 😀]]></Content>" +
+		"<MsgId>1234567890123456</MsgId></xml>"
+	for _, c := range []struct {
+		name, raw string
+		direct    bool
+	}{
+		{"WeChat's text push", text, true},
+		{"newlines inside every element", strings.ReplaceAll(strings.Replace(text, "<xml>", "<xml>\n", 1), "><", ">\n<"), false},
+		{"a newline after each CDATA", strings.ReplaceAll(text, "]]></", "]]>\n</"), false},
+		{"with newlines between elements", regexp.MustCompile(`(</\w+>)<`).ReplaceAllString(strings.Replace(text, "<xml>", "<xml>\n", 1), "$1\n<"), true},
+		{"an event", "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[u-1]]></FromUserName>" +
+			"<CreateTime>1</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event></xml>", false},
+		{"a carriage return", strings.Replace(text, "查供应", "查\r\n供应", 1), false},
+		{"an entity outside CDATA", strings.Replace(text, "<![CDATA[u-1]]>", "u&amp;1", 1), false},
+		{"a MsgId twice", strings.Replace(text, "</xml>", "<MsgId>1</MsgId></xml>", 1), false},
+		{"no MsgId", strings.Replace(text, "<MsgId>1234567890123456</MsgId>", "", 1), false},
+		{"a signed number", strings.Replace(text, "1700000000", "+1700000000", 1), false},
+	} {
+		direct := readTextMessage([]byte(c.raw), &message.MixMessage{})
+		got, err := readMessage([]byte(c.raw))
+		var want message.MixMessage
+		if werr := xml.Unmarshal([]byte(c.raw), &want); werr != nil || err != nil {
+			t.Fatalf("%s: %v, xml.Unmarshal: %v", c.name, err, werr)
+		}
+		if direct != c.direct || !reflect.DeepEqual(*got, want) {
+			t.Errorf("%s: direct %v (want %v), read %+v, xml.Unmarshal %+v", c.name, direct, c.direct, *got, want)
+		}
+	}
+}
+
+// FuzzReadMessage: wherever the direct read answers, xml.Unmarshal reads
+// the same message.
+func FuzzReadMessage(f *testing.F) {
+	f.Add([]byte("<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[u-1]]></FromUserName>" +
+		"<CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[帮助]]></Content>" +
+		"<MsgId>1234567890123456</MsgId></xml>"))
+	f.Add([]byte("<xml><MsgId>1</MsgId><CreateTime>2</CreateTime><Content><![CDATA[]]></Content><MsgType><![CDATA[]]></MsgType>" +
+		"<FromUserName><![CDATA[\xef\xbf\xbd]]></FromUserName><ToUserName><![CDATA[a]]]]></ToUserName></xml> \n"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var got message.MixMessage
+		if !readTextMessage(raw, &got) {
+			return
+		}
+		var want message.MixMessage
+		if err := xml.Unmarshal(raw, &want); err != nil {
+			t.Fatalf("read %q directly; xml.Unmarshal: %v", raw, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q:\n direct %+v\n    xml %+v", raw, got, want)
 		}
 	})
 }

@@ -29,8 +29,8 @@ func (g *Gateway) serveEncrypted(w http.ResponseWriter, r *http.Request, encrypt
 		g.reject(w, http.StatusBadRequest, "malformed")
 		return
 	}
-	mix := &message.MixMessage{}
-	if err := xml.Unmarshal(raw, mix); err != nil {
+	mix, err := readMessage(raw)
+	if err != nil {
 		g.log.WarnContext(r.Context(), "unreadable push", "err", err)
 		g.reject(w, http.StatusBadRequest, "malformed")
 		return
