@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"encoding/xml"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -151,18 +152,17 @@ func cdataOnly(v string) (string, bool) {
 	return v, true
 }
 
-// digitsOnly reads 1 to 18 ASCII digits, which never overflow an int64.
+// digitsOnly reads ASCII digits as encoding/xml reads an int64 (its
+// ParseInt), refusing a sign, spaces and overflow.
 func digitsOnly(v string) (int64, bool) {
-	if len(v) == 0 || len(v) > 18 {
+	if len(v) == 0 || len(v) > 19 {
 		return 0, false
 	}
-	var n int64
 	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c < '0' || c > '9' {
+		if c := v[i]; c < '0' || c > '9' {
 			return 0, false
 		}
-		n = n*10 + int64(c-'0')
 	}
-	return n, true
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n, err == nil
 }
