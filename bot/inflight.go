@@ -78,9 +78,6 @@ func (f *inflight) forget(ctx context.Context, key string) error {
 // finish records the handler's reply, after the writes it left for the
 // reply (SetWithReply).
 func (f *inflight) finish(ctx context.Context, key, reply string, later []*Op) error {
-	if len(later) == 0 {
-		return f.kv.Set(ctx, "dd:"+key, f.done(reply), f.ttl)
-	}
 	ops := append(later, &Op{Kind: OpSet, Key: "dd:" + key, Value: f.done(reply), TTL: f.ttl})
 	if err := f.kv.Batch(ctx, ops...); err != nil {
 		return err

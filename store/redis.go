@@ -33,6 +33,7 @@ type Redis struct {
 	// native: the server is the embedded one, which increments a rate
 	// counter with a command of its own instead of a script (redis_incr.go).
 	native bool
+	co     *coalescer // sends Batch
 }
 
 // OpenRedis connects and pings within ctx.
@@ -59,6 +60,7 @@ func OpenRedis(ctx context.Context, o RedisOptions) (*Redis, error) {
 		return nil, fmt.Errorf("redis %s: %w", o.Addr, err)
 	}
 	r.native = r.c.Do(ctx, nativeHello).Err() == nil
+	r.co = newCoalescer(r)
 	return r, nil
 }
 
@@ -72,7 +74,10 @@ func (r *Redis) Key(k string) string { return r.prefix + k }
 func (r *Redis) Ping(ctx context.Context) error { return r.c.Ping(ctx).Err() }
 
 // Close closes the pool.
-func (r *Redis) Close() error { return r.c.Close() }
+func (r *Redis) Close() error {
+	r.co.close()
+	return r.c.Close()
+}
 
 // Get returns the value of k, or ErrNotFound.
 func (r *Redis) Get(ctx context.Context, k string) (string, error) {

@@ -107,9 +107,11 @@ func (r *Redis) Incr(ctx context.Context, k string, ttl time.Duration) (int64, e
 // goes a command at a time.
 const maxBatchBytes = pipeBuffer / 2
 
-// Batch sends ops in one pipeline (one round trip; not a transaction).
-// An increment whose script the server no longer holds (it restarted)
-// carries a NOSCRIPT error; Incr loads the script again.
+// Batch sends ops in one pipeline (one round trip; not a transaction),
+// shared with the batches of other callers sent at the same time
+// (redis_coalesce.go). An increment whose script the server no longer
+// holds (it restarted) carries a NOSCRIPT error; Incr loads the script
+// again.
 func (r *Redis) Batch(ctx context.Context, ops ...*bot.Op) error {
 	size := 0
 	for _, op := range ops {
@@ -118,6 +120,12 @@ func (r *Redis) Batch(ctx context.Context, ops ...*bot.Op) error {
 	if size > maxBatchBytes {
 		return bot.OneByOne(ctx, r, ops...)
 	}
+	return r.co.do(ctx, ops, size)
+}
+
+// pipeline sends ops in one pipeline under ctx; giveUps holds each
+// increment's give-up time (incrArgs).
+func (r *Redis) pipeline(ctx context.Context, ops []*bot.Op, giveUps []int64) error {
 	cmds := make([]redis.Cmder, len(ops))
 	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, op := range ops {
@@ -129,11 +137,11 @@ func (r *Redis) Batch(ctx context.Context, ops ...*bot.Op) error {
 			case bot.OpSetNX:
 				cmds[i] = p.SetNX(ctx, r.Key(op.Key), op.Value, op.TTL)
 			case bot.OpIncr:
-				key, ttlMS, giveUp := r.incrArgs(ctx, op.Key, op.TTL)
+				key, ttlMS := r.Key(op.Key), op.TTL.Milliseconds()
 				if r.native {
-					cmds[i] = p.Do(ctx, nativeIncr, key, ttlMS, giveUp)
+					cmds[i] = p.Do(ctx, nativeIncr, key, ttlMS, giveUps[i])
 				} else {
-					cmds[i] = incrWithExpiry.EvalSha(ctx, p, []string{key}, ttlMS, giveUp)
+					cmds[i] = incrWithExpiry.EvalSha(ctx, p, []string{key}, ttlMS, giveUps[i])
 				}
 			default:
 				return errors.New("store: unknown batch op")

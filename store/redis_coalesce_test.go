@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"supplybot/bot"
+)
+
+func embeddedRedisTB(t *testing.T) *Redis {
+	t.Helper()
+	e, err := StartEmbeddedRedis("127.0.0.1:0", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Close() })
+	r, err := OpenRedis(context.Background(), RedisOptions{Addr: e.Addr(), Dialer: e.Dial})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = r.Close() })
+	return r
+}
+
+// TestBatchesQueuedTogetherShareOneRoundTrip: requests queued while the
+// sender is busy go out in one pipeline, and each caller gets the results
+// of its own ops, in its own order, with one round trip counted in its
+// Cost.
+func TestBatchesQueuedTogetherShareOneRoundTrip(t *testing.T) {
+	r := embeddedRedisTB(t)
+	ctx := context.Background()
+	r.co.close() // its sender: this test sends by hand
+	r.co = &coalescer{r: r, queue: make(chan *pendingBatch, coalesceMax), stop: make(chan struct{})}
+	t.Cleanup(r.co.close)
+	const callers = 20
+	if err := r.Set(ctx, "co:seen", "before", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		ops  []*bot.Op
+		err  error
+		trip []string
+	}
+	results := make([]result, callers)
+	var wg sync.WaitGroup
+	for i := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := strconv.Itoa(i)
+			ops := []*bot.Op{
+				{Kind: bot.OpLookup, Key: "co:seen"},
+				{Kind: bot.OpSetNX, Key: "co:mark:" + id, Value: id, TTL: time.Minute},
+				{Kind: bot.OpSetNX, Key: "co:mark:" + id, Value: "again", TTL: time.Minute},
+				{Kind: bot.OpIncr, Key: "co:count", TTL: time.Minute},
+				{Kind: bot.OpSet, Key: "co:own:" + id, Value: "v" + id, TTL: time.Minute},
+				{Kind: bot.OpLookup, Key: "co:own:" + id},
+			}
+			cctx, cost := CountCost(ctx)
+			cctx, cancel := context.WithTimeout(cctx, 10*time.Second)
+			defer cancel()
+			err := r.Batch(cctx, ops...)
+			results[i] = result{ops, err, cost.RedisTrips()}
+		}()
+	}
+	for deadline := time.Now().Add(5 * time.Second); len(r.co.queue) < callers; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d requests queued", len(r.co.queue), callers)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	go r.co.send()
+	wg.Wait()
+	if n := r.co.pipelines.Load(); n != 1 {
+		t.Errorf("%d pipelines for %d queued requests, want 1", n, callers)
+	}
+	counts := map[int64]bool{}
+	for i, res := range results {
+		id := strconv.Itoa(i)
+		if res.err != nil {
+			t.Fatalf("caller %d: %v", i, res.err)
+		}
+		o := res.ops
+		if !o[0].Found || o[0].Result != "before" || !o[1].Found || o[2].Found || !o[5].Found || o[5].Result != "v"+id {
+			t.Errorf("caller %d: %+v %+v %+v %+v", i, *o[0], *o[1], *o[2], *o[5])
+		}
+		counts[o[3].N] = true
+		if len(res.trip) != 1 || res.trip[0] != "get+set+set+"+nativeIncr+"+set+get" {
+			t.Errorf("caller %d: round trips %q", i, res.trip)
+		}
+	}
+	for n := int64(1); n <= callers; n++ {
+		if !counts[n] {
+			t.Errorf("no caller saw the count reach %d: %v", n, counts)
+		}
+	}
+}
+
+// TestBatchCallerStopsAtItsDeadline: a caller whose context ends while its
+// request waits behind a busy sender gets its context's error then, not
+// when the sender comes free; the others are served.
+func TestBatchCallerStopsAtItsDeadline(t *testing.T) {
+	r := embeddedRedisTB(t)
+	r.co.close()
+	r.co = &coalescer{r: r, queue: make(chan *pendingBatch, coalesceMax), stop: make(chan struct{})}
+	t.Cleanup(r.co.close)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	op := &bot.Op{Kind: bot.OpSetNX, Key: "co:late", Value: "x", TTL: time.Minute}
+	if err := r.Batch(ctx, op); err != context.DeadlineExceeded {
+		t.Fatalf("got %v, want the context's deadline", err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("returned after %v", took)
+	}
+	if op.Found || op.Err != nil {
+		t.Errorf("the op of a caller that gave up was written to: %+v", *op)
+	}
+	go r.co.send()
+	op2 := &bot.Op{Kind: bot.OpLookup, Key: "co:late"}
+	if err := r.Batch(context.Background(), op2); err != nil {
+		t.Fatal(err)
+	}
+	// The request left in the queue was sent after all, as a hung
+	// Redis runs what it was sent once it resumes.
+	if !op2.Found || op2.Result != "x" {
+		t.Errorf("lookup after: %+v", *op2)
+	}
+}
