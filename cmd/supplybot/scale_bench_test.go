@@ -87,7 +87,7 @@ func againstEcho(b *testing.B, m *Main, msg func(id int64) (openid, text string)
 	defer echo.Close()
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	defer client.CloseIdleConnections()
-	var took [2]time.Duration
+	var took, cpu [2]time.Duration
 	var missed atomic.Int64
 	var seq atomic.Int64
 	seq.Store(time.Now().UnixNano())
@@ -97,6 +97,7 @@ func againstEcho(b *testing.B, m *Main, msg func(id int64) (openid, text string)
 		for i, url := range []string{m.URL() + "/wechat", echo.URL + "/wechat"} {
 			var next atomic.Int64
 			var wg sync.WaitGroup
+			cpu0 := processCPU()
 			start := time.Now()
 			for range 16 {
 				wg.Add(1)
@@ -114,6 +115,7 @@ func againstEcho(b *testing.B, m *Main, msg func(id int64) (openid, text string)
 			}
 			wg.Wait()
 			took[i] += time.Since(start)
+			cpu[i] += processCPU() - cpu0
 		}
 	}
 	b.StopTimer()
@@ -122,4 +124,9 @@ func againstEcho(b *testing.B, m *Main, msg func(id int64) (openid, text string)
 	b.ReportMetric(echoRate, "echo-msgs/s")
 	b.ReportMetric(botRate/echoRate, "bot/echo")
 	b.ReportMetric(float64(missed.Load()), "bot-missed")
+	// The CPU time of this process (not of a Redis server outside it)
+	// while each server was under load: the load generator's share is
+	// the same in both.
+	b.ReportMetric(float64(cpu[0].Microseconds())/float64(b.N), "bot-cpu-us/msg")
+	b.ReportMetric(float64(cpu[1].Microseconds())/float64(b.N), "echo-cpu-us/msg")
 }
