@@ -86,6 +86,11 @@ func (r *Posts) Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 // fields, whose words are numbered in words (q.Keywords are looked up there).
 func page[T any](found []T, post func(T) *Post, fields func(T) *rankFields, words *wordIDs, q SearchQuery) SearchResult {
 	rank(found, fields, words.query(q.Keywords))
+	return pageOf(found, post, q)
+}
+
+// pageOf is q's page of found, ranked.
+func pageOf[T any](found []T, post func(T) *Post, q SearchQuery) SearchResult {
 	if q.Limit <= 0 {
 		q.Limit = 5
 	}

@@ -27,6 +27,10 @@ type SearchIndex struct {
 	mu    sync.RWMutex
 	byID  map[string]*indexed
 	kinds map[string]*kindIndex
+	// version counts the changes to what the index holds (under mu held
+	// for writing), for memo.
+	version uint64
+	memo    searchMemo
 }
 
 type indexed struct {
@@ -114,6 +118,7 @@ func (x *SearchIndex) Put(p Post) {
 	p.MediaIDs = slices.Clone(p.MediaIDs)
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	x.version++
 	if old, ok := x.byID[p.ID]; ok {
 		if old.kind == p.Kind && old.p.CreatedAt.Equal(p.CreatedAt) && slices.Equal(old.p.Keywords, p.Keywords) &&
 			old.p.Region.Province == p.Region.Province {
@@ -142,6 +147,7 @@ func (x *SearchIndex) Remove(id string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if e, ok := x.byID[id]; ok {
+		x.version++
 		x.kill(e)
 	}
 }
@@ -152,6 +158,7 @@ func (x *SearchIndex) Prune(now time.Time) {
 	defer x.mu.Unlock()
 	for _, e := range x.byID {
 		if !e.p.ExpiresAt.After(now) {
+			x.version++
 			x.kill(e)
 		}
 	}
@@ -312,7 +319,15 @@ func (x *SearchIndex) Search(kind string, q SearchQuery) SearchResult {
 	if k == nil {
 		return SearchResult{}
 	}
-	return page(x.window(k, q), func(e *indexed) *Post { return &e.p }, func(e *indexed) *rankFields { return &e.f }, top.words, q)
+	post := func(e *indexed) *Post { return &e.p }
+	key, now := memoKey(kind, q), nanos(q.Now)
+	if found, ok := x.memo.get(key, x.version, now); ok {
+		return pageOf(found, post, q)
+	}
+	found := x.window(k, q)
+	rank(found, func(e *indexed) *rankFields { return &e.f }, top.words.query(q.Keywords))
+	x.memo.put(key, x.version, now, found)
+	return pageOf(found, post, q)
 }
 
 // window collects the newest records passing q's filters, at most
