@@ -93,6 +93,9 @@ func (h levelHandler) WithGroup(name string) slog.Handler {
 // are written to a snapshot file on Close and loaded on start, so sessions
 // survive a restart of the local default.
 //
+// The expiry pass also drops the version counters miniredis keeps of keys
+// that are gone (embedded_versions.go).
+//
 // Both chores cost time in proportion to the number of keys: miniredis's
 // FastForward sorts every key of the database under its one lock (54 ms at
 // 100,000 keys on a 2-core machine, 290 ms at 400,000), and a save reads
@@ -105,6 +108,7 @@ type EmbeddedRedis struct {
 	m        *miniredis.Miniredis
 	pipe     *bufconn.Listener // Dial's in-process connections
 	snapshot string
+	versions *keyVersions // nil if miniredis changed (embedded_versions.go)
 	stop     chan struct{}
 	wg       sync.WaitGroup
 }
@@ -120,7 +124,7 @@ func StartEmbeddedRedis(listen, snapshot string) (*EmbeddedRedis, error) {
 		m.Close()
 		return nil, fmt.Errorf("embedded Redis: %w", err)
 	}
-	e := &EmbeddedRedis{m: m, pipe: bufconn.Listen(pipeBuffer), snapshot: snapshot, stop: make(chan struct{})}
+	e := &EmbeddedRedis{m: m, pipe: bufconn.Listen(pipeBuffer), snapshot: snapshot, stop: make(chan struct{}), versions: keyVersionsOf(m)}
 	go e.servePipe()
 	if snapshot != "" {
 		if err := e.restore(); err != nil {
@@ -166,6 +170,9 @@ func (e *EmbeddedRedis) tick() {
 		// however long the pause was.
 		e.m.FastForward(now.Sub(last))
 		last = now
+		if e.versions != nil {
+			e.versions.prune()
+		}
 		wait := paced(expireEvery, time.Since(now))
 		// Also save now and then, so a killed process loses seconds of
 		// sessions, not all since the start. A failed save is retried

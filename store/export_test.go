@@ -108,3 +108,20 @@ func (x *SearchIndex) ForgetMemo() {
 	x.memo.entries = nil
 	x.memo.mu.Unlock()
 }
+
+// KeyVersions is how many version counters miniredis keeps and how many
+// keys are live (see embedded_versions.go); -1, -1 if they cannot be read.
+func (e *EmbeddedRedis) KeyVersions() (versions, live int) {
+	if e.versions == nil {
+		return -1, -1
+	}
+	return e.versions.counts()
+}
+
+// PruneKeyVersions runs what the server's loop does after an expiry pass
+// about miniredis's version counters, now.
+func (e *EmbeddedRedis) PruneKeyVersions() {
+	if e.versions != nil {
+		e.versions.prune()
+	}
+}
