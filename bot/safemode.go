@@ -43,8 +43,9 @@ func (g *Gateway) serveEncrypted(w http.ResponseWriter, r *http.Request, encrypt
 	}
 	body, err := encryptedReply(g.cfg, random, mix, reply, ts, nonce)
 	if err != nil {
-		// Nothing the user sent causes this: the reply is recorded, and a
-		// retry of the push answers it from there.
+		// Not reached in practice: the key just decrypted this push and
+		// ts was parsed by ServeHTTP. The empty answer tells WeChat there
+		// is nothing to say, so the user would get no reply.
 		g.log.ErrorContext(r.Context(), "send passive reply", "err", err)
 		return
 	}
