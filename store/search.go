@@ -167,11 +167,14 @@ func (d *wordIDs) fields(p *Post) rankFields {
 type rankQuery struct {
 	list []string
 	set  []uint64
+	// words is how many words the record side has numbered (ids 1 to
+	// words), for rank's note of each product's containment tier.
+	words int
 }
 
 // query looks keywords up in d without numbering new ones.
 func (d *wordIDs) query(keywords []string) rankQuery {
-	var q rankQuery
+	q := rankQuery{words: len(d.ids)}
 	var ids []uint32
 	for _, k := range keywords {
 		if k = strings.ToUpper(strings.TrimSpace(k)); k != "" && !slices.Contains(q.list, k) {
@@ -201,24 +204,51 @@ func (q *rankQuery) has(id uint32) bool {
 // word is that thing (铝合金轮毂 is a 轮毂) while one merely containing it is
 // something else (轮毂螺栓 is a bolt, though its keywords carry every wheel
 // synonym).
-func relevance(f *rankFields, q *rankQuery) int {
+//
+// contains notes, per product word id, the tier the product's text gives
+// (tier+1; 0: not worked out yet): records share products, and testing
+// each query word against each record's product was most of a ranking.
+func relevance(f *rankFields, q *rankQuery, contains []uint8) int {
 	if q.has(f.productID) || q.has(f.categoryID) {
 		return tierProduct
 	}
-	tier := tierKeyword
-	for _, w := range q.list {
-		if !strings.Contains(f.product, w) {
-			continue
+	var tier int
+	if n := int(f.productID); n < len(contains) && contains[n] != 0 {
+		tier = int(contains[n]) - 1
+	} else {
+		tier = productTier(f.product, q.list)
+		if n < len(contains) {
+			contains[n] = uint8(tier + 1)
 		}
-		if strings.HasSuffix(f.product, w) {
-			return tierProduct
-		}
-		tier = tierContains
+	}
+	if tier == tierProduct {
+		return tier
 	}
 	for _, c := range f.path {
 		if q.has(c) {
 			return max(tier, tierBranch)
 		}
+	}
+	return tier
+}
+
+// maxContainsNoted bounds rank's note of products' tiers (a byte per word
+// id, allocated per ranking): products numbered past it are tested each
+// time.
+const maxContainsNoted = 1 << 16
+
+// productTier is the tier product's text gives for the query words list:
+// tierProduct when it ends with one, tierContains when it contains one.
+func productTier(product string, list []string) int {
+	tier := tierKeyword
+	for _, w := range list {
+		if !strings.Contains(product, w) {
+			continue
+		}
+		if strings.HasSuffix(product, w) {
+			return tierProduct
+		}
+		tier = tierContains
 	}
 	return tier
 }
@@ -233,6 +263,7 @@ func rank[T any](found []T, fields func(T) *rankFields, q rankQuery) {
 	// Each record's tier and hits, as tier<<16 | hits (hits fit: a record
 	// carries at most a few dozen keywords).
 	keys := make([]uint32, len(found))
+	contains := make([]uint8, min(q.words+1, maxContainsNoted))
 	most := 0
 	for i, e := range found {
 		f := fields(e)
@@ -243,7 +274,7 @@ func rank[T any](found []T, fields func(T) *rankFields, q rankQuery) {
 			}
 		}
 		hits = min(hits, 1<<16-1)
-		keys[i] = uint32(relevance(f, &q))<<16 | uint32(hits)
+		keys[i] = uint32(relevance(f, &q, contains))<<16 | uint32(hits)
 		most = max(most, hits)
 	}
 	// A counting sort on (tier, hits), highest first: stable, and linear
