@@ -404,7 +404,7 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		stopKeeping()
 		mu.Lock()
 		if !abandoned {
-			done <- handled{text, later} // the request records it (finishPassive)
+			done <- handled{text, later} // the request records it (finish)
 			mu.Unlock()
 			return
 		}
@@ -453,7 +453,7 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		// Record the reply (in one round trip with the writes left for it).
 		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 		defer rcancel()
-		if err := g.flights.finishPassive(rctx, key, res.text, res.later); err != nil {
+		if err := g.flights.finish(rctx, key, res.text, res.later); err != nil {
 			g.log.ErrorContext(rctx, "record reply", "err", err)
 		}
 		return res.text

@@ -76,7 +76,12 @@ func (f *inflight) forget(ctx context.Context, key string) error {
 }
 
 // finish records the handler's reply, after the writes it left for the
-// reply (SetWithReply).
+// reply (SetWithReply), in one round trip. A request whose handler finished
+// within its deadline records it so and answers it passively, claiming no
+// delivery: only a handler that overran its request follows up (claim,
+// viaFollowup), so the only other answer can be a retry's passive one
+// (await), which WeChat takes in place of it, not beside it. Sparing the
+// claim spares a key per message for the dedupe window.
 func (f *inflight) finish(ctx context.Context, key, reply string, later []*Op) error {
 	ops := append(later, &Op{Kind: OpSet, Key: "dd:" + key, Value: f.done(reply), TTL: f.ttl})
 	if err := f.kv.Batch(ctx, ops...); err != nil {
@@ -97,17 +102,6 @@ func firstErr(ops []*Op) error {
 func (f *inflight) done(reply string) string {
 	b, _ := json.Marshal(flightState{State: "done", Reply: reply})
 	return string(b)
-}
-
-// finishPassive records the reply, after the writes left for it, for the
-// request whose handler finished within its deadline; that request answers
-// it passively. It claims no delivery: only a handler that overran its
-// request follows up (claim, viaFollowup), and this one did not, so the
-// only other answer can be a retry's passive one (await), which WeChat
-// takes in place of this, not beside it. Sparing the claim spares a key
-// per message for the dedupe window (see BenchmarkEmbeddedRedisAged).
-func (f *inflight) finishPassive(ctx context.Context, key, reply string, later []*Op) error {
-	return f.finish(ctx, key, reply, later)
 }
 
 // state returns the recorded state of key ("" when unknown).
