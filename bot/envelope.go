@@ -88,17 +88,17 @@ func readTextMessage(raw []byte, mix *message.MixMessage) bool {
 		}
 		name := s[1:end]
 		s = s[end+1:]
-		close := "</" + name + ">"
-		i := strings.Index(s, close)
-		if i < 0 {
+		// The value ends at the first closing tag, which must be name's
+		// (a value holding "</" is left to encoding/xml).
+		i := strings.Index(s, "</")
+		if i < 0 || !strings.HasPrefix(s[i+2:], name) || !strings.HasPrefix(s[i+2+len(name):], ">") {
 			return false
 		}
 		v := s[:i]
-		s = s[i+len(close):]
+		s = s[i+2+len(name)+1:]
 		var bit uint8
 		switch name {
 		case "ToUserName", "FromUserName", "MsgType", "Content":
-			var ok bool
 			if v, ok = cdataOnly(v); !ok {
 				return false
 			}

@@ -211,7 +211,8 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// echo, prove the token to a prober). Half the window either way: a
 	// push stamped ahead of this clock, accepted now, is then refused
 	// before the mark it leaves expires.
-	if sec, err := strconv.ParseInt(ts, 10, 64); err != nil || start.Sub(time.Unix(sec, 0)).Abs() > g.cfg.DedupeTTL/2 {
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || start.Sub(time.Unix(sec, 0)).Abs() > g.cfg.DedupeTTL/2 {
 		g.reject(w, http.StatusForbidden, "stale")
 		return
 	}
@@ -264,7 +265,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if encrypted {
-		g.serveEncrypted(w, r, encrypt, ts, nonce, start)
+		g.serveEncrypted(w, r, encrypt, sec, nonce, start)
 		return
 	}
 
@@ -546,4 +547,15 @@ func (g *Gateway) run(ctx context.Context, m *Message) string {
 		return ""
 	}
 	return reply.Text
+}
+
+type countingWriter struct {
+	http.ResponseWriter
+	n int
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(b)
+	c.n += n
+	return n, err
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/silenceper/wechat/v2/officialaccount/message"
 )
 
 // Message types as WeChat names them.
@@ -95,4 +97,31 @@ func WithMessageKey(ctx context.Context, key string) context.Context {
 func MessageKey(ctx context.Context) string {
 	k, _ := ctx.Value(messageKeyCtx{}).(string)
 	return k
+}
+
+// normalise is the Message of a push the SDK's MixMessage holds.
+func normalise(mix *message.MixMessage) *Message {
+	m := &Message{
+		OpenID:     string(mix.FromUserName),
+		AppUser:    string(mix.ToUserName),
+		Type:       string(mix.MsgType),
+		Text:       mix.Content,
+		MediaID:    mix.MediaID,
+		PicURL:     mix.PicURL,
+		Event:      string(mix.Event),
+		EventKey:   mix.EventKey,
+		MsgID:      mix.MsgID,
+		CreateTime: time.Unix(mix.CreateTime, 0),
+	}
+	if m.Type == TypeVoice {
+		m.Text = mix.Recognition
+	}
+	if m.MsgID == 0 {
+		// Events name their message as MsgID, which the SDK reads into
+		// TemplateMsgID (MASSSENDJOBFINISH: the mass send's msg_id).
+		m.MsgID = mix.TemplateMsgID
+	}
+	m.Status = mix.Status
+	m.TotalCount, m.FilterCount, m.SentCount, m.ErrorCount = mix.TotalCount, mix.FilterCount, mix.SentCount, mix.ErrorCount
+	return m
 }

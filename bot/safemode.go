@@ -22,7 +22,7 @@ import (
 // util.EncryptMsg under the push's random and signed with its timestamp
 // and nonce. What it leaves out is the server's second read of the
 // envelope and its reflection: a third of the SDK's cost per push.
-func (g *Gateway) serveEncrypted(w http.ResponseWriter, r *http.Request, encrypt, ts, nonce string, start time.Time) {
+func (g *Gateway) serveEncrypted(w http.ResponseWriter, r *http.Request, encrypt string, ts int64, nonce string, start time.Time) {
 	random, raw, err := util.DecryptMsg(g.cfg.AppID, encrypt, g.cfg.EncodingAESKey)
 	if err != nil {
 		g.log.WarnContext(r.Context(), "unreadable push", "err", err)
@@ -43,9 +43,9 @@ func (g *Gateway) serveEncrypted(w http.ResponseWriter, r *http.Request, encrypt
 	}
 	body, err := encryptedReply(g.cfg, random, mix, reply, ts, nonce)
 	if err != nil {
-		// Not reached in practice: the key just decrypted this push and
-		// ts was parsed by ServeHTTP. The empty answer tells WeChat there
-		// is nothing to say, so the user would get no reply.
+		// Not reached in practice: the key just decrypted this push. The
+		// empty answer tells WeChat there is nothing to say, so the user
+		// would get no reply.
 		g.log.ErrorContext(r.Context(), "send passive reply", "err", err)
 		return
 	}
@@ -56,18 +56,14 @@ func (g *Gateway) serveEncrypted(w http.ResponseWriter, r *http.Request, encrypt
 // encryptedReply is the safe-mode passive reply to mix carrying text, as
 // the SDK's server builds it: the same bytes, written directly (the SDK's
 // xml.Marshal of both, by reflection, was half of this function's cost).
-func encryptedReply(cfg GatewayConfig, random []byte, mix *message.MixMessage, text, ts, nonce string) ([]byte, error) {
+func encryptedReply(cfg GatewayConfig, random []byte, mix *message.MixMessage, text string, ts int64, nonce string) ([]byte, error) {
 	raw := textReplyXML(nil, string(mix.FromUserName), string(mix.ToUserName), time.Now().Unix(), text)
 	enc, err := util.EncryptMsg(random, raw, cfg.AppID, cfg.EncodingAESKey)
 	if err != nil {
 		return nil, err
 	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil {
-		return nil, err
-	}
-	ts = strconv.FormatInt(sec, 10) // as the SDK signs it
-	return encryptedXML(make([]byte, 0, len(enc)+len(nonce)+192), string(enc), util.Signature(cfg.Token, ts, nonce, string(enc)), ts, nonce), nil
+	stamp := strconv.FormatInt(ts, 10) // as the SDK signs it
+	return encryptedXML(make([]byte, 0, len(enc)+len(nonce)+192), string(enc), util.Signature(cfg.Token, stamp, nonce, string(enc)), stamp, nonce), nil
 }
 
 // textReplyXML appends what xml.Marshal writes for the SDK's message.Text
@@ -85,12 +81,14 @@ func textReplyXML(b []byte, to, from string, at int64, content string) []byte {
 }
 
 // encryptedXML appends what xml.Marshal writes for the SDK's
-// ResponseEncryptedXMLMsg; ts is a formatted int64.
+// ResponseEncryptedXMLMsg. enc is base64 and signature hex, which XML
+// writes as they are; ts is a formatted int64; nonce, the push's, may hold
+// anything.
 func encryptedXML(b []byte, enc, signature, ts, nonce string) []byte {
 	b = append(b, "<xml><Encrypt>"...)
-	b = appendEscaped(b, enc) // base64: copied as it is, after one look
+	b = append(b, enc...)
 	b = append(b, "</Encrypt><MsgSignature>"...)
-	b = appendEscaped(b, signature)
+	b = append(b, signature...)
 	b = append(b, "</MsgSignature><TimeStamp>"...)
 	b = append(b, ts...)
 	b = append(b, "</TimeStamp><Nonce>"...)
@@ -133,41 +131,4 @@ func appendEscaped(b []byte, s string) []byte {
 	w := bytes.NewBuffer(b)
 	xml.EscapeText(w, []byte(s))
 	return w.Bytes()
-}
-
-type countingWriter struct {
-	http.ResponseWriter
-	n int
-}
-
-func (c *countingWriter) Write(b []byte) (int, error) {
-	n, err := c.ResponseWriter.Write(b)
-	c.n += n
-	return n, err
-}
-
-func normalise(mix *message.MixMessage) *Message {
-	m := &Message{
-		OpenID:     string(mix.FromUserName),
-		AppUser:    string(mix.ToUserName),
-		Type:       string(mix.MsgType),
-		Text:       mix.Content,
-		MediaID:    mix.MediaID,
-		PicURL:     mix.PicURL,
-		Event:      string(mix.Event),
-		EventKey:   mix.EventKey,
-		MsgID:      mix.MsgID,
-		CreateTime: time.Unix(mix.CreateTime, 0),
-	}
-	if m.Type == TypeVoice {
-		m.Text = mix.Recognition
-	}
-	if m.MsgID == 0 {
-		// Events name their message as MsgID, which the SDK reads into
-		// TemplateMsgID (MASSSENDJOBFINISH: the mass send's msg_id).
-		m.MsgID = mix.TemplateMsgID
-	}
-	m.Status = mix.Status
-	m.TotalCount, m.FilterCount, m.SentCount, m.ErrorCount = mix.TotalCount, mix.FilterCount, mix.SentCount, mix.ErrorCount
-	return m
 }

@@ -130,6 +130,7 @@ func FuzzReplyXMLIsTheSDKs(f *testing.F) {
 			return
 		}
 		enc := base64.StdEncoding.EncodeToString([]byte(content))
+		sig = util.Signature(sig) // a signature is hex, as the gateway's are
 		want, err = xml.Marshal(message.ResponseEncryptedXMLMsg{EncryptedMsg: enc, MsgSignature: sig, Timestamp: sec, Nonce: nonce})
 		if err != nil {
 			t.Skip(err)
