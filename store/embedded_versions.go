@@ -40,13 +40,6 @@ func keyVersionsOf(m *miniredis.Miniredis) *keyVersions {
 		live:     (*map[string]string)(unsafe.Pointer(live.UnsafeAddr()))}
 }
 
-// counts returns how many counters and live keys there are.
-func (k *keyVersions) counts() (versions, live int) {
-	k.m.Lock()
-	defer k.m.Unlock()
-	return len(*k.versions), len(*k.live)
-}
-
 // prune drops the counters of keys that no longer exist when they
 // outnumber the live keys (and a few thousand), in time proportional to
 // the live keys; it reports how many it dropped.

@@ -125,3 +125,10 @@ func (e *EmbeddedRedis) PruneKeyVersions() {
 		e.versions.prune()
 	}
 }
+
+// counts returns how many counters and live keys there are.
+func (k *keyVersions) counts() (versions, live int) {
+	k.m.Lock()
+	defer k.m.Unlock()
+	return len(*k.versions), len(*k.live)
+}

@@ -60,7 +60,7 @@ func OpenRedis(ctx context.Context, o RedisOptions) (*Redis, error) {
 		return nil, fmt.Errorf("redis %s: %w", o.Addr, err)
 	}
 	r.native = r.c.Do(ctx, nativeHello).Err() == nil
-	r.co = newCoalescer(r)
+	r.co = newCoalescer(r, coalesceSenders)
 	return r, nil
 }
 

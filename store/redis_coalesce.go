@@ -52,9 +52,10 @@ type pendingBatch struct {
 	done  chan error // buffered: the sender never waits for the caller
 }
 
-func newCoalescer(r *Redis) *coalescer {
+// newCoalescer starts senders senders (tests start theirs by hand).
+func newCoalescer(r *Redis, senders int) *coalescer {
 	c := &coalescer{r: r, queue: make(chan *pendingBatch, coalesceMax), stop: make(chan struct{})}
-	for range coalesceSenders {
+	for range senders {
 		go c.send()
 	}
 	return c
@@ -112,9 +113,7 @@ func opName(k bot.OpKind, native bool) string {
 	switch k {
 	case bot.OpLookup:
 		return "get"
-	case bot.OpSet:
-		return "set"
-	case bot.OpSetNX:
+	case bot.OpSet, bot.OpSetNX:
 		return "set"
 	case bot.OpIncr:
 		if native {

@@ -33,7 +33,7 @@ func TestBatchesQueuedTogetherShareOneRoundTrip(t *testing.T) {
 	r := embeddedRedisTB(t)
 	ctx := context.Background()
 	r.co.close() // its sender: this test sends by hand
-	r.co = &coalescer{r: r, queue: make(chan *pendingBatch, coalesceMax), stop: make(chan struct{})}
+	r.co = newCoalescer(r, 0)
 	t.Cleanup(r.co.close)
 	const callers = 20
 	if err := r.Set(ctx, "co:seen", "before", time.Minute); err != nil {
@@ -105,7 +105,7 @@ func TestBatchesQueuedTogetherShareOneRoundTrip(t *testing.T) {
 func TestBatchCallerStopsAtItsDeadline(t *testing.T) {
 	r := embeddedRedisTB(t)
 	r.co.close()
-	r.co = &coalescer{r: r, queue: make(chan *pendingBatch, coalesceMax), stop: make(chan struct{})}
+	r.co = newCoalescer(r, 0)
 	t.Cleanup(r.co.close)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
