@@ -23,11 +23,14 @@ import (
 // do not change after registration. On MongoDB the name index serves
 // ByName and no copy is kept.
 
-// nameIndex is the enterprises' names, each to its oldest enterprise.
+// nameIndex is the enterprises' names, each to its oldest enterprise, and
+// every enterprise listed by the characters of its name (grams, for
+// NameContains; enterprise_contains.go).
 type nameIndex struct {
 	mu     sync.Mutex
 	loaded bool
 	oldest map[string]nameEntry
+	grams  *nameGrams
 }
 
 type nameEntry struct {
@@ -35,11 +38,14 @@ type nameEntry struct {
 	created time.Time
 }
 
-func newNameIndex() *nameIndex { return &nameIndex{oldest: map[string]nameEntry{}} }
+func newNameIndex() *nameIndex {
+	return &nameIndex{oldest: map[string]nameEntry{}, grams: newNameGrams()}
+}
 
 // addLocked records enterprise id named name, created at created, unless
 // an older one holds the name.
 func (x *nameIndex) addLocked(name, id string, created time.Time) {
+	x.grams.add(name, id, created)
 	if have, ok := x.oldest[name]; ok && have.id != id && !created.Before(have.created) {
 		return
 	}
@@ -66,6 +72,21 @@ func (x *nameIndex) forget(name, id string) {
 	if x.oldest[name].id == id {
 		delete(x.oldest, name)
 	}
+}
+
+// removed drops enterprise id, deleted, from the lists of NameContains;
+// ByName finds it gone at its next lookup of the name (byNameIndexed).
+func (x *nameIndex) removed(id string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.grams.remove(id)
+}
+
+// contains is NameContains from memory.
+func (x *nameIndex) contains(fragment string, limit int) []Enterprise {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.grams.contains(fragment, limit)
 }
 
 func (x *nameIndex) get(name string) (string, bool) {

@@ -173,6 +173,9 @@ func (r *Enterprises) RemoveContact(ctx context.Context, openid string) (deleted
 			r.countEnterprise(ctx, &e, -1)
 			// The name index finds it gone at its next lookup by the
 			// name, and looks for another holder then.
+			if r.names != nil {
+				r.names.removed(e.ID)
+			}
 		}
 		return err == nil, translate(err)
 	}
