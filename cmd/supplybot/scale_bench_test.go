@@ -20,7 +20,8 @@ import (
 // BenchmarkScale: the requests that read records, against the SDK's bare
 // echo server in the same run, with N open offers seeded before the bot
 // starts (as after a restart: the engine and the search index load them
-// once): 查供应 PCB, 详情 of a record, 我的发布 of a user, and 帮助.
+// once): 查供应 PCB, 查供应 of many products and places in turn, 详情 of
+// a record, 我的发布 of a user, and 帮助.
 // 16 concurrent users; each op is one message to each server. The figures
 // of docs/BENCHMARKS.md ("Scale"):
 //
@@ -37,6 +38,13 @@ func BenchmarkScale(b *testing.B) {
 			want string
 		}{
 			{"search", func(id int64) (string, string) { return fmt.Sprintf("sc-%d", id%5000), "查供应 PCB" }, "第1页"},
+			// A different search each time, as many users asking for
+			// many things: more distinct searches (product words by
+			// places) than the search index keeps in its memo, asked in
+			// turn, so that the memo never answers.
+			{"search-varied", func(id int64) (string, string) {
+				return fmt.Sprintf("sc-%d", id%5000), variedSearch(id)
+			}, "供应"}, // a page, or that none are there
 			{"detail", func(id int64) (string, string) {
 				return fmt.Sprintf("sc-%d", id%5000), fmt.Sprintf("详情 O%d", 1001+id%int64(offers))
 			}, "供应"},
@@ -55,10 +63,33 @@ func BenchmarkScale(b *testing.B) {
 	}
 }
 
+// Product words the seeded offers carry, and places to limit a search to.
+var (
+	searchWords = []string{"PCB", "轮毂", "线束", "电磁阀", "刹车片", "制动钳", "减震器", "座椅骨架", "车灯", "保险杠",
+		"转向节", "曲轴", "散热器", "衬套", "冲压件", "压铸件", "螺栓", "轴承", "油封", "气囊", "电机", "电池模组",
+		"注塑件", "密封条", "空调管", "副车架", "HDI板", "FPC", "PCBA", "MCU", "IGBT", "功率模块", "连接器", "电容",
+		"电感", "晶振", "液晶模组", "触摸屏", "摄像头", "毫米波雷达", "T-Box", "5G模组", "存储芯片", "继电器", "BMS",
+		"充电机"}
+	searchPlaces = []string{"", "只看重庆", "只看四川", "只看成都", "只看绵阳", "只看德阳", "只看宜宾", "只看璧山",
+		"只看江津", "只看渝北", "只看永川", "只看涪陵"}
+)
+
+// variedSearch is the id-th of len(searchWords)*len(searchPlaces)
+// distinct searches, in turn.
+func variedSearch(id int64) string {
+	n := id % int64(len(searchWords)*len(searchPlaces))
+	return strings.TrimSpace("查供应 " + searchWords[n%int64(len(searchWords))] + " " + searchPlaces[n/int64(len(searchWords))])
+}
+
 // seededMain starts the bot on a store seeded with offers open offers
 // (and the enterprises posting them) by an earlier instance.
 func seededMain(b *testing.B, offers int) *Main {
 	cfg := configTB(b)
+	if os.Getenv("SUPPLYBOT_TEST_MONGO_URI") == "" {
+		// The local default: the bot's own embedded FerretDB, which it
+		// serves alone (store.ServeAlone), as `go run ./cmd/supplybot`.
+		cfg.Mongo.URI, cfg.Mongo.EmbeddedListen = embedded, "127.0.0.1:0"
+	}
 	if os.Getenv("SUPPLYBOT_TEST_REDIS_ADDR") == "" {
 		// The local default: the bot's own embedded Redis, reached
 		// in-process as `go run ./cmd/supplybot` does.
