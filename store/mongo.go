@@ -72,8 +72,8 @@ func OpenMongo(ctx context.Context, uri, database string) (*Mongo, error) {
 // would otherwise read by such filters again and again, moved by its own
 // writes: the owner documents (我的发布's index of a poster's records) once
 // read, the records' change feed (posts_feed.go), the live outbox's due
-// times (outbox_due.go) and the enterprises' names
-// (enterprise_byname.go). Tools and tests
+// times (outbox_due.go) and the enterprises' names (enterprise_byname.go,
+// enterprise_contains.go). Tools and tests
 // reading beside it read the store. Call it before use; on MongoDB it
 // does nothing, the declared indexes serving those reads.
 func (m *Mongo) ServeAlone() {
