@@ -105,7 +105,7 @@ func (o *Outbox) FillWaiting(ctx context.Context, prefix string, n int, at time.
 // measures the search itself.
 func (x *SearchIndex) ForgetMemo() {
 	x.memo.mu.Lock()
-	x.memo.entries = nil
+	x.memo.entries, x.memo.byWord, x.memo.anyWord = nil, nil, nil
 	x.memo.mu.Unlock()
 }
 

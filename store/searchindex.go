@@ -27,10 +27,10 @@ type SearchIndex struct {
 	mu    sync.RWMutex
 	byID  map[string]*indexed
 	kinds map[string]*kindIndex
-	// version counts the changes to what the index holds (under mu held
-	// for writing), for memo.
-	version uint64
-	memo    searchMemo
+	memo  searchMemo // changed under mu held for writing
+	// windowSize is how many records a search ranks: searchWindow, as
+	// the store's search; tests make it small.
+	windowSize int
 }
 
 type indexed struct {
@@ -93,7 +93,7 @@ func (k *kindIndex) died() {
 
 // NewSearchIndex returns an empty index.
 func NewSearchIndex() *SearchIndex {
-	return &SearchIndex{byID: map[string]*indexed{}, kinds: map[string]*kindIndex{}}
+	return &SearchIndex{byID: map[string]*indexed{}, kinds: map[string]*kindIndex{}, windowSize: searchWindow}
 }
 
 // Len is the number of records held.
@@ -118,12 +118,13 @@ func (x *SearchIndex) Put(p Post) {
 	p.MediaIDs = slices.Clone(p.MediaIDs)
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.version++
 	if old, ok := x.byID[p.ID]; ok {
 		if old.kind == p.Kind && old.p.CreatedAt.Equal(p.CreatedAt) && slices.Equal(old.p.Keywords, p.Keywords) &&
 			old.p.Region.Province == p.Region.Province {
 			// same place in every list
+			x.memo.changed(old)
 			old.p, old.f, old.exp = p, x.kinds[p.Kind].words.fields(&p), nanos(p.ExpiresAt)
+			x.memo.changed(old)
 			return
 		}
 		x.kill(old)
@@ -136,6 +137,7 @@ func (x *SearchIndex) Put(p Post) {
 	}
 	e := &indexed{p: p, f: k.words.fields(&p), at: nanos(p.CreatedAt), exp: nanos(p.ExpiresAt), id: hexIDOf(p.ID), kind: p.Kind}
 	x.byID[p.ID] = e
+	x.memo.changed(e)
 	k.add(e)
 	if prov := p.Region.Province; prov != "" {
 		k.province(prov).add(e)
@@ -147,7 +149,6 @@ func (x *SearchIndex) Remove(id string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if e, ok := x.byID[id]; ok {
-		x.version++
 		x.kill(e)
 	}
 }
@@ -158,7 +159,6 @@ func (x *SearchIndex) Prune(now time.Time) {
 	defer x.mu.Unlock()
 	for _, e := range x.byID {
 		if !e.p.ExpiresAt.After(now) {
-			x.version++
 			x.kill(e)
 		}
 	}
@@ -176,6 +176,7 @@ func (x *SearchIndex) Get(id string) (Post, bool) {
 
 // kill marks e dead. x.mu must be held for writing.
 func (x *SearchIndex) kill(e *indexed) {
+	x.memo.changed(e)
 	e.dead = true
 	delete(x.byID, e.p.ID)
 	k := x.kinds[e.kind]
@@ -320,18 +321,22 @@ func (x *SearchIndex) Search(kind string, q SearchQuery) SearchResult {
 		return SearchResult{}
 	}
 	post := func(e *indexed) *Post { return &e.p }
-	key, now := memoKey(kind, q), nanos(q.Now)
-	if found, ok := x.memo.get(key, x.version, now); ok {
+	key := memoKey(kind, q)
+	if found, ok := x.memo.get(key, nanos(q.Now)); ok {
 		return pageOf(found, post, q)
 	}
 	found := x.window(k, q)
+	var last *indexed // the window's oldest, when it is full
+	if len(found) == x.windowSize {
+		last = found[len(found)-1]
+	}
 	rank(found, func(e *indexed) *rankFields { return &e.f }, top.words.query(q.Keywords))
-	x.memo.put(key, x.version, now, found)
+	x.memo.put(key, kind, q, last, found)
 	return pageOf(found, post, q)
 }
 
 // window collects the newest records passing q's filters, at most
-// searchWindow, newest first. x.mu must be held.
+// x.windowSize, newest first. x.mu must be held.
 func (x *SearchIndex) window(k *kindIndex, q SearchQuery) []*indexed {
 	if k == nil {
 		return nil
@@ -360,8 +365,8 @@ func (x *SearchIndex) window(k *kindIndex, q SearchQuery) []*indexed {
 		longest = max(longest, len(l))
 	}
 	keep, now := searchFilter(q), nanos(q.Now)
-	found := make([]*indexed, 0, min(searchWindow, longest))
-	for len(found) < searchWindow {
+	found := make([]*indexed, 0, min(x.windowSize, longest))
+	for len(found) < x.windowSize {
 		var e *indexed // the newest head (a k-way merge)
 		for _, h := range heads {
 			if h != nil && (e == nil || newer(h, e)) {
