@@ -19,7 +19,10 @@ import (
 // Per kind it keeps the records, and per keyword the records carrying it,
 // in lists ordered by created_at, so that a search walks newest first from
 // the end of the lists of its keywords and stops at the window it ranks:
-// its cost follows the window, not the records stored. New records are
+// its cost follows the window, not the records stored. The same lists are
+// kept per province, city, district and enterprise, so that a search
+// limited to one of them walks its records, not all of its keywords' to
+// filter them. New records are
 // appended in order; records put out of order (a bulk load) are sorted by
 // the next search. A record replaced or removed is marked dead in place
 // and the lists are compacted once the dead outnumber the live.
@@ -52,11 +55,13 @@ type kindIndex struct {
 	dead     int
 	unsorted bool
 	// The ids of the words of the kind's records, for ranking (the
-	// kind's index only; its provinces' share it).
+	// kind's index only; its parts share it).
 	words *wordIDs
-	// The same lists per province (a kind's only), so that a search
-	// limited to one walks that province's records only.
-	provinces map[string]*kindIndex
+	// The same lists per province, city, district and enterprise (a
+	// kind's only; keyed by partKeys), so that a search limited to one
+	// place or to some enterprises walks their records only, not every
+	// record of its words to filter them.
+	parts map[string]*kindIndex
 }
 
 func newKindIndex() *kindIndex { return &kindIndex{keywords: map[string][]*indexed{}} }
@@ -69,17 +74,68 @@ func (k *kindIndex) add(e *indexed) {
 	}
 }
 
-// province returns the lists of the records of province within k.
-func (k *kindIndex) province(name string) *kindIndex {
-	if k.provinces == nil {
-		k.provinces = map[string]*kindIndex{}
+// part returns the lists of the records within k of the part key (partKeys).
+func (k *kindIndex) part(key string) *kindIndex {
+	if k.parts == nil {
+		k.parts = map[string]*kindIndex{}
 	}
-	sub := k.provinces[name]
+	sub := k.parts[key]
 	if sub == nil {
 		sub = newKindIndex()
-		k.provinces[name] = sub
+		k.parts[key] = sub
 	}
 	return sub
+}
+
+// Keys of the parts of a kind's lists: a record is in the part of its
+// province, its city, its district and its enterprise. A name alone keys
+// a place (a district of one name in two cities shares a part); the
+// search's filter tells them apart.
+func provinceKey(name string) string { return "p:" + name }
+func cityKey(name string) string     { return "c:" + name }
+func districtKey(name string) string { return "d:" + name }
+func enterpriseKey(id string) string { return "e:" + id }
+
+// partKeys are the parts p is in.
+func partKeys(p *Post) []string {
+	var keys []string
+	for _, k := range []struct{ v, key string }{
+		{p.Region.Province, provinceKey(p.Region.Province)}, {p.Region.City, cityKey(p.Region.City)},
+		{p.Region.District, districtKey(p.Region.District)}, {p.EnterpriseID, enterpriseKey(p.EnterpriseID)},
+	} {
+		if k.v != "" {
+			keys = append(keys, k.key)
+		}
+	}
+	return keys
+}
+
+// partsOf are the lists a search of q walks within k: those of q's
+// enterprises when it names some, else those of its narrowest place, else
+// k itself. None when no record is there.
+func (k *kindIndex) partsOf(q SearchQuery) []*kindIndex {
+	var keys []string
+	switch {
+	case len(q.EnterpriseIDs) > 0:
+		for _, id := range distinct(q.EnterpriseIDs) {
+			keys = append(keys, enterpriseKey(id))
+		}
+	case q.District != "":
+		keys = []string{districtKey(q.District)}
+	case q.City != "":
+		keys = []string{cityKey(q.City)}
+	case q.Province != "":
+		keys = []string{provinceKey(q.Province)}
+	default:
+		return []*kindIndex{k}
+	}
+	var out []*kindIndex
+	for _, key := range keys {
+		if sub := k.parts[key]; sub != nil {
+			out = append(out, sub)
+		}
+	}
+	return out
 }
 
 // died counts one more dead entry in k's lists and compacts them once the
@@ -120,7 +176,7 @@ func (x *SearchIndex) Put(p Post) {
 	defer x.mu.Unlock()
 	if old, ok := x.byID[p.ID]; ok {
 		if old.kind == p.Kind && old.p.CreatedAt.Equal(p.CreatedAt) && slices.Equal(old.p.Keywords, p.Keywords) &&
-			old.p.Region.Province == p.Region.Province {
+			slices.Equal(partKeys(&old.p), partKeys(&p)) {
 			// same place in every list
 			x.memo.changed(old)
 			old.p, old.f, old.exp = p, x.kinds[p.Kind].words.fields(&p), nanos(p.ExpiresAt)
@@ -139,8 +195,8 @@ func (x *SearchIndex) Put(p Post) {
 	x.byID[p.ID] = e
 	x.memo.changed(e)
 	k.add(e)
-	if prov := p.Region.Province; prov != "" {
-		k.province(prov).add(e)
+	for _, key := range partKeys(&p) {
+		k.part(key).add(e)
 	}
 }
 
@@ -181,8 +237,8 @@ func (x *SearchIndex) kill(e *indexed) {
 	delete(x.byID, e.p.ID)
 	k := x.kinds[e.kind]
 	k.died()
-	if prov := e.p.Region.Province; prov != "" {
-		k.province(prov).died()
+	for _, key := range partKeys(&e.p) {
+		k.part(key).died()
 	}
 }
 
@@ -303,21 +359,23 @@ func (k *kindIndex) sort() {
 func (x *SearchIndex) Search(kind string, q SearchQuery) SearchResult {
 	x.mu.RLock()
 	top := x.kinds[kind]
-	k := top
-	if k != nil && q.Province != "" {
-		k = k.provinces[q.Province] // nil: none there
+	var ks []*kindIndex
+	if top != nil {
+		ks = top.partsOf(q)
 	}
-	if k != nil && k.unsorted {
+	if slices.ContainsFunc(ks, func(k *kindIndex) bool { return k.unsorted }) {
 		x.mu.RUnlock()
 		x.mu.Lock()
-		if k.unsorted {
-			k.sort()
+		for _, k := range ks {
+			if k.unsorted {
+				k.sort()
+			}
 		}
 		x.mu.Unlock()
 		x.mu.RLock()
 	}
 	defer x.mu.RUnlock() // the page is copied out under it: Put replaces records in place
-	if k == nil {
+	if len(ks) == 0 {
 		return SearchResult{}
 	}
 	post := func(e *indexed) *Post { return &e.p }
@@ -325,7 +383,7 @@ func (x *SearchIndex) Search(kind string, q SearchQuery) SearchResult {
 	if found, ok := x.memo.get(key, nanos(q.Now)); ok {
 		return pageOf(found, post, q)
 	}
-	found := x.window(k, q)
+	found := x.window(ks, q)
 	var last *indexed // the window's oldest, when it is full
 	if len(found) == x.windowSize {
 		last = found[len(found)-1]
@@ -335,19 +393,19 @@ func (x *SearchIndex) Search(kind string, q SearchQuery) SearchResult {
 	return pageOf(found, post, q)
 }
 
-// window collects the newest records passing q's filters, at most
+// window collects the newest records of ks passing q's filters, at most
 // x.windowSize, newest first. x.mu must be held.
-func (x *SearchIndex) window(k *kindIndex, q SearchQuery) []*indexed {
-	if k == nil {
-		return nil
-	}
+func (x *SearchIndex) window(ks []*kindIndex, q SearchQuery) []*indexed {
 	var lists [][]*indexed
-	if len(q.Keywords) == 0 {
-		if len(k.all) > 0 {
-			lists = [][]*indexed{k.all}
+	words := distinct(q.Keywords)
+	for _, k := range ks {
+		if len(words) == 0 {
+			if len(k.all) > 0 {
+				lists = append(lists, k.all)
+			}
+			continue
 		}
-	} else {
-		for _, w := range distinct(q.Keywords) {
+		for _, w := range words {
 			if l := k.keywords[w]; len(l) > 0 {
 				lists = append(lists, l)
 			}

@@ -10,12 +10,12 @@ import (
 
 // BenchmarkSearchIndex: one search (a keyword of about one record in eight,
 // as 查供应 PCB over the seeded offers, and the newest records without a
-// keyword; limited to a province, and to a district where nothing is)
-// over 1,000 to 100,000 open offers held in memory, half in Sichuan and
-// half in Chongqing. The cost follows the window ranked (500 records), not
-// the records held, except for a filter below the province that matches
-// nothing, which walks the province's records of the keyword. The memo of
-// searches is emptied before each (BenchmarkSearchMemo measures it):
+// keyword; limited to a province, a city, a district where nothing is, and
+// to two of 500 enterprises) over 1,000 to 100,000 open offers held in
+// memory, half in Sichuan and half in Chongqing. The cost follows the
+// window ranked (500 records), not the records held: a search limited to
+// a place or to enterprises walks their lists only. The memo of searches
+// is emptied before each (BenchmarkSearchMemo measures it):
 //
 //	go test ./store -run '^$' -bench SearchIndex
 func BenchmarkSearchIndex(b *testing.B) {
@@ -31,7 +31,7 @@ func BenchmarkSearchIndex(b *testing.B) {
 		for i := range n {
 			kw := products[i%len(products)]
 			ix.Put(store.Post{ID: fmt.Sprintf("%024d", i), No: fmt.Sprintf("O%d", 1001+i), Kind: store.KindOffer,
-				Status: store.StatusOpen, Product: kw[0], Keywords: kw, Region: regions[(i/8)%2],
+				Status: store.StatusOpen, Product: kw[0], Keywords: kw, Region: regions[(i/8)%2], EnterpriseID: fmt.Sprintf("e%d", i%500),
 				CreatedAt: now.Add(-time.Duration(i*7919%n) * time.Minute), ExpiresAt: now.Add(time.Hour)})
 		}
 		for _, c := range []struct {
@@ -41,7 +41,9 @@ func BenchmarkSearchIndex(b *testing.B) {
 			{"PCB", store.SearchQuery{Keywords: []string{"PCB", "线路板", "电路板"}}},
 			{"newest", store.SearchQuery{}},
 			{"PCB-in-Chongqing", store.SearchQuery{Keywords: []string{"PCB"}, Province: "重庆市"}},
+			{"PCB-in-Chengdu", store.SearchQuery{Keywords: []string{"PCB"}, Province: "四川省", City: "成都市"}},
 			{"PCB-in-Wuhou", store.SearchQuery{Keywords: []string{"PCB"}, Province: "四川省", City: "成都市", District: "武侯区"}},
+			{"PCB-of-two-companies", store.SearchQuery{Keywords: []string{"PCB"}, EnterpriseIDs: []string{"e8", "e16"}}},
 		} {
 			c.q.Now, c.q.Limit = now, 5
 			b.Run(fmt.Sprintf("%s/offers=%d", c.name, n), func(b *testing.B) {

@@ -63,18 +63,25 @@ func TestSearchIndexAgreesWithStore(t *testing.T) {
 		}
 	}
 	queries := map[string]store.SearchQuery{
-		"all":        {},
-		"pcb":        {Keywords: []string{"PCB", "线路板"}},
-		"wheel":      {Keywords: []string{"轮毂", "轮圈"}},
-		"chassis":    {Keywords: []string{"底盘"}},
-		"category":   {CategoryPrefix: "elec.pcb"},
-		"prefix-not": {CategoryPrefix: "elec.pc"},
-		"chongqing":  {Province: "重庆市", Keywords: []string{"汽车"}},
-		"district":   {Province: "重庆市", City: "重庆市", District: "渝北区"},
-		"companies":  {EnterpriseIDs: []string{"e1", "e2"}},
-		"verified":   {VerifiedOnly: true, Keywords: []string{"PCB", "轮毂"}},
-		"page2":      {Keywords: []string{"汽车"}, Offset: 5},
-		"nothing":    {Keywords: []string{"不存在"}},
+		"all":             {},
+		"pcb":             {Keywords: []string{"PCB", "线路板"}},
+		"wheel":           {Keywords: []string{"轮毂", "轮圈"}},
+		"chassis":         {Keywords: []string{"底盘"}},
+		"category":        {CategoryPrefix: "elec.pcb"},
+		"prefix-not":      {CategoryPrefix: "elec.pc"},
+		"chongqing":       {Province: "重庆市", Keywords: []string{"汽车"}},
+		"district":        {Province: "重庆市", City: "重庆市", District: "渝北区"},
+		"companies":       {EnterpriseIDs: []string{"e1", "e2"}},
+		"companies-words": {EnterpriseIDs: []string{"e1", "e3", "e1"}, Keywords: []string{"PCB", "轮毂"}},
+		"company-city":    {EnterpriseIDs: []string{"e2", "e4"}, City: "成都市"},
+		"no-company":      {EnterpriseIDs: []string{"none"}},
+		"city":            {City: "成都市", Keywords: []string{"PCB", "汽车"}},
+		"city-alone":      {City: "绵阳市"},
+		"district-words":  {District: "九龙坡区", Keywords: []string{"汽车", "线束"}},
+		"district-none":   {Province: "四川省", City: "成都市", District: "渝北区"},
+		"verified":        {VerifiedOnly: true, Keywords: []string{"PCB", "轮毂"}},
+		"page2":           {Keywords: []string{"汽车"}, Offset: 5},
+		"nothing":         {Keywords: []string{"不存在"}},
 	}
 	for name, q := range queries {
 		q.Now, q.Limit = now, 10
