@@ -88,13 +88,15 @@ func (k *kindIndex) part(key string) *kindIndex {
 }
 
 // Keys of the parts of a kind's lists: a record is in the part of its
-// province, its city, its district and its enterprise. A name alone keys
-// a place (a district of one name in two cities shares a part); the
-// search's filter tells them apart.
+// province, its city, its district, its enterprise, and of its category
+// code and each code above it (auto.chassis.wheel is in auto.chassis and
+// auto). A name alone keys a place (a district of one name in two cities
+// shares a part); the search's filter tells them apart.
 func provinceKey(name string) string { return "p:" + name }
 func cityKey(name string) string     { return "c:" + name }
 func districtKey(name string) string { return "d:" + name }
 func enterpriseKey(id string) string { return "e:" + id }
+func categoryKey(code string) string { return "k:" + code }
 
 // partKeys are the parts p is in.
 func partKeys(p *Post) []string {
@@ -107,35 +109,60 @@ func partKeys(p *Post) []string {
 			keys = append(keys, k.key)
 		}
 	}
+	for code := p.CategoryCode; code != ""; {
+		keys = append(keys, categoryKey(code))
+		i := strings.LastIndexByte(code, '.')
+		if i < 0 {
+			break
+		}
+		code = code[:i]
+	}
 	return keys
 }
 
-// partsOf are the lists a search of q walks within k: those of q's
-// enterprises when it names some, else those of its narrowest place, else
-// k itself. None when no record is there.
+// partsOf are the lists a search of q walks within k: of the parts its
+// filters name (its enterprises together, its narrowest place, its
+// category), those holding the fewest records; k itself when it names
+// none; none when one of them holds no record.
 func (k *kindIndex) partsOf(q SearchQuery) []*kindIndex {
-	var keys []string
-	switch {
-	case len(q.EnterpriseIDs) > 0:
+	var groups [][]string
+	if len(q.EnterpriseIDs) > 0 {
+		var keys []string
 		for _, id := range distinct(q.EnterpriseIDs) {
 			keys = append(keys, enterpriseKey(id))
 		}
+		groups = append(groups, keys)
+	}
+	switch {
 	case q.District != "":
-		keys = []string{districtKey(q.District)}
+		groups = append(groups, []string{districtKey(q.District)})
 	case q.City != "":
-		keys = []string{cityKey(q.City)}
+		groups = append(groups, []string{cityKey(q.City)})
 	case q.Province != "":
-		keys = []string{provinceKey(q.Province)}
-	default:
+		groups = append(groups, []string{provinceKey(q.Province)})
+	}
+	if q.CategoryPrefix != "" {
+		groups = append(groups, []string{categoryKey(q.CategoryPrefix)})
+	}
+	if len(groups) == 0 {
 		return []*kindIndex{k}
 	}
-	var out []*kindIndex
-	for _, key := range keys {
-		if sub := k.parts[key]; sub != nil {
-			out = append(out, sub)
+	var best []*kindIndex
+	bestSize := -1
+	for _, keys := range groups {
+		var parts []*kindIndex
+		size := 0
+		for _, key := range keys {
+			if sub := k.parts[key]; sub != nil {
+				parts = append(parts, sub)
+				size += len(sub.all)
+			}
+		}
+		if bestSize < 0 || size < bestSize {
+			best, bestSize = parts, size
 		}
 	}
-	return out
+	return best
 }
 
 // died counts one more dead entry in k's lists and compacts them once the

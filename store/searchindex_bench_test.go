@@ -10,8 +10,8 @@ import (
 
 // BenchmarkSearchIndex: one search (a keyword of about one record in eight,
 // as 查供应 PCB over the seeded offers, and the newest records without a
-// keyword; limited to a province, a city, a district where nothing is, and
-// to two of 500 enterprises) over 1,000 to 100,000 open offers held in
+// keyword; limited to a province, a city, a district where nothing is, to
+// a category without a keyword, and to two of 500 enterprises) over 1,000 to 100,000 open offers held in
 // memory, half in Sichuan and half in Chongqing. The cost follows the
 // window ranked (500 records), not the records held: a search limited to
 // a place or to enterprises walks their lists only. The memo of searches
@@ -24,6 +24,8 @@ func BenchmarkSearchIndex(b *testing.B) {
 		{"汽车线束", "线束", "汽车", "电气"}, {"刹车片", "制动", "汽车", "底盘"}, {"车规MCU", "MCU", "芯片", "电子"},
 		{"减震器", "悬架", "汽车", "底盘"}, {"高压连接器", "连接器", "电子"}, {"座椅骨架", "座椅", "汽车", "内饰"},
 	}
+	codes := []string{"elec.pcb", "auto.chassis.wheel", "auto.electric.harness", "auto.chassis.brake", "elec.chip.mcu",
+		"auto.chassis.suspension", "elec.connector", "auto.interior.seat"}
 	regions := []store.Region{{Province: "四川省", City: "成都市"}, {Province: "重庆市", City: "重庆市", District: "璧山区"}}
 	now := time.Now().UTC()
 	for _, n := range []int{1000, 10000, 100000} {
@@ -32,7 +34,8 @@ func BenchmarkSearchIndex(b *testing.B) {
 			kw := products[i%len(products)]
 			ix.Put(store.Post{ID: fmt.Sprintf("%024d", i), No: fmt.Sprintf("O%d", 1001+i), Kind: store.KindOffer,
 				Status: store.StatusOpen, Product: kw[0], Keywords: kw, Region: regions[(i/8)%2], EnterpriseID: fmt.Sprintf("e%d", i%500),
-				CreatedAt: now.Add(-time.Duration(i*7919%n) * time.Minute), ExpiresAt: now.Add(time.Hour)})
+				CategoryCode: codes[i%len(codes)],
+				CreatedAt:    now.Add(-time.Duration(i*7919%n) * time.Minute), ExpiresAt: now.Add(time.Hour)})
 		}
 		for _, c := range []struct {
 			name string
@@ -43,6 +46,7 @@ func BenchmarkSearchIndex(b *testing.B) {
 			{"PCB-in-Chongqing", store.SearchQuery{Keywords: []string{"PCB"}, Province: "重庆市"}},
 			{"PCB-in-Chengdu", store.SearchQuery{Keywords: []string{"PCB"}, Province: "四川省", City: "成都市"}},
 			{"PCB-in-Wuhou", store.SearchQuery{Keywords: []string{"PCB"}, Province: "四川省", City: "成都市", District: "武侯区"}},
+			{"category-MCU", store.SearchQuery{CategoryPrefix: "elec.chip.mcu"}},
 			{"PCB-of-two-companies", store.SearchQuery{Keywords: []string{"PCB"}, EnterpriseIDs: []string{"e8", "e16"}}},
 		} {
 			c.q.Now, c.q.Limit = now, 5
