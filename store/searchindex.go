@@ -64,11 +64,21 @@ type kindIndex struct {
 	parts map[string]*kindIndex
 }
 
-func newKindIndex() *kindIndex { return &kindIndex{keywords: map[string][]*indexed{}} }
+// newKindIndex returns empty lists, with lists by keyword when byWord.
+func newKindIndex(byWord bool) *kindIndex {
+	k := &kindIndex{}
+	if byWord {
+		k.keywords = map[string][]*indexed{}
+	}
+	return k
+}
 
 // add appends e to the lists.
 func (k *kindIndex) add(e *indexed) {
 	k.all = k.append(k.all, e)
+	if k.keywords == nil {
+		return
+	}
 	for _, w := range distinct(e.p.Keywords) {
 		k.keywords[w] = k.append(k.keywords[w], e)
 	}
@@ -81,7 +91,10 @@ func (k *kindIndex) part(key string) *kindIndex {
 	}
 	sub := k.parts[key]
 	if sub == nil {
-		sub = newKindIndex()
+		// Lists by keyword for provinces and cities, which hold many
+		// records; the narrower parts list their records only, which a
+		// search with words walks to test each (partsOf).
+		sub = newKindIndex(strings.HasPrefix(key, "p:") || strings.HasPrefix(key, "c:"))
 		k.parts[key] = sub
 	}
 	return sub
@@ -120,11 +133,27 @@ func partKeys(p *Post) []string {
 	return keys
 }
 
-// partsOf are the lists a search of q walks within k: of the parts its
-// filters name (its enterprises together, its narrowest place, its
-// category), those holding the fewest records; k itself when it names
-// none; none when one of them holds no record.
-func (k *kindIndex) partsOf(q SearchQuery) []*kindIndex {
+// partsOf are the lists a search of q walks within k, and whether their
+// records must be tested for q's words (lists not by keyword). Of k itself
+// and the parts its filters name (its enterprises together, its narrowest
+// place, its category), it takes those that hold the fewest candidates:
+// the records of q's words, or every record of a part without lists by
+// keyword. None when a part named holds no record.
+func (k *kindIndex) partsOf(q SearchQuery) (parts []*kindIndex, testWords bool) {
+	words := distinct(q.Keywords)
+	size := func(ks []*kindIndex) (n int, test bool) {
+		for _, sub := range ks {
+			if len(words) == 0 || sub.keywords == nil {
+				n += len(sub.all)
+				test = len(words) > 0
+				continue
+			}
+			for _, w := range words {
+				n += len(sub.keywords[w])
+			}
+		}
+		return n, test
+	}
 	var groups [][]string
 	if len(q.EnterpriseIDs) > 0 {
 		var keys []string
@@ -144,25 +173,20 @@ func (k *kindIndex) partsOf(q SearchQuery) []*kindIndex {
 	if q.CategoryPrefix != "" {
 		groups = append(groups, []string{categoryKey(q.CategoryPrefix)})
 	}
-	if len(groups) == 0 {
-		return []*kindIndex{k}
-	}
-	var best []*kindIndex
-	bestSize := -1
+	parts = []*kindIndex{k}
+	best, testWords := size(parts)
 	for _, keys := range groups {
-		var parts []*kindIndex
-		size := 0
+		var ks []*kindIndex
 		for _, key := range keys {
 			if sub := k.parts[key]; sub != nil {
-				parts = append(parts, sub)
-				size += len(sub.all)
+				ks = append(ks, sub)
 			}
 		}
-		if bestSize < 0 || size < bestSize {
-			best, bestSize = parts, size
+		if n, test := size(ks); n < best {
+			parts, best, testWords = ks, n, test
 		}
 	}
-	return best
+	return parts, testWords
 }
 
 // died counts one more dead entry in k's lists and compacts them once the
@@ -214,7 +238,7 @@ func (x *SearchIndex) Put(p Post) {
 	}
 	k := x.kinds[p.Kind]
 	if k == nil {
-		k = newKindIndex()
+		k = newKindIndex(true)
 		k.words = newWordIDs()
 		x.kinds[p.Kind] = k
 	}
@@ -387,8 +411,9 @@ func (x *SearchIndex) Search(kind string, q SearchQuery) SearchResult {
 	x.mu.RLock()
 	top := x.kinds[kind]
 	var ks []*kindIndex
+	var testWords bool
 	if top != nil {
-		ks = top.partsOf(q)
+		ks, testWords = top.partsOf(q)
 	}
 	if slices.ContainsFunc(ks, func(k *kindIndex) bool { return k.unsorted }) {
 		x.mu.RUnlock()
@@ -400,6 +425,7 @@ func (x *SearchIndex) Search(kind string, q SearchQuery) SearchResult {
 		}
 		x.mu.Unlock()
 		x.mu.RLock()
+		ks, testWords = top.partsOf(q)
 	}
 	defer x.mu.RUnlock() // the page is copied out under it: Put replaces records in place
 	if len(ks) == 0 {
@@ -410,23 +436,47 @@ func (x *SearchIndex) Search(kind string, q SearchQuery) SearchResult {
 	if found, ok := x.memo.get(key, nanos(q.Now)); ok {
 		return pageOf(found, post, q)
 	}
-	found := x.window(ks, q)
+	rq := top.words.query(q.Keywords)
+	var carries func(*indexed) bool
+	if testWords {
+		carries = func(e *indexed) bool { return carriesAny(e, &rq, q.Keywords) }
+	}
+	found := x.window(ks, q, carries)
 	var last *indexed // the window's oldest, when it is full
 	if len(found) == x.windowSize {
 		last = found[len(found)-1]
 	}
-	rank(found, func(e *indexed) *rankFields { return &e.f }, top.words.query(q.Keywords))
+	rank(found, func(e *indexed) *rankFields { return &e.f }, rq)
 	x.memo.put(key, kind, q, last, found)
 	return pageOf(found, post, q)
 }
 
+// carriesAny reports whether e carries one of words as a keyword (as they
+// are written); q is words as ids, which e's keyword ids must meet first.
+func carriesAny(e *indexed, q *rankQuery, words []string) bool {
+	for _, id := range e.f.keywords {
+		if q.has(id) {
+			// The same upper case: the same as written?
+			for _, w := range e.p.Keywords {
+				if slices.Contains(words, w) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
+}
+
 // window collects the newest records of ks passing q's filters, at most
-// x.windowSize, newest first. x.mu must be held.
-func (x *SearchIndex) window(ks []*kindIndex, q SearchQuery) []*indexed {
+// x.windowSize, newest first; ks's lists are by q's words, or every
+// record of ks when carries (which tests a record for q's words) is set.
+// x.mu must be held.
+func (x *SearchIndex) window(ks []*kindIndex, q SearchQuery, carries func(*indexed) bool) []*indexed {
 	var lists [][]*indexed
 	words := distinct(q.Keywords)
 	for _, k := range ks {
-		if len(words) == 0 {
+		if len(words) == 0 || carries != nil {
 			if len(k.all) > 0 {
 				lists = append(lists, k.all)
 			}
@@ -470,7 +520,7 @@ func (x *SearchIndex) window(ks []*kindIndex, q SearchQuery) []*indexed {
 				}
 			}
 		}
-		if !e.dead && e.exp > now && (keep == nil || keep(&e.p)) {
+		if !e.dead && e.exp > now && (carries == nil || carries(e)) && (keep == nil || keep(&e.p)) {
 			found = append(found, e)
 		}
 	}

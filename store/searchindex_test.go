@@ -34,6 +34,7 @@ func TestSearchIndexAgreesWithStore(t *testing.T) {
 		{"铝合金轮毂", "轮毂", "auto.chassis.wheel", []string{"汽车", "底盘", "轮毂"}, []string{"铝合金轮毂", "轮毂", "轮圈", "汽车", "底盘"}},
 		{"轮毂螺栓", "紧固件", "auto.general.fastener", []string{"汽车", "通用件", "紧固件"}, []string{"轮毂螺栓", "轮毂", "螺栓", "紧固件", "汽车"}},
 		{"线束", "线束", "auto.electric.harness", []string{"汽车", "电气", "线束"}, []string{"线束", "汽车线束", "汽车", "电气"}},
+		{"pcb板", "PCB", "elec.pcb", []string{"电子", "PCB"}, []string{"pcb", "电子"}}, // a keyword in lower case
 	}
 	ix := store.NewSearchIndex()
 	var closed []string
@@ -79,6 +80,8 @@ func TestSearchIndexAgreesWithStore(t *testing.T) {
 		"city-alone":      {City: "绵阳市"},
 		"district-words":  {District: "九龙坡区", Keywords: []string{"汽车", "线束"}},
 		"district-none":   {Province: "四川省", City: "成都市", District: "渝北区"},
+		"district-case":   {District: "郫都区", Keywords: []string{"PCB"}},
+		"companies-case":  {EnterpriseIDs: []string{"e1", "e2", "e3", "e4", "e5", "e6"}, Keywords: []string{"pcb"}},
 		"verified":        {VerifiedOnly: true, Keywords: []string{"PCB", "轮毂"}},
 		"page2":           {Keywords: []string{"汽车"}, Offset: 5},
 		"nothing":         {Keywords: []string{"不存在"}},
