@@ -190,10 +190,12 @@ func (k *kindIndex) partsOf(q SearchQuery) (parts []*kindIndex, testWords bool) 
 }
 
 // died counts one more dead entry in k's lists and compacts them once the
-// dead outnumber the live.
+// dead outnumber the live (a cost of the live records, once per as many
+// deaths): the dead entries of a part of few records must not wait for a
+// count that part never reaches, keeping the records alive.
 func (k *kindIndex) died() {
 	k.dead++
-	if k.dead > 1024 && k.dead > len(k.all)/2 {
+	if 2*k.dead > len(k.all) {
 		k.compact()
 	}
 }
@@ -289,7 +291,10 @@ func (x *SearchIndex) kill(e *indexed) {
 	k := x.kinds[e.kind]
 	k.died()
 	for _, key := range partKeys(&e.p) {
-		k.part(key).died()
+		sub := k.part(key)
+		if sub.died(); len(sub.all) == 0 {
+			delete(k.parts, key) // an enterprise or a place left with no record
+		}
 	}
 }
 
