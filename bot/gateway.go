@@ -467,27 +467,37 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 
 // keepRunning renews key's running mark while its handler runs (see
 // RunningTTL). The returned func stops the renewal and returns once it
-// has stopped, so that no renewal lands after the reply is recorded.
+// has stopped, so that no renewal lands after the reply is recorded. The
+// renewal is a timer's, not a goroutine's: a message answered within the
+// first RunningTTL/4 (nearly all) starts and wakes nothing for it.
 func (g *Gateway) keepRunning(key, running string) (stop func()) {
-	done, stopped := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(stopped)
-		t := time.NewTicker(g.cfg.RunningTTL / 4)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				ctx, cancel := context.WithTimeout(context.Background(), g.cfg.DedupeTimeout)
-				if err := g.flights.keepRunning(ctx, key, running); err != nil {
-					g.log.WarnContext(ctx, "renew the running mark", "key", key, "err", err)
-				}
-				cancel()
-			}
+	var (
+		mu      sync.Mutex // held by a renewal, so stop waits for it
+		stopped bool
+		t       *time.Timer
+	)
+	every := g.cfg.RunningTTL / 4
+	mu.Lock()
+	defer mu.Unlock()
+	t = time.AfterFunc(every, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			return
 		}
-	}()
-	return func() { close(done); <-stopped }
+		ctx, cancel := context.WithTimeout(context.Background(), g.cfg.DedupeTimeout)
+		defer cancel()
+		if err := g.flights.keepRunning(ctx, key, running); err != nil {
+			g.log.WarnContext(ctx, "renew the running mark", "key", key, "err", err)
+		}
+		t.Reset(every)
+	})
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		t.Stop()
+	}
 }
 
 // dropRunning removes the mark a failed begin may have left, trying until
