@@ -20,9 +20,9 @@ import (
 // in lists ordered by created_at, so that a search walks newest first from
 // the end of the lists of its keywords and stops at the window it ranks:
 // its cost follows the window, not the records stored. The same lists are
-// kept per province, city, district and enterprise, so that a search
-// limited to one of them walks its records, not all of its keywords' to
-// filter them. New records are
+// kept per province, city, district, enterprise and category (partsOf),
+// so that a search limited to one of them walks its records, not all of
+// its keywords' to filter them. New records are
 // appended in order; records put out of order (a bulk load) are sorted by
 // the next search. A record replaced or removed is marked dead in place
 // and the lists are compacted once the dead outnumber the live.
@@ -57,9 +57,10 @@ type kindIndex struct {
 	// The ids of the words of the kind's records, for ranking (the
 	// kind's index only; its parts share it).
 	words *wordIDs
-	// The same lists per province, city, district and enterprise (a
-	// kind's only; keyed by partKeys), so that a search limited to one
-	// place or to some enterprises walks their records only, not every
+	// The same lists per province, city, district, enterprise and
+	// category code (a kind's only; keyed by partKeys; by keyword for
+	// provinces and cities only), so that a search limited to one place,
+	// category or some enterprises walks their records only, not every
 	// record of its words to filter them.
 	parts map[string]*kindIndex
 }

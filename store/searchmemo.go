@@ -21,7 +21,7 @@ import (
 // not older than the window's oldest record (or the window is not full):
 // the window is the newest searchWindow records that do. Both versions of
 // an edited record are tested, so a record that leaves a window drops it
-// too. A save of a record no search kept asks for leaves the memo as it
+// too. A save of a record that no kept search asks for leaves the memo as it
 // is: searches keep their memo under a stream of unrelated posts.
 type searchMemo struct {
 	mu      sync.Mutex
