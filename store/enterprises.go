@@ -171,8 +171,9 @@ func (r *Enterprises) RemoveContact(ctx context.Context, openid string) (deleted
 		_, err := r.c.DeleteOne(ctx, bson.M{"_id": e.ID})
 		if err == nil {
 			r.countEnterprise(ctx, &e, -1)
-			// The name index finds it gone at its next lookup by the
-			// name, and looks for another holder then.
+			// ByName's entry for the name finds it gone at its next
+			// lookup and looks for another holder then; the lists
+			// NameContains reads drop it now.
 			if r.names != nil {
 				r.names.removed(e.ID)
 			}
