@@ -14,7 +14,7 @@ import (
 // the gateway adds. go test ./bot -run '^$' -bench GatewayAgainstEcho
 func BenchmarkGatewayAgainstEcho(b *testing.B) {
 	h := newHarness(b, GatewayConfig{Mode: ModeSafe}, 0)
-	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+	s := testSigner(ModeSafe)
 	for _, c := range []struct {
 		name string
 		h    http.Handler

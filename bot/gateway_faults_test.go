@@ -141,7 +141,7 @@ func TestSlowHandlerKeepsItsMark(t *testing.T) {
 	body := TextXML("slow-user", "确认", 62)
 	done := make(chan string, 1)
 	go func() {
-		s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+		s := testSigner(ModeSafe)
 		_, reply, _ := s.Post(h.srv.URL+"/wechat", body)
 		done <- reply
 	}()

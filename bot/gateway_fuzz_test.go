@@ -57,7 +57,7 @@ func (fg *fuzzGateway) serve(t *testing.T, q url.Values, body []byte) {
 	if rec.Code != http.StatusOK {
 		return
 	}
-	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey}
+	s := testSigner("")
 	text, err := s.ReplyText(rec.Body.Bytes())
 	if err != nil {
 		t.Fatalf("reply %q to %q: %v", rec.Body.String(), body, err)
@@ -90,7 +90,7 @@ func FuzzWebhookSafe(f *testing.F) {
 	f.Add(EventXML("u1", EventClick, "MY_POSTS", time.Unix(1700000000, 0)))
 	f.Add([]byte("<xml><MsgType>text</MsgType></xml>"))
 	fg := newFuzzGateway(f, ModeSafe)
-	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+	s := testSigner(ModeSafe)
 	f.Fuzz(func(t *testing.T, inner []byte) {
 		req, err := s.Request("/wechat", inner)
 		if err != nil {
@@ -130,7 +130,7 @@ func FuzzWebhookEvent(f *testing.F) {
 	f.Add(EventClick, "POST_DEMAND", int64(0))
 	f.Add("unknown_event", "]]><x>", int64(-1))
 	fg := newFuzzGateway(f, ModeSafe)
-	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+	s := testSigner(ModeSafe)
 	f.Fuzz(func(t *testing.T, event, key string, at int64) {
 		req, err := s.Request("/wechat", EventXML("u-event", event, key, time.Unix(at, 0)))
 		if err != nil {

@@ -69,9 +69,15 @@ func newHarness(t testing.TB, cfg GatewayConfig, delay time.Duration) *harness {
 	return h
 }
 
+// testSigner signs pushes for the harness's account in mode ("" for the
+// signer's default).
+func testSigner(mode string) PushSigner {
+	return PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: mode}
+}
+
 func (h *harness) post(t *testing.T, mode string, body []byte) (int, string) {
 	t.Helper()
-	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: mode}
+	s := testSigner(mode)
 	status, text, err := s.Post(h.srv.URL+"/wechat", body)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +138,7 @@ func TestPushModesRoundTrip(t *testing.T) {
 		})
 	}
 	// A safe-mode reply is encrypted: its raw body has no plaintext.
-	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+	s := testSigner(ModeSafe)
 	req, _ := s.Request(h.srv.URL+"/wechat", TextXML("u-raw", "秘密", 7))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -147,7 +153,7 @@ func TestPushModesRoundTrip(t *testing.T) {
 
 func TestForgedRequestsAreRefused(t *testing.T) {
 	h := newHarness(t, GatewayConfig{}, 0)
-	good := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+	good := testSigner(ModeSafe)
 	forge := func(mutate func(q url.Values)) *http.Request {
 		req, _ := good.Request(h.srv.URL+"/wechat", TextXML("attacker", "hi", 1))
 		q := req.URL.Query()
@@ -314,7 +320,7 @@ func TestDeadlineHoldsWhenRedisHangs(t *testing.T) {
 	}
 	got := make(chan answer, 1)
 	go func() {
-		s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+		s := testSigner(ModeSafe)
 		status, text, _ := s.Post(h.srv.URL+"/wechat", TextXML("hang-user", "帮助", 78))
 		got <- answer{status, text}
 	}()
@@ -357,7 +363,7 @@ func TestSafeModeRefusesPlaintext(t *testing.T) {
 	for _, mode := range []string{ModeSafe, ModeCompatible} {
 		t.Run(mode, func(t *testing.T) {
 			h := newHarness(t, GatewayConfig{Mode: mode}, 0)
-			good := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+			good := testSigner(ModeSafe)
 			captured, _ := good.Request(h.srv.URL+"/wechat", TextXML("u-owner", "帮助", 1))
 			attack := []byte("<xml><ToUserName>gh</ToUserName><FromUserName>u-other</FromUserName><CreateTime>1</CreateTime>" +
 				"<MsgType>text</MsgType><Content>同意 3</Content><MsgId>2</MsgId></xml>")
@@ -403,7 +409,7 @@ func TestCompatibleModeReadsOnlyTheEncryptedPart(t *testing.T) {
 		seen.Store(m.OpenID + "|" + m.Text)
 		return Text("ok"), nil
 	}
-	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+	s := testSigner(ModeSafe)
 	req, _ := s.Request(h.srv.URL+"/wechat", TextXML("u-owner", "帮助", 4))
 	body, _ := io.ReadAll(req.Body)
 	forged := bytes.Replace(body, []byte("<xml>"), []byte("<xml><FromUserName>u-other</FromUserName><MsgType>text</MsgType><Content>同意 3</Content>"), 1)
@@ -551,7 +557,7 @@ func TestOverloadIsShed(t *testing.T) {
 // while dedupe answered runs no handler; its retry runs it once.
 func TestAbandonedPushRunsNoHandler(t *testing.T) {
 	h := newHarness(t, GatewayConfig{Mode: ModeSafe}, 0)
-	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+	s := testSigner(ModeSafe)
 	body := TextXML("gone-user", "确认", 904)
 	req, _ := s.Request("/wechat", body)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -22,7 +22,7 @@ import (
 func TestEncryptedReplyIsTheSDKs(t *testing.T) {
 	h := newHarness(t, GatewayConfig{Mode: ModeSafe}, 0)
 	echo := EchoHandler(testToken, testAppID, testAESKey)
-	s := PushSigner{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, Mode: ModeSafe}
+	s := testSigner(ModeSafe)
 	for i, text := range []string{"帮助", "a]]>b<c>&d", "<![CDATA[x]]>", "😀 查供应 PCB\n第二行", "\"'`"} {
 		req, err := s.Request("http://bot/wechat", TextXML("u-safe", text, int64(100+i)))
 		if err != nil {
