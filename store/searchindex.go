@@ -139,9 +139,9 @@ func partKeys(p *Post) []string {
 // and the parts its filters name (its enterprises together, its narrowest
 // place, its category), it takes those that hold the fewest candidates:
 // the records of q's words, or every record of a part without lists by
-// keyword. None when a part named holds no record.
-func (k *kindIndex) partsOf(q SearchQuery) (parts []*kindIndex, testWords bool) {
-	words := distinct(q.Keywords)
+// keyword. None when a part named holds no record. words are q's
+// keywords, each once.
+func (k *kindIndex) partsOf(q SearchQuery, words []string) (parts []*kindIndex, testWords bool) {
 	size := func(ks []*kindIndex) (n int, test bool) {
 		for _, sub := range ks {
 			if len(words) == 0 || sub.keywords == nil {
@@ -418,8 +418,9 @@ func (x *SearchIndex) Search(kind string, q SearchQuery) SearchResult {
 	top := x.kinds[kind]
 	var ks []*kindIndex
 	var testWords bool
+	words := distinct(q.Keywords)
 	if top != nil {
-		ks, testWords = top.partsOf(q)
+		ks, testWords = top.partsOf(q, words)
 	}
 	if slices.ContainsFunc(ks, func(k *kindIndex) bool { return k.unsorted }) {
 		x.mu.RUnlock()
@@ -431,7 +432,7 @@ func (x *SearchIndex) Search(kind string, q SearchQuery) SearchResult {
 		}
 		x.mu.Unlock()
 		x.mu.RLock()
-		ks, testWords = top.partsOf(q)
+		ks, testWords = top.partsOf(q, words)
 	}
 	defer x.mu.RUnlock() // the page is copied out under it: Put replaces records in place
 	if len(ks) == 0 {
@@ -442,18 +443,19 @@ func (x *SearchIndex) Search(kind string, q SearchQuery) SearchResult {
 	if found, ok := x.memo.get(key, nanos(q.Now)); ok {
 		return pageOf(found, post, q)
 	}
-	rq := top.words.query(q.Keywords)
+	rq := top.words.query(words)
 	var carries func(*indexed) bool
 	if testWords {
-		carries = func(e *indexed) bool { return carriesAny(e, &rq, q.Keywords) }
+		carries = func(e *indexed) bool { return carriesAny(e, &rq, words) }
 	}
-	found := x.window(ks, q, carries)
+	keep, now := searchFilter(q), nanos(q.Now)
+	found := x.window(ks, words, keep, now, carries)
 	var last *indexed // the window's oldest, when it is full
 	if len(found) == x.windowSize {
 		last = found[len(found)-1]
 	}
 	rank(found, func(e *indexed) *rankFields { return &e.f }, rq)
-	x.memo.put(key, kind, q, last, found)
+	x.memo.put(key, kind, words, keep, now, last, found)
 	return pageOf(found, post, q)
 }
 
@@ -474,13 +476,13 @@ func carriesAny(e *indexed, q *rankQuery, words []string) bool {
 	return false
 }
 
-// window collects the newest records of ks passing q's filters, at most
-// x.windowSize, newest first; ks's lists are by q's words, or every
-// record of ks when carries (which tests a record for q's words) is set.
-// x.mu must be held.
-func (x *SearchIndex) window(ks []*kindIndex, q SearchQuery, carries func(*indexed) bool) []*indexed {
+// window collects the newest records of ks unexpired at now and passing
+// keep (a search's filters, searchFilter; nil for none), at most
+// x.windowSize, newest first; ks's lists are by words (a search's
+// keywords, each once), or every record of ks when carries (which tests a
+// record for the words) is set. x.mu must be held.
+func (x *SearchIndex) window(ks []*kindIndex, words []string, keep func(*Post) bool, now int64, carries func(*indexed) bool) []*indexed {
 	var lists [][]*indexed
-	words := distinct(q.Keywords)
 	for _, k := range ks {
 		if len(words) == 0 || carries != nil {
 			if len(k.all) > 0 {
@@ -505,7 +507,6 @@ func (x *SearchIndex) window(ks []*kindIndex, q SearchQuery, carries func(*index
 		heads[i] = l[pos[i]]
 		longest = max(longest, len(l))
 	}
-	keep, now := searchFilter(q), nanos(q.Now)
 	found := make([]*indexed, 0, min(x.windowSize, longest))
 	for len(found) < x.windowSize {
 		var e *indexed // the newest head (a k-way merge)

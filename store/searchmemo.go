@@ -84,16 +84,16 @@ func (m *searchMemo) get(key string, now int64) ([]*indexed, bool) {
 	return e.found, true
 }
 
-// put keeps found, ranked, the window of q for key; last is the window's
+// put keeps found, ranked, the window for key of a search of kind for
+// words (each once) and the filters keep at now; last is the window's
 // oldest record when it is full (nil otherwise). found must not change
 // afterwards. The index must not change meanwhile (x.mu held for reading).
-func (m *searchMemo) put(key, kind string, q SearchQuery, last *indexed, found []*indexed) {
+func (m *searchMemo) put(key, kind string, words []string, keep func(*Post) bool, now int64, last *indexed, found []*indexed) {
 	until := int64(1<<63 - 1)
 	for _, e := range found {
 		until = min(until, e.exp)
 	}
-	e := &memoEntry{key: key, kind: kind, words: distinct(q.Keywords), keep: searchFilter(q), last: last,
-		now: nanos(q.Now), until: until, found: found}
+	e := &memoEntry{key: key, kind: kind, words: words, keep: keep, last: last, now: now, until: until, found: found}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if len(m.entries) >= memoMax {
