@@ -1,8 +1,9 @@
 // Command loadgen sends signed safe-mode WeChat pushes to supplybot from
 // many simulated users and reports latency percentiles and throughput,
-// alternating its runs with a bare silenceper/wechat echo server started
-// in-process and loaded identically, so that the figures of one machine
-// under varying load come out as ratios.
+// alternating its runs with a bare silenceper/wechat echo server, started
+// in a process of its own as the bot runs in its own (-echo-process), and
+// loaded identically, so that the figures of one machine under varying
+// load come out as ratios.
 //
 //	go run ./cmd/loadgen -mix help -workers 16 -duration 10s -runs 3
 //	go run ./cmd/loadgen -mix help=2,search=1,post=1,mine=1 -rate 300 -duration 20s
@@ -26,7 +27,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -40,6 +40,7 @@ import (
 type config struct {
 	target   string
 	echo     bool
+	echoProc bool
 	token    string
 	appID    string
 	aesKey   string
@@ -58,6 +59,9 @@ type config struct {
 }
 
 func main() {
+	if os.Getenv(echoChildEnv) != "" {
+		os.Exit(serveEchoChild())
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
@@ -73,7 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.target, "target", "http://127.0.0.1:8080/wechat", "the bot's push URL (empty: the echo server only)")
-	fs.BoolVar(&c.echo, "echo", true, "start the echo server in-process and alternate runs with it")
+	fs.BoolVar(&c.echo, "echo", true, "start the echo server and alternate runs with it")
+	fs.BoolVar(&c.echoProc, "echo-process", true, "run the echo server in a process of its own, as the bot (false: in this process, which favours it about 1.2×)")
 	fs.StringVar(&c.token, "token", "supplybot-local", "wechat.token of the bot")
 	fs.StringVar(&c.appID, "appid", "wx0000000000simulator", "wechat.app_id of the bot")
 	fs.StringVar(&c.aesKey, "aeskey", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "wechat.encoding_aes_key of the bot")
@@ -114,7 +119,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		targets = append(targets, target{"supplybot", c.target})
 	}
 	if c.echo {
-		url, closeEcho, err := startEcho(c.token, c.appID, c.aesKey)
+		start := func() (string, func(), error) { return startEcho(c.token, c.appID, c.aesKey) }
+		if c.echoProc {
+			start = func() (string, func(), error) { return startEchoProcess(ctx, c.token, c.appID, c.aesKey) }
+		}
+		url, closeEcho, err := start()
 		if err != nil {
 			return err
 		}
@@ -200,15 +209,4 @@ func summarize(w io.Writer, c config, results map[string][]result) {
 	slices.Sort(pairs)
 	fmt.Fprintf(w, "ratio     supplybot/echo: %s (medians); throughput per pair of runs %.3g, median %.3g×\n",
 		strings.Join(parts, ", "), pairs, pairs[len(pairs)/2])
-}
-
-// startEcho serves the echo handler on a free loopback port.
-func startEcho(token, appID, aesKey string) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, fmt.Errorf("echo server: %w", err)
-	}
-	srv := &http.Server{Handler: bot.EchoHandler(token, appID, aesKey), ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }() // returns when closed
-	return "http://" + ln.Addr().String() + "/wechat", func() { _ = srv.Close() }, nil
 }
