@@ -83,6 +83,7 @@ type FollowUp func(ctx context.Context, openid, text, key string) error
 // deadline.
 type Gateway struct {
 	cfg      GatewayConfig
+	replyKey []byte // cfg.EncodingAESKey decoded once (encryptedReply)
 	client   *Client
 	handle   Handler
 	flights  *inflight
@@ -150,7 +151,7 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 		metrics = NewMetrics()
 	}
 	stop, abort := context.WithCancel(context.Background())
-	return &Gateway{cfg: cfg, client: client, handle: h, flights: &inflight{kv: kv, ttl: cfg.DedupeTTL, runningTTL: cfg.RunningTTL},
+	return &Gateway{cfg: cfg, replyKey: replyKey(cfg.EncodingAESKey), client: client, handle: h, flights: &inflight{kv: kv, ttl: cfg.DedupeTTL, runningTTL: cfg.RunningTTL},
 		followUp: followUp, metrics: metrics, log: log, slots: make(chan struct{}, cfg.MaxInflight), stop: stop, abort: abort}
 }
 

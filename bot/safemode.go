@@ -2,7 +2,9 @@ package bot
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/xml"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -19,7 +21,7 @@ import (
 // with one, with the SDK's own crypto and message types: util.DecryptMsg
 // (which checks the AppID), the message read into a MixMessage, the
 // passive reply marshalled as the SDK's message.Text, encrypted with
-// util.EncryptMsg under the push's random and signed with its timestamp
+// util.AESEncryptMsg under the push's random and signed with its timestamp
 // and nonce. What it leaves out is the server's second read of the
 // envelope and its reflection: a third of the SDK's cost per push.
 func (g *Gateway) serveEncrypted(w http.ResponseWriter, r *http.Request, encrypt string, ts int64, nonce string, start time.Time) {
@@ -41,7 +43,7 @@ func (g *Gateway) serveEncrypted(w http.ResponseWriter, r *http.Request, encrypt
 		io.WriteString(w, "success")
 		return
 	}
-	body, err := encryptedReply(g.cfg, random, mix, reply, ts, nonce)
+	body, err := encryptedReply(g.cfg, g.replyKey, random, mix, reply, ts, nonce)
 	if err != nil {
 		// Not reached in practice: the key just decrypted this push. The
 		// empty answer tells WeChat there is nothing to say, so the user
@@ -56,14 +58,35 @@ func (g *Gateway) serveEncrypted(w http.ResponseWriter, r *http.Request, encrypt
 // encryptedReply is the safe-mode passive reply to mix carrying text, as
 // the SDK's server builds it: the same bytes, written directly (the SDK's
 // xml.Marshal of both, by reflection, was half of this function's cost).
-func encryptedReply(cfg GatewayConfig, random []byte, mix *message.MixMessage, text string, ts int64, nonce string) ([]byte, error) {
-	raw := textReplyXML(nil, string(mix.FromUserName), string(mix.ToUserName), time.Now().Unix(), text)
-	enc, err := util.EncryptMsg(random, raw, cfg.AppID, cfg.EncodingAESKey)
-	if err != nil {
-		return nil, err
+// key is cfg.EncodingAESKey decoded once (replyKey), under which the SDK's
+// own AESEncryptMsg encrypts; util.EncryptMsg would decode the key again
+// for every reply and copy its base64 twice more.
+func encryptedReply(cfg GatewayConfig, key, random []byte, mix *message.MixMessage, text string, ts int64, nonce string) ([]byte, error) {
+	if key == nil {
+		return nil, errors.New("wechat.encoding_aes_key is not 43 characters of base64 for a 32-byte key")
 	}
+	user, account := string(mix.FromUserName), string(mix.ToUserName)
+	raw := textReplyXML(make([]byte, 0, len(text)+len(user)+len(account)+256), user, account, time.Now().Unix(), text)
+	sealed := util.AESEncryptMsg(random, raw, cfg.AppID, key)
 	stamp := strconv.FormatInt(ts, 10) // as the SDK signs it
-	return encryptedXML(make([]byte, 0, len(enc)+len(nonce)+192), string(enc), util.Signature(cfg.Token, stamp, nonce, string(enc)), stamp, nonce), nil
+	// The base64 is written in place and signed there.
+	b := make([]byte, 0, len(encryptOpen)+base64.StdEncoding.EncodedLen(len(sealed))+len(nonce)+192)
+	b = base64.StdEncoding.AppendEncode(append(b, encryptOpen...), sealed)
+	enc := b[len(encryptOpen):]
+	return appendEnvelopeTail(b, util.Signature(cfg.Token, stamp, nonce, string(enc)), stamp, nonce), nil
+}
+
+// replyKey decodes an EncodingAESKey as the SDK does (43 characters of
+// base64 for 32 bytes); nil when it is not one.
+func replyKey(encodingAESKey string) []byte {
+	if len(encodingAESKey) != 43 {
+		return nil
+	}
+	key, err := base64.StdEncoding.DecodeString(encodingAESKey + "=")
+	if err != nil || len(key) != 32 {
+		return nil
+	}
+	return key
 }
 
 // textReplyXML appends what xml.Marshal writes for the SDK's message.Text
@@ -84,9 +107,14 @@ func textReplyXML(b []byte, to, from string, at int64, content string) []byte {
 // ResponseEncryptedXMLMsg. enc is base64 and signature hex, which XML
 // writes as they are; ts is a formatted int64; nonce, the push's, may hold
 // anything.
-func encryptedXML(b []byte, enc, signature, ts, nonce string) []byte {
-	b = append(b, "<xml><Encrypt>"...)
-	b = append(b, enc...)
+func encryptedXML(b []byte, enc []byte, signature, ts, nonce string) []byte {
+	return appendEnvelopeTail(append(append(b, encryptOpen...), enc...), signature, ts, nonce)
+}
+
+const encryptOpen = "<xml><Encrypt>"
+
+// appendEnvelopeTail appends what follows Encrypt's value in encryptedXML.
+func appendEnvelopeTail(b []byte, signature, ts, nonce string) []byte {
 	b = append(b, "</Encrypt><MsgSignature>"...)
 	b = append(b, signature...)
 	b = append(b, "</MsgSignature><TimeStamp>"...)

@@ -1,0 +1,43 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/silenceper/wechat/v2/officialaccount/message"
+)
+
+// TestReplyKeyIsTheSDKs: the key decoded once is the one the SDK decodes
+// for every message, and a key that is not one leaves the gateway without
+// a reply key, so that a reply fails with an error instead of being
+// encrypted under garbage.
+func TestReplyKeyIsTheSDKs(t *testing.T) {
+	if k := replyKey(testAESKey); len(k) != 32 {
+		t.Fatalf("key of %d bytes", len(k))
+	}
+	for _, bad := range []string{"", testAESKey[:42], testAESKey + "A", "!" + testAESKey[1:]} {
+		if k := replyKey(bad); k != nil {
+			t.Errorf("%q: key %x, want none", bad, k)
+		}
+	}
+	mix := &message.MixMessage{}
+	if _, err := encryptedReply(GatewayConfig{AppID: testAppID, Token: testToken}, nil, make([]byte, 16), mix, "x", 1, "n"); err == nil {
+		t.Error("a reply without a key was encrypted")
+	}
+}
+
+// BenchmarkEncryptedReply is a passive reply of 帮助's length (623 bytes).
+func BenchmarkEncryptedReply(b *testing.B) {
+	cfg := GatewayConfig{AppID: testAppID, Token: testToken, EncodingAESKey: testAESKey}
+	key := replyKey(testAESKey)
+	mix := &message.MixMessage{}
+	mix.FromUserName, mix.ToUserName = "oUser0123456789abcdefghijklm", "gh_0123456789ab"
+	text := strings.Repeat("这里是成渝汽车电子产业链供需对接平台。", 11) // 627 bytes
+	random := make([]byte, 16)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := encryptedReply(cfg, key, random, mix, text, 1796180000, "123456789"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
