@@ -39,6 +39,11 @@ type GatewayConfig struct {
 	// DedupeTTL is how long a push is remembered (default 10 min); a push
 	// stamped more than half of it from the clock is refused.
 	DedupeTTL time.Duration
+	// ReplyTTL is how long a push's reply is kept for its retries once
+	// written (default 2 min, at most DedupeTTL): WeChat retries within
+	// about 15 s of the first delivery, and a handler that overran answers
+	// by customer-service message. The push's mark is kept DedupeTTL.
+	ReplyTTL time.Duration
 	// RunningTTL is how long the mark of a push whose handler runs lives
 	// unless the handler's gateway renews it (default 6 s): a process
 	// killed mid-handler leaves a mark that expires before WeChat's last
@@ -119,6 +124,9 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 	if cfg.DedupeTTL == 0 {
 		cfg.DedupeTTL = 10 * time.Minute
 	}
+	if cfg.ReplyTTL == 0 {
+		cfg.ReplyTTL = 2 * time.Minute
+	}
 	if cfg.RunningTTL == 0 {
 		cfg.RunningTTL = 6 * time.Second
 	}
@@ -151,7 +159,7 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 		metrics = NewMetrics()
 	}
 	stop, abort := context.WithCancel(context.Background())
-	return &Gateway{cfg: cfg, replyKey: replyKey(cfg.EncodingAESKey), client: client, handle: h, flights: &inflight{kv: kv, ttl: cfg.DedupeTTL, runningTTL: cfg.RunningTTL},
+	return &Gateway{cfg: cfg, replyKey: replyKey(cfg.EncodingAESKey), client: client, handle: h, flights: &inflight{kv: kv, ttl: cfg.DedupeTTL, runningTTL: cfg.RunningTTL, replyTTL: cfg.ReplyTTL},
 		followUp: followUp, metrics: metrics, log: log, slots: make(chan struct{}, cfg.MaxInflight), stop: stop, abort: abort}
 }
 

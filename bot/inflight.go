@@ -14,10 +14,15 @@ import (
 //
 // State per dedupe key:
 //
-//	dd:<key> = {"s":"running","m":"<nonce>"} → {"s":"done","r":"<reply>"}
+//	dd:<key> = {"s":"running","m":"<nonce>"} → {"s":"done"}
 //	           (running lives runningTTL, renewed while the handler runs;
 //	           done lives the dedupe window)
+//	dr:<key> = "<reply>"  (written with done when there is a reply; lives
+//	           replyTTL, which outlasts WeChat's retries: the dedupe window
+//	           holds every message's mark, not every reply)
 //	dl:<key> = "passive" | "followup"  (who delivers a late reply; first wins)
+//
+// A done record written before dr: existed carries its reply as "r".
 //
 // The request whose handler finishes within the deadline answers passively
 // and claims nothing. When the deadline passes first, the finished handler
@@ -30,6 +35,8 @@ type inflight struct {
 	// runningTTL is how long a running mark lives unless its handler
 	// renews it (Gateway.keepRunning).
 	runningTTL time.Duration
+	// replyTTL is how long a reply is kept for a retry once written.
+	replyTTL time.Duration
 }
 
 type flightState struct {
@@ -83,7 +90,11 @@ func (f *inflight) forget(ctx context.Context, key string) error {
 // (await), which WeChat takes in place of it, not beside it. Sparing the
 // claim spares a key per message for the dedupe window.
 func (f *inflight) finish(ctx context.Context, key, reply string, later []*Op) error {
-	ops := append(later, &Op{Kind: OpSet, Key: "dd:" + key, Value: f.done(reply), TTL: f.ttl})
+	ops := later
+	if reply != "" {
+		ops = append(ops, &Op{Kind: OpSet, Key: "dr:" + key, Value: reply, TTL: min(f.replyTTL, f.ttl)})
+	}
+	ops = append(ops, &Op{Kind: OpSet, Key: "dd:" + key, Value: doneMark, TTL: f.ttl})
 	if err := f.kv.Batch(ctx, ops...); err != nil {
 		return err
 	}
@@ -99,19 +110,21 @@ func firstErr(ops []*Op) error {
 	return nil
 }
 
-func (f *inflight) done(reply string) string {
-	b, _ := json.Marshal(flightState{State: "done", Reply: reply})
-	return string(b)
-}
+// doneMark is a done record's value; its reply is kept apart (dr:).
+const doneMark = `{"s":"done"}`
 
-// state returns the recorded state of key ("" when unknown).
+// state returns the recorded state of key ("" when unknown), with its
+// reply when it is done ("" once the reply is no longer kept).
 func (f *inflight) state(ctx context.Context, key string) (flightState, error) {
 	v, ok, err := f.kv.Lookup(ctx, "dd:"+key)
 	if err != nil || !ok {
 		return flightState{}, err
 	}
 	var s flightState
-	err = json.Unmarshal([]byte(v), &s)
+	if err = json.Unmarshal([]byte(v), &s); err != nil || s.State != "done" || s.Reply != "" {
+		return s, err
+	}
+	s.Reply, _, err = f.kv.Lookup(ctx, "dr:"+key)
 	return s, err
 }
 
