@@ -11,8 +11,8 @@ import (
 // reply late for its request leaves a deliverer claim too. The keys a
 // push leaves are what the embedded Redis holds in memory, and their
 // number is what slows it down (BenchmarkEmbeddedRedisAged): with the
-// reply in the mark, ten minutes of 帮助 at 300 messages/s kept 180,000
-// replies.
+// reply in the mark, ten minutes of 帮助 at 300 messages/s would keep
+// 180,000 replies.
 func TestKeysLeftPerPush(t *testing.T) {
 	keys := func(h *harness) []string {
 		h.kv.mu.Lock()

@@ -103,17 +103,13 @@ func textReplyXML(b []byte, to, from string, at int64, content string) []byte {
 	return append(b, "</Content></xml>"...)
 }
 
-// encryptedXML appends what xml.Marshal writes for the SDK's
-// ResponseEncryptedXMLMsg. enc is base64 and signature hex, which XML
-// writes as they are; ts is a formatted int64; nonce, the push's, may hold
-// anything.
-func encryptedXML(b []byte, enc []byte, signature, ts, nonce string) []byte {
-	return appendEnvelopeTail(append(append(b, encryptOpen...), enc...), signature, ts, nonce)
-}
-
+// The reply's envelope is what xml.Marshal writes for the SDK's
+// ResponseEncryptedXMLMsg: encryptOpen, the base64 of Encrypt, then
+// appendEnvelopeTail. Base64 and a hex signature are written as they are;
+// ts is a formatted int64; nonce, the push's, may hold anything.
 const encryptOpen = "<xml><Encrypt>"
 
-// appendEnvelopeTail appends what follows Encrypt's value in encryptedXML.
+// appendEnvelopeTail appends what follows Encrypt's value in the envelope.
 func appendEnvelopeTail(b []byte, signature, ts, nonce string) []byte {
 	b = append(b, "</Encrypt><MsgSignature>"...)
 	b = append(b, signature...)

@@ -135,7 +135,7 @@ func FuzzReplyXMLIsTheSDKs(f *testing.F) {
 		if err != nil {
 			t.Skip(err)
 		}
-		if got := encryptedXML(nil, []byte(enc), sig, strconv.FormatInt(sec, 10), nonce); string(got) != string(want) {
+		if got := appendEnvelopeTail([]byte(encryptOpen+enc), sig, strconv.FormatInt(sec, 10), nonce); string(got) != string(want) {
 			t.Fatalf("envelope\n got %q\nwant %q", got, want)
 		}
 	})
