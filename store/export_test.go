@@ -18,6 +18,10 @@ func (o *Outbox) EnqueueDiesBeforeReserve(ctx context.Context, it OutboxItem) er
 	return translate(err)
 }
 
+// HighestNoReads is how often the highest record number was read from
+// the database.
+func (m *Mongo) HighestNoReads() int64 { return m.demandNos.reads.Load() + m.offerNos.reads.Load() }
+
 // LiveOutboxLen counts the items in the live outbox collection.
 func (o *Outbox) LiveOutboxLen(ctx context.Context) (int64, error) {
 	return o.c.CountDocuments(ctx, map[string]any{})

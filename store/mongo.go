@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -24,8 +23,8 @@ type Mongo struct {
 	// enterpriseNames: the enterprises by name, when ServeAlone on FerretDB.
 	enterpriseNames *nameIndex
 
-	// The highest record numbers claimed or read (Posts.nextNo).
-	lastDemandNo, lastOfferNo atomic.Int64
+	// The record numbers of the kinds (Posts.nextNo).
+	demandNos, offerNos numbering
 	// The change feeds and owed lists of the kinds (posts_feed.go).
 	demandFeed, offerFeed feedState
 }
@@ -87,9 +86,20 @@ func (m *Mongo) ServeAlone() {
 }
 
 // WarmUp reads now what ServeAlone keeps in memory and would otherwise
-// read at its first use (the outbox's due times, the enterprises' names),
-// so that no user's message waits for it; a no-op when not ServeAlone.
+// read at its first use (the outbox's due times, the enterprises' names,
+// the highest record numbers), so that no user's message waits for it; a
+// no-op when not ServeAlone.
 func (m *Mongo) WarmUp(ctx context.Context) error {
+	if m.outboxDue != nil {
+		// On FerretDB each sorts every number of its kind: seconds at
+		// 100,000 records, which the first posts after a start waited for.
+		for _, kind := range []string{KindDemand, KindOffer} {
+			r := m.posts(kind)
+			if err := r.learnNo(ctx, r.nos.reads.Load()); err != nil {
+				return fmt.Errorf("record numbers: %w", err)
+			}
+		}
+	}
 	if m.outboxDue != nil {
 		if err := m.outboxDue.load(ctx, m.collection("outbox")); err != nil {
 			return fmt.Errorf("outbox: %w", err)

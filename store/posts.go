@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,9 +36,9 @@ func init() {
 type Posts struct {
 	kind    string
 	c       collection
-	numbers collection    // claimed record numbers, each with its record's id
-	msgKeys collection    // the message keys of records, each with its record's id
-	lastNo  *atomic.Int64 // the highest number of the kind this process claimed or read; 0 unknown
+	numbers collection // claimed record numbers, each with its record's id
+	msgKeys collection // the message keys of records, each with its record's id
+	nos     *numbering
 	feed    *feedState
 }
 
@@ -51,12 +52,12 @@ func (m *Mongo) Offers() *Posts { return m.posts(KindOffer) }
 func (m *Mongo) Posts(kind string) *Posts { return m.posts(kind) }
 
 func (m *Mongo) posts(kind string) *Posts {
-	last, feed := &m.lastDemandNo, &m.demandFeed
+	nos, feed := &m.demandNos, &m.demandFeed
 	if kind == KindOffer {
-		last, feed = &m.lastOfferNo, &m.offerFeed
+		nos, feed = &m.offerNos, &m.offerFeed
 	}
 	return &Posts{kind: kind, c: m.collection(collectionOf(kind)), numbers: m.collection("post_numbers"),
-		msgKeys: m.collection("msg_keys"), lastNo: last, feed: feed}
+		msgKeys: m.collection("msg_keys"), nos: nos, feed: feed}
 }
 
 // postRow is a record as stored: the record and whether its matching is
@@ -71,6 +72,13 @@ type postRow struct {
 // savedAt is the time a save writes as updated_at, to the millisecond the
 // database keeps, so the saved record carries the version stored.
 func savedAt() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
+
+// numbering is what a process knows of the record numbers of one kind.
+type numbering struct {
+	last  atomic.Int64 // the highest number this process claimed or read; 0 unknown
+	reads atomic.Int64 // how often the highest number was read from the database
+	mu    sync.Mutex   // held while reading it
+}
 
 // firstNo is the first record number of each kind (D1001, O1001).
 const firstNo = 1000
@@ -105,37 +113,55 @@ type msgKeyClaim struct {
 // The highest number in use is read from the database once, then
 // remembered: on FerretDB that read sorts every number of the kind, which
 // made each save slower as records grew (56 ms per save with 2,000
-// records). When other instances claimed numbers since, the claim collides
-// and, after a few collisions, reads the database again.
+// records). Each try takes the next number from the remembered one
+// atomically, so callers in one process never try the same number. When
+// other instances claimed numbers since, the claim collides and, after a
+// few collisions, reads the database again. A claim that fails for another
+// reason leaves its number unused: numbers are unique, not gapless.
+//
+// Before, concurrent callers all tried the remembered number plus one and
+// moved on by one after each collision: under a burst of posts they
+// collided with each other often enough to read the database every few
+// saves, each read slower than the last as records grew, which kept more
+// posts waiting and colliding (the five-minute mix in docs/BENCHMARKS.md).
 func (r *Posts) nextNo(ctx context.Context, id string) (string, error) {
-	seq := r.lastNo.Load() + 1
-	if seq == 1 {
-		last, err := r.highestNo(ctx)
-		if err != nil {
+	reads := r.nos.reads.Load()
+	if r.nos.last.Load() == 0 {
+		if err := r.learnNo(ctx, reads); err != nil {
 			return "", err
 		}
-		seq = last + 1
 	}
 	for try := range 1000 {
 		if try == 4 {
-			last, err := r.highestNo(ctx)
-			if err != nil {
+			if err := r.learnNo(ctx, reads); err != nil {
 				return "", err
 			}
-			seq = max(seq, last+1)
 		}
+		seq := r.nos.last.Add(1)
 		no := NoPrefix(r.kind) + strconv.FormatInt(seq, 10)
 		_, err := r.numbers.InsertOne(ctx, numberClaim{No: no, Kind: r.kind, Seq: seq, ID: id})
 		if err == nil {
-			r.sawNo(seq)
 			return no, nil
 		}
 		if !mongo.IsDuplicateKeyError(err) {
 			return "", translate(err)
 		}
-		seq++
 	}
 	return "", fmt.Errorf("%w: no free record number", ErrConflict)
+}
+
+// learnNo reads the highest number unless another caller read it since
+// this one saw reads of them: callers that need it at once (the first
+// posts after a start, a burst colliding with another instance) wait for
+// one read instead of each sorting every number.
+func (r *Posts) learnNo(ctx context.Context, reads int64) error {
+	r.nos.mu.Lock()
+	defer r.nos.mu.Unlock()
+	if r.nos.reads.Load() != reads {
+		return nil
+	}
+	_, err := r.highestNo(ctx)
+	return err
 }
 
 // highestNo reads the highest number of the kind claimed so far (firstNo
@@ -148,13 +174,14 @@ func (r *Posts) highestNo(ctx context.Context) (int64, error) {
 	}
 	seq := max(last.Seq, firstNo)
 	r.sawNo(seq)
+	r.nos.reads.Add(1)
 	return seq, nil
 }
 
 func (r *Posts) sawNo(seq int64) {
 	for {
-		cur := r.lastNo.Load()
-		if seq <= cur || r.lastNo.CompareAndSwap(cur, seq) {
+		cur := r.nos.last.Load()
+		if seq <= cur || r.nos.last.CompareAndSwap(cur, seq) {
 			return
 		}
 	}
