@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"supplybot/store"
@@ -9,19 +10,29 @@ import (
 )
 
 // BenchmarkCreateAfter2000 is the save of one record when 2,000 of its kind
-// exist: the reply to 确认 waits for it.
+// exist: the reply to 确认 waits for it. The store is set up as the bot
+// runs it: serving alone, its collections indexed by _id on FerretDB
+// (store/embedded_ids.go), records spread over 500 posters.
 func BenchmarkCreateAfter2000(b *testing.B) {
 	m := storetest.Mongo(b)
+	m.ServeAlone()
 	ctx := context.Background()
 	d := m.Demands()
-	for range 2000 {
-		if err := d.Create(ctx, &store.Post{Product: "轮毂", OpenID: "seed"}); err != nil {
+	for i := range 2000 {
+		who := strconv.Itoa(i % 500)
+		if err := d.Create(ctx, &store.Post{Product: "轮毂", OpenID: "seed" + who, EnterpriseID: "e" + who}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if e := storetest.Embedded(); e != nil {
+		if _, err := e.IndexIDs(ctx, m.DatabaseName()); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ResetTimer()
-	for range b.N {
-		if err := d.Create(ctx, &store.Post{Product: "轮毂", OpenID: "u"}); err != nil {
+	for i := range b.N {
+		who := strconv.Itoa(i % 500)
+		if err := d.Create(ctx, &store.Post{Product: "轮毂", OpenID: "u" + who, EnterpriseID: "f" + who}); err != nil {
 			b.Fatal(err)
 		}
 	}
