@@ -95,12 +95,13 @@ func (m *Mongo) WarmUp(ctx context.Context) error {
 		// 100,000 records, which the first posts after a start waited for.
 		for _, kind := range []string{KindDemand, KindOffer} {
 			r := m.posts(kind)
+			if r.nos.last.Load() != 0 {
+				continue // a post read it already
+			}
 			if err := r.learnNo(ctx, r.nos.reads.Load()); err != nil {
 				return fmt.Errorf("record numbers: %w", err)
 			}
 		}
-	}
-	if m.outboxDue != nil {
 		if err := m.outboxDue.load(ctx, m.collection("outbox")); err != nil {
 			return fmt.Errorf("outbox: %w", err)
 		}

@@ -229,4 +229,25 @@ func TestFirstPostsAfterAStartReadTheHighestNumberOnce(t *testing.T) {
 	if want := "O" + strconv.Itoa(1001+3+n); p.No != want {
 		t.Errorf("next number %s, want %s", p.No, want)
 	}
+
+	// Serving the embedded store alone, the bot reads both kinds' highest
+	// numbers in WarmUp, before the first post.
+	if storetest.Embedded() == nil {
+		return // ServeAlone and WarmUp do nothing on MongoDB
+	}
+	warm := open()
+	warm.ServeAlone()
+	if err := warm.WarmUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := warm.HighestNoReads(); got != 2 {
+		t.Errorf("WarmUp read the highest numbers %d times, want 2 (demands, offers)", got)
+	}
+	p = &store.Post{Product: "轮毂"}
+	if err := warm.Offers().Create(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if got := warm.HighestNoReads(); got != 2 || p.No != "O"+strconv.Itoa(1001+4+n) {
+		t.Errorf("a post after WarmUp: %d reads, number %s; want 2 and O%d", got, p.No, 1001+4+n)
+	}
 }
