@@ -150,8 +150,8 @@ func (r *Posts) nextNo(ctx context.Context, id string) (string, error) {
 	return "", fmt.Errorf("%w: no free record number", ErrConflict)
 }
 
-// learnNo reads the highest number unless another caller read it since
-// this one saw reads of them: callers that need it at once (the first
+// learnNo reads the highest number unless another caller read it after
+// this one counted reads reads: callers that need it at once (the first
 // posts after a start, a burst colliding with another instance) wait for
 // one read instead of each sorting every number.
 func (r *Posts) learnNo(ctx context.Context, reads int64) error {
