@@ -94,11 +94,7 @@ func (m *Mongo) WarmUp(ctx context.Context) error {
 		// On FerretDB each sorts every number of its kind: seconds at
 		// 100,000 records, which the first posts after a start waited for.
 		for _, kind := range []string{KindDemand, KindOffer} {
-			r := m.posts(kind)
-			if r.nos.last.Load() != 0 {
-				continue // a post read it already
-			}
-			if err := r.learnNo(ctx, r.nos.reads.Load()); err != nil {
+			if err := m.posts(kind).learnFirstNo(ctx); err != nil {
 				return fmt.Errorf("record numbers: %w", err)
 			}
 		}

@@ -116,20 +116,13 @@ type msgKeyClaim struct {
 // records). Each try takes the next number from the remembered one
 // atomically, so callers in one process never try the same number. When
 // other instances claimed numbers since, the claim collides and, after a
-// few collisions, reads the database again. A claim that fails for another
+// few collisions, reads the database again (unless another read ended
+// since the call began, which moved the number past theirs). A claim that fails for another
 // reason leaves its number unused: numbers are unique, not gapless.
-//
-// Before, concurrent callers all tried the remembered number plus one and
-// moved on by one after each collision: under a burst of posts they
-// collided with each other often enough to read the database every few
-// saves, each read slower than the last as records grew, which kept more
-// posts waiting and colliding (the five-minute mix in docs/BENCHMARKS.md).
 func (r *Posts) nextNo(ctx context.Context, id string) (string, error) {
 	reads := r.nos.reads.Load()
-	if r.nos.last.Load() == 0 {
-		if err := r.learnNo(ctx, reads); err != nil {
-			return "", err
-		}
+	if err := r.learnFirstNo(ctx); err != nil {
+		return "", err
 	}
 	for try := range 1000 {
 		if try == 4 {
@@ -148,6 +141,18 @@ func (r *Posts) nextNo(ctx context.Context, id string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%w: no free record number", ErrConflict)
+}
+
+// learnFirstNo reads the highest number unless it is known already. The
+// reads are counted before the number is looked at: highestNo sets the
+// number before it counts its read, so a read ending in between is seen
+// either way and not repeated.
+func (r *Posts) learnFirstNo(ctx context.Context) error {
+	reads := r.nos.reads.Load()
+	if r.nos.last.Load() != 0 {
+		return nil
+	}
+	return r.learnNo(ctx, reads)
 }
 
 // learnNo reads the highest number unless another caller read it after

@@ -152,13 +152,11 @@ func TestPostNumbersUniqueUnderConcurrency(t *testing.T) {
 	}
 }
 
-// Each process remembers the highest number it claimed instead of reading
-// it before every save. Two processes taking turns still hand out unique
-// numbers, in sequence: the one behind catches up after a few collisions.
-func TestPostNumbersAcrossProcesses(t *testing.T) {
+// processesOfOneDatabase returns open, which connects another client, as
+// another process would, to one new database dropped after the test.
+func processesOfOneDatabase(t *testing.T) (open func() *store.Mongo) {
 	uri, name := storetest.MongoURI(t), storetest.UniqueName("nos_")
-	var ms []*store.Mongo
-	for range 2 {
+	return func() *store.Mongo {
 		m, err := store.OpenMongo(context.Background(), uri, name)
 		if err != nil {
 			t.Fatal(err)
@@ -167,8 +165,16 @@ func TestPostNumbersAcrossProcesses(t *testing.T) {
 			_ = m.DropDatabase(context.Background())
 			_ = m.Close(context.Background())
 		})
-		ms = append(ms, m)
+		return m
 	}
+}
+
+// Each process remembers the highest number it claimed instead of reading
+// it before every save. Two processes taking turns still hand out unique
+// numbers, in sequence: the one behind catches up after a few collisions.
+func TestPostNumbersAcrossProcesses(t *testing.T) {
+	open := processesOfOneDatabase(t)
+	ms := []*store.Mongo{open(), open()}
 	ctx := context.Background()
 	var got []string
 	for _, turn := range []struct{ m, n int }{{0, 3}, {1, 20}, {0, 2}, {1, 1}, {0, 1}} {
@@ -191,18 +197,9 @@ func TestPostNumbersAcrossProcesses(t *testing.T) {
 // at once after a start wait for one read instead of each sorting every
 // number (seconds apiece at 100,000 records on FerretDB).
 func TestFirstPostsAfterAStartReadTheHighestNumberOnce(t *testing.T) {
-	uri, name := storetest.MongoURI(t), storetest.UniqueName("nos_")
-	open := func() *store.Mongo {
-		m, err := store.OpenMongo(context.Background(), uri, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = m.Close(context.Background()) })
-		return m
-	}
+	open := processesOfOneDatabase(t)
 	ctx := context.Background()
 	before := open()
-	t.Cleanup(func() { _ = before.DropDatabase(context.Background()) })
 	for range 3 {
 		if err := before.Offers().Create(ctx, &store.Post{Product: "轮毂"}); err != nil {
 			t.Fatal(err)
