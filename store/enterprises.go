@@ -86,7 +86,7 @@ func (r *Enterprises) Create(ctx context.Context, e *Enterprise) error {
 	if r.names != nil {
 		r.names.add(e.Name, e.ID, e.CreatedAt)
 	}
-	r.countEnterprise(ctx, e, 1)
+	r.countEnterprise(e, 1)
 	return nil
 }
 
@@ -170,7 +170,7 @@ func (r *Enterprises) RemoveContact(ctx context.Context, openid string) (deleted
 	if len(e.Contacts) <= 1 {
 		_, err := r.c.DeleteOne(ctx, bson.M{"_id": e.ID})
 		if err == nil {
-			r.countEnterprise(ctx, &e, -1)
+			r.countEnterprise(&e, -1)
 			// ByName's entry for the name finds it gone at its next
 			// lookup and looks for another holder then; the lists
 			// NameContains reads drop it now.

@@ -136,3 +136,7 @@ func (k *keyVersions) counts() (versions, live int) {
 	defer k.m.Unlock()
 	return len(*k.versions), len(*k.live)
 }
+
+// BeforeCountBatch calls fn with the number of events of each batch of
+// Counters.Queue before it is written.
+func (m *Mongo) BeforeCountBatch(fn func(events int)) { m.counts.beforeWrite = fn }

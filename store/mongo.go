@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -27,6 +29,9 @@ type Mongo struct {
 	demandNos, offerNos numbering
 	// The change feeds and owed lists of the kinds (posts_feed.go).
 	demandFeed, offerFeed feedState
+	// counts writes Counters.Queue's events in batches (stats_queue.go).
+	counts *countQueue
+	logger atomic.Pointer[slog.Logger] // SetLogger; nil: slog.Default()
 }
 
 // OpenMongo connects to uri, pings within ctx and ensures the indexes.
@@ -40,6 +45,7 @@ func OpenMongo(ctx context.Context, uri, database string) (*Mongo, error) {
 		return nil, fmt.Errorf("mongo %s: %w", redactURI(uri), err)
 	}
 	m := &Mongo{client: c, db: c.Database(database)}
+	m.counts = &countQueue{stats: m.collection("stats"), seen: m.collection("stats_seen"), log: m.log}
 	if err := m.Ping(ctx); err != nil {
 		_ = c.Disconnect(context.Background())
 		return nil, fmt.Errorf("mongo %s: %w", redactURI(uri), err)
@@ -113,11 +119,32 @@ func (m *Mongo) WarmUp(ctx context.Context) error {
 // Ping checks the primary answers.
 func (m *Mongo) Ping(ctx context.Context) error { return m.client.Ping(ctx, readpref.Primary()) }
 
-// Close disconnects.
-func (m *Mongo) Close(ctx context.Context) error { return m.client.Disconnect(ctx) }
+// SetLogger names where the store reports what fails in the background
+// (statistics counters not written); slog.Default() until it is called.
+func (m *Mongo) SetLogger(l *slog.Logger) { m.logger.Store(l) }
 
-// DropDatabase removes every collection; tests use it to clean up.
-func (m *Mongo) DropDatabase(ctx context.Context) error { return m.db.Drop(ctx) }
+func (m *Mongo) log() *slog.Logger {
+	if l := m.logger.Load(); l != nil {
+		return l
+	}
+	return slog.Default()
+}
+
+// Close writes the statistics' counters still queued, within ctx, and
+// disconnects; it disconnects even when the counters could not be written.
+func (m *Mongo) Close(ctx context.Context) error {
+	flushed := m.counts.flush(ctx)
+	return errors.Join(flushed, m.client.Disconnect(ctx))
+}
+
+// DropDatabase removes every collection, after the counters still queued
+// are written (else they would write it anew); tests use it to clean up.
+func (m *Mongo) DropDatabase(ctx context.Context) error {
+	if err := m.counts.flush(ctx); err != nil {
+		return err
+	}
+	return m.db.Drop(ctx)
+}
 
 // Collection returns a collection of the database, for repositories in this package.
 func (m *Mongo) collection(name string) collection {

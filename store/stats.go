@@ -49,11 +49,14 @@ func CounterKey(name, suffix string) string {
 }
 
 // Counters is the repository of the statistics' counters.
-type Counters struct{ c, seen collection }
+type Counters struct {
+	c, seen collection
+	q       *countQueue // Queue's batches (stats_queue.go)
+}
 
 // Counters returns the repository.
 func (m *Mongo) Counters() *Counters {
-	return &Counters{c: m.collection("stats"), seen: m.collection("stats_seen")}
+	return &Counters{c: m.collection("stats"), seen: m.collection("stats_seen"), q: m.counts}
 }
 
 // Add adds deltas to the counters of at's China day; those in total, to
@@ -88,8 +91,13 @@ func (r *Counters) Once(ctx context.Context, key string) (bool, error) {
 	return err == nil, err
 }
 
-// Total returns the totals.
-func (r *Counters) Total(ctx context.Context) (Counts, error) { return r.doc(ctx, "total") }
+// Total returns the totals, with every count queued before.
+func (r *Counters) Total(ctx context.Context) (Counts, error) {
+	if err := r.flush(ctx); err != nil {
+		return nil, err
+	}
+	return r.doc(ctx, "total")
+}
 
 func (r *Counters) doc(ctx context.Context, id string) (Counts, error) {
 	var raw bson.M
@@ -104,8 +112,12 @@ func (r *Counters) doc(ctx context.Context, id string) (Counts, error) {
 }
 
 // Days returns the counters of the China days from and to (20261201),
-// both included, by day; days without counters are absent.
+// both included, by day; days without counters are absent. They hold
+// every count queued before.
 func (r *Counters) Days(ctx context.Context, from, to string) (map[string]Counts, error) {
+	if err := r.flush(ctx); err != nil {
+		return nil, err
+	}
 	cur, err := r.c.Find(ctx, bson.M{"_id": bson.M{"$gte": "day:" + from, "$lte": "day:" + to}})
 	if err != nil {
 		return nil, translate(err)
@@ -181,14 +193,14 @@ func (r *Enterprises) CountEnterprisesOnce(ctx context.Context) error {
 }
 
 // countEnterprise adds a new enterprise to the counters, or takes a
-// deleted one from the totals. A failure is no reason to fail the
-// registration: the counters are statistics.
-func (r *Enterprises) countEnterprise(ctx context.Context, e *Enterprise, sign int64) {
+// deleted one from the totals, in the background (Counters.Queue): the
+// registration does not wait for statistics, nor fails with them.
+func (r *Enterprises) countEnterprise(e *Enterprise, sign int64) {
 	deltas := Counts{}
 	if sign > 0 {
 		deltas[CountEnterprises] = 1
 	}
-	_ = r.counts.Add(context.WithoutCancel(ctx), time.Now(), deltas, enterpriseCounts(e, sign))
+	r.counts.Queue("", time.Now(), deltas, enterpriseCounts(e, sign))
 }
 
 // CountOpen counts the open, unexpired records of the kind. On FerretDB

@@ -223,6 +223,7 @@ func (m *Main) openStores(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("mongo.uri: cannot reach MongoDB: %w", err)
 	}
+	mg.SetLogger(m.Log)
 	if m.EmbeddedMongo != nil {
 		// The store this process started is served by it alone: keep
 		// in memory what FerretDB would read by a scan (store.ServeAlone).
@@ -513,7 +514,9 @@ func (m *Main) Close(ctx context.Context) error {
 			m.Redis.Close()
 		}
 		if m.Mongo != nil {
-			m.Mongo.Close(ctx)
+			if err := m.Mongo.Close(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("mongo: %w", err))
+			}
 		}
 		if m.EmbeddedRedis != nil {
 			if err := m.EmbeddedRedis.Close(); err != nil {

@@ -190,7 +190,7 @@ func (s *Service) PostSaved(ctx context.Context, p store.Post) {
 	if prov := p.Region.Province; prov != "" {
 		deltas[store.CounterKey(store.CountRecordsByProv, prov)] = 1
 	}
-	s.count(ctx, "new:"+p.ID, p.CreatedAt, deltas)
+	s.count("new:"+p.ID, p.CreatedAt, deltas)
 }
 
 // PostClosed counts a deal: a record closed as 已成交.
@@ -202,18 +202,11 @@ func (s *Service) PostClosed(ctx context.Context, p store.Post) {
 	if p.ViaPlatform != nil && *p.ViaPlatform {
 		deltas[store.CountDealsPlatform] = 1
 	}
-	s.count(ctx, "deal:"+p.ID, s.now(), deltas)
+	s.count("deal:"+p.ID, s.now(), deltas)
 }
 
-// count adds deltas once per key; statistics never fail the action.
-func (s *Service) count(ctx context.Context, key string, at time.Time, deltas store.Counts) {
-	ctx = context.WithoutCancel(ctx)
-	c := s.d.Mongo.Counters()
-	first, err := c.Once(ctx, key)
-	if err == nil && first {
-		err = c.Add(ctx, at, deltas, nil)
-	}
-	if err != nil {
-		s.d.Log.WarnContext(ctx, "statistics counter", "key", key, "err", err)
-	}
+// count adds deltas once per key, in the background: statistics never
+// hold up nor fail the action (store.Counters.Queue logs a failed write).
+func (s *Service) count(key string, at time.Time, deltas store.Counts) {
+	s.d.Mongo.Counters().Queue(key, at, deltas, nil)
 }
