@@ -209,8 +209,27 @@ func (r *ContactRequests) ExpireDue(ctx context.Context, now time.Time) ([]Conta
 	// Stamped to the millisecond the database keeps, so the requests this
 	// call expired can be read back: one answered meanwhile is not among them.
 	at := now.UTC().Truncate(time.Millisecond)
-	_, err = r.c.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "status": ContactPending},
-		bson.M{"$set": bson.M{"status": ContactExpired, "answered_at": at}})
+	set := bson.M{"$set": bson.M{"status": ContactExpired, "answered_at": at}}
+	if r.c.mu != nil {
+		// FerretDB: an $in reads every request, holding every write up
+		// meanwhile (collection.go); one write per request by its lone _id.
+		var expired []ContactRequest
+		for _, q := range due {
+			won, err := r.c.updateIDIf(ctx, q.ID, bson.M{"status": ContactPending}, func(raw bson.Raw) bool {
+				var cur ContactRequest
+				return bson.Unmarshal(raw, &cur) == nil && cur.Status == ContactPending
+			}, set)
+			if err != nil {
+				return expired, err
+			}
+			if won {
+				q.Status, q.AnsweredAt = ContactExpired, &at
+				expired = append(expired, q)
+			}
+		}
+		return expired, nil
+	}
+	_, err = r.c.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "status": ContactPending}, set)
 	if err != nil {
 		return nil, translate(err)
 	}

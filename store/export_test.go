@@ -140,3 +140,15 @@ func (k *keyVersions) counts() (versions, live int) {
 // BeforeCountBatch calls fn with the number of events of each batch of
 // Counters.Queue before it is written.
 func (m *Mongo) BeforeCountBatch(fn func(events int)) { m.counts.beforeWrite = fn }
+
+// HoldDatabaseWriteLock takes the lock every write to this database holds
+// on FerretDB (collection.go) and returns what releases it; ok is false on
+// MongoDB, where there is none.
+func (m *Mongo) HoldDatabaseWriteLock() (release func(), ok bool) {
+	c := m.collection("stats")
+	if c.mu == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	return c.mu.Unlock, true
+}

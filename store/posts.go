@@ -476,8 +476,19 @@ func (r *Posts) ExpireDue(ctx context.Context, now time.Time) ([]Post, error) {
 	if err := r.changedIDs(ctx, ids, now); err != nil {
 		return nil, err
 	}
-	_, err = r.c.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "status": StatusOpen},
-		bson.M{"$set": bson.M{"status": StatusExpired, "updated_at": now, "match_owed": false}})
+	set := bson.M{"$set": bson.M{"status": StatusExpired, "updated_at": now, "match_owed": false}}
+	if r.c.mu != nil {
+		// FerretDB: an $in reads every record, holding every write up
+		// meanwhile (collection.go); one write per record by its lone _id.
+		for _, id := range ids {
+			if err := r.updateIf(ctx, id, bson.M{"status": StatusOpen},
+				func(row postRow) bool { return row.Status == StatusOpen }, set); err != nil {
+				return nil, err
+			}
+		}
+		return due, nil
+	}
+	_, err = r.c.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "status": StatusOpen}, set)
 	return due, translate(err)
 }
 

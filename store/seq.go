@@ -9,7 +9,7 @@ import (
 
 // sequence is a counter document of the collection "sequences": the short
 // numbers people type (通过 3, 回复 7). FerretDB applies the $inc as a read
-// and a later write, so the collection lock serialises it within the
+// and a later write, so the write lock (collection.go) serialises it within the
 // process; instances sharing one FerretDB could hand out a number twice,
 // which the unique indexes of the numbered collections turn into a retry.
 type sequence struct {
