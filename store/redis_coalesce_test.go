@@ -120,9 +120,17 @@ func TestBatchCallerStopsAtItsDeadline(t *testing.T) {
 	if op.Found || op.Err != nil {
 		t.Errorf("the op of a caller that gave up was written to: %+v", *op)
 	}
-	go r.co.send()
+	// The lookup queues behind the request left in the queue before the
+	// sender starts, so that one round trip carries both: sent alone,
+	// nobody would wait for the first, and run drops it at once.
 	op2 := &bot.Op{Kind: bot.OpLookup, Key: "co:late"}
-	if err := r.Batch(context.Background(), op2); err != nil {
+	looked := make(chan error, 1)
+	go func() { looked <- r.Batch(context.Background(), op2) }()
+	for len(r.co.queue) < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	go r.co.send()
+	if err := <-looked; err != nil {
 		t.Fatal(err)
 	}
 	// The request left in the queue was sent after all, as a hung
