@@ -58,6 +58,9 @@ type config struct {
 	label    string
 }
 
+// idleConnTimeout is how long loadgen keeps an idle connection for reuse.
+const idleConnTimeout = 5 * time.Second
+
 func main() {
 	if os.Getenv(echoChildEnv) != "" {
 		os.Exit(serveEchoChild())
@@ -140,7 +143,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			Proxy:               nil,
 			MaxIdleConns:        4096,
 			MaxIdleConnsPerHost: 4096,
-			IdleConnTimeout:     30 * time.Second,
+			// Below the bot's 10 s (its server's ReadTimeout, which
+			// bounds a kept-alive connection's wait for the next
+			// request): a connection the bot is closing must not be
+			// reused, or the request sent on it is reset and counted
+			// as an error of the bot's.
+			IdleConnTimeout: idleConnTimeout,
 		},
 	}
 	mode := fmt.Sprintf("closed loop, %d workers", c.workers)
