@@ -196,7 +196,9 @@ func (r *ContactRequests) Answer(ctx context.Context, id, status string, now tim
 	return nil
 }
 
-// ExpireDue marks pending requests past their expiry expired and returns them.
+// ExpireDue marks pending requests past their expiry expired and returns
+// them; on an error, those it expired before it (on FerretDB, which
+// expires them one by one).
 func (r *ContactRequests) ExpireDue(ctx context.Context, now time.Time) ([]ContactRequest, error) {
 	due, err := r.find(ctx, bson.M{"status": ContactPending, "expires_at": bson.M{"$lte": now}}, nil)
 	if err != nil || len(due) == 0 {

@@ -38,6 +38,10 @@ type countQueue struct {
 	running bool          // run writes batches
 }
 
+// countWriteTimeout bounds the writing of one batch: a store that hangs
+// holds the counts queued behind it that long at most.
+const countWriteTimeout = 30 * time.Second
+
 // countEvent is one queued count: day to the counters of at's China day,
 // total to the totals, once per key ("" counts every time).
 type countEvent struct {
@@ -74,9 +78,11 @@ func (q *countQueue) run() {
 		if q.beforeWrite != nil {
 			q.beforeWrite(len(batch))
 		}
-		if err := q.write(context.Background(), batch); err != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), countWriteTimeout)
+		if err := q.write(ctx, batch); err != nil {
 			q.log().Warn("statistics counters not written", "events", len(batch), "err", err)
 		}
+		cancel()
 		close(done)
 	}
 }

@@ -429,11 +429,12 @@ func (s *Service) exchange(ctx context.Context, q *store.ContactRequest) error {
 // ExpireDue expires the requests left unanswered past their expiry and
 // tells each requester (once; see finish). The lifecycle sweep runs it.
 func (s *Service) ExpireDue(ctx context.Context, now time.Time) error {
+	// On an error, expired holds those expired before it: they are told.
 	expired, err := s.d.Mongo.ContactRequests().ExpireDue(ctx, now)
-	if err != nil {
-		return fmt.Errorf("expire contact requests: %w", err)
-	}
 	var errs []error
+	if err != nil {
+		errs = append(errs, fmt.Errorf("expire contact requests: %w", err))
+	}
 	for i := range expired {
 		// finish tells the requester and records that it did.
 		errs = append(errs, s.finish(ctx, &expired[i], now))
