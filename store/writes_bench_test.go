@@ -16,9 +16,10 @@ import (
 // eight handlers at once each saving a record, claiming a statistics key
 // or adding to the counters, on a store set up as the bot runs it (2,000
 // records, serving alone, indexed by _id). It reports the latency of one
-// write (p50, p99, max in µs) besides the time per write: on FerretDB the
-// writes of one database queue on one lock of the process, where SQLite
-// made them poll (collection.go).
+// operation (p50, p99, max in µs; a save is six writes, a claim one, an
+// addition two) besides the time per operation: on FerretDB the writes of
+// one database queue on one lock of the process, where SQLite made them
+// poll (collection.go).
 func BenchmarkConcurrentWrites(b *testing.B) {
 	m := storetest.Mongo(b)
 	m.ServeAlone()
