@@ -218,8 +218,8 @@ func (r *ContactRequests) ExpireDue(ctx context.Context, now time.Time) ([]Conta
 		var expired []ContactRequest
 		for _, q := range due {
 			won, err := r.c.updateIDIf(ctx, q.ID, bson.M{"status": ContactPending}, func(raw bson.Raw) bool {
-				var cur ContactRequest
-				return bson.Unmarshal(raw, &cur) == nil && cur.Status == ContactPending
+				status, _ := raw.Lookup("status").StringValueOK()
+				return status == ContactPending
 			}, set)
 			if err != nil {
 				return expired, err

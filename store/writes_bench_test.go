@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"supplybot/store"
-	"supplybot/store/storetest"
 )
 
 // BenchmarkConcurrentWrites is what a burst of posts does to the store:
@@ -21,22 +20,9 @@ import (
 // one database queue on one lock of the process, where SQLite made them
 // poll (collection.go).
 func BenchmarkConcurrentWrites(b *testing.B) {
-	m := storetest.Mongo(b)
-	m.ServeAlone()
+	m, d := demandsAsTheBotRuns(b, 2000, 500)
 	ctx := context.Background()
-	d := m.Demands()
 	c := m.Counters()
-	for i := range 2000 {
-		who := strconv.Itoa(i % 500)
-		if err := d.Create(ctx, &store.Post{Product: "轮毂", OpenID: "seed" + who, EnterpriseID: "e" + who}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if e := storetest.Embedded(); e != nil {
-		if _, err := e.IndexIDs(ctx, m.DatabaseName()); err != nil {
-			b.Fatal(err)
-		}
-	}
 	var mu sync.Mutex
 	var lat []time.Duration
 	b.ResetTimer()
