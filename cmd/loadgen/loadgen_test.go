@@ -99,3 +99,22 @@ func TestBusyAnswersAreNoReplies(t *testing.T) {
 		t.Fatalf("busy %d, answered %d, in window %d, late %d; want 1 each", r.busy, r.answered, r.inWindow, r.late)
 	}
 }
+
+// TestBreakdownByStep: each run prints the latencies of each step of the
+// mix apart, so the messages that make the tail can be told.
+func TestBreakdownByStep(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"-target", "", "-workers", "2", "-max", "40", "-runs", "1",
+		"-duration", "5s", "-warmup", "0s", "-user-gap", "0", "-mix", "help,search"}, &out, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"    help ", "    search "} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("got %s, want a line starting %q", out.String(), want)
+		}
+	}
+	if strings.Contains(out.String(), "    mine ") {
+		t.Fatalf("got %s, want no line for a step not sent", out.String())
+	}
+}

@@ -168,6 +168,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			r := g.run(ctx)
 			results[t.name] = append(results[t.name], r)
 			fmt.Fprintf(stdout, "run %d %-9s %s\n", i+1, t.name, r)
+			if len(r.steps) > 1 {
+				fmt.Fprint(stdout, r.breakdown())
+			}
 		}
 	}
 	summarize(stdout, c, results)

@@ -41,6 +41,7 @@ type result struct {
 	busy           int // the bot's 系统繁忙: shed (handler slots full) or dedupe unavailable
 	wrong          int // the echo server's reply differed from the text
 	lat            []time.Duration
+	steps          map[string][]time.Duration // lat by what the message was (step)
 	window         time.Duration
 	inWindow       int
 	firstErr       string
@@ -159,7 +160,49 @@ func (g *generator) run(ctx context.Context) result {
 	defer g.mu.Unlock()
 	r := g.res
 	slices.Sort(r.lat)
+	for _, l := range r.steps {
+		slices.Sort(l)
+	}
 	return r
+}
+
+// stepNames are the steps of the mix, in the order breakdown prints them.
+var stepNames = []string{"help", "search", "mine", "register", "post", "confirm", "other"}
+
+// step names what text is in the mix: a message of its own kind, or a
+// step of the posting dialog (confirm is the one that publishes).
+func step(text string) string {
+	switch {
+	case text == "帮助":
+		return "help"
+	case strings.HasPrefix(text, "查供应"):
+		return "search"
+	case text == "我的发布":
+		return "mine"
+	case strings.HasPrefix(text, "注册"):
+		return "register"
+	case strings.HasPrefix(text, "供应"):
+		return "post"
+	case text == "确认":
+		return "confirm"
+	}
+	return "other"
+}
+
+// breakdown is the latency quantiles of each step the run sent, one line
+// each: which messages make the tail.
+func (r result) breakdown() string {
+	var b strings.Builder
+	for _, name := range stepNames {
+		l := r.steps[name]
+		if len(l) == 0 {
+			continue
+		}
+		q := result{lat: l}
+		fmt.Fprintf(&b, "    %-9s %6d  p50 %-8s p95 %-8s p99 %-8s max %s\n",
+			name, len(l), round(q.p(0.50)), round(q.p(0.95)), round(q.p(0.99)), round(q.p(1)))
+	}
+	return b.String()
 }
 
 // send posts u's next message, scheduled at at, and records the outcome.
@@ -196,6 +239,11 @@ func (g *generator) send(ctx context.Context, u *user, at, from, end time.Time) 
 	// fast by answering only some.
 	if !at.Before(from) {
 		r.lat = append(r.lat, done.Sub(at))
+		if r.steps == nil {
+			r.steps = map[string][]time.Duration{}
+		}
+		st := step(text)
+		r.steps[st] = append(r.steps[st], done.Sub(at))
 	}
 	r.tally(g.echo, text, status, reply, err, !done.Before(from) && !done.After(end))
 }
