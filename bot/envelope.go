@@ -38,12 +38,21 @@ func encryptOf(body []byte) (string, bool) {
 
 func isBase64(b []byte) bool {
 	for _, c := range b {
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '=') {
+		if !base64Chars[c] {
 			return false
 		}
 	}
 	return true
 }
+
+// base64Chars marks the bytes of standard base64 with padding. A table:
+// the comparisons it replaces were 2% of the bot's CPU under 帮助.
+var base64Chars = func() (t [256]bool) {
+	for _, r := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=" {
+		t[r] = true
+	}
+	return t
+}()
 
 // readMessage reads a decrypted push into the SDK's MixMessage as
 // xml.Unmarshal does. A text message in WeChat's shape (ToUserName,

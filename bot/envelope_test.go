@@ -117,3 +117,29 @@ func FuzzReadMessage(f *testing.F) {
 		}
 	})
 }
+
+// TestIsBase64 checks the table against the alphabet, byte by byte.
+func TestIsBase64(t *testing.T) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+	for c := 0; c < 256; c++ {
+		want := strings.IndexByte(alphabet, byte(c)) >= 0
+		if got := isBase64([]byte{'Q', byte(c), 'Q'}); got != want {
+			t.Errorf("isBase64 with byte %#x: %v, want %v", c, got, want)
+		}
+	}
+	if !isBase64(nil) {
+		t.Error("isBase64(nil) = false, want true")
+	}
+}
+
+// BenchmarkIsBase64: the check runs over every push's Encrypt (about
+// 1.4 KB for a short text).
+func BenchmarkIsBase64(b *testing.B) {
+	v := []byte(strings.Repeat("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODkrLz0=", 30))
+	b.SetBytes(int64(len(v)))
+	for b.Loop() {
+		if !isBase64(v) {
+			b.Fatal("not base64")
+		}
+	}
+}
