@@ -102,19 +102,20 @@ func (h levelHandler) WithGroup(name string) slog.Handler {
 // The expiry pass also drops the version counters miniredis keeps of keys
 // that are gone (embedded_versions.go).
 //
-// Both chores cost time in proportion to the number of keys: miniredis's
-// FastForward sorts every key of the database under its one lock (54 ms at
-// 100,000 keys on a 2-core machine, 290 ms at 400,000), and a save reads
-// them all. Run at a fixed 100 ms, the expiry alone took half a core at
-// 100,000 keys and stalled every command meanwhile. So each chore waits at
-// least dutyFactor times as long as it last took: it uses at most about 2.5%
-// of the time at any key count, and keys expire up to that much late
-// (about 2 s at 100,000 keys, 12 s at 400,000; see docs/BENCHMARKS.md).
+// Both chores cost time in proportion to the number of keys. miniredis's
+// own FastForward and Keys sort every key under its one lock (FastForward
+// took 54 ms at 100,000 keys on a 2-core machine, 290 ms at 400,000), so
+// the expiry pass and the save's listing use its maps directly instead,
+// unsorted (embedded_expiry.go): a walk of the TTLs and a copy of the
+// string keys. Each chore also waits at least dutyFactor times as long as
+// it last took, so it uses at most about 2.5% of the time at any key count,
+// and keys expire at most that much late (see docs/BENCHMARKS.md).
 type EmbeddedRedis struct {
 	m        *miniredis.Miniredis
 	pipe     *bufconn.Listener // Dial's in-process connections
 	snapshot string
 	versions *keyVersions // nil if miniredis changed (embedded_versions.go)
+	maps     *dbMaps      // nil if miniredis changed (embedded_expiry.go)
 	stop     chan struct{}
 	wg       sync.WaitGroup
 }
@@ -130,7 +131,7 @@ func StartEmbeddedRedis(listen, snapshot string) (*EmbeddedRedis, error) {
 		m.Close()
 		return nil, fmt.Errorf("embedded Redis: %w", err)
 	}
-	e := &EmbeddedRedis{m: m, pipe: bufconn.Listen(pipeBuffer), snapshot: snapshot, stop: make(chan struct{}), versions: keyVersionsOf(m)}
+	e := &EmbeddedRedis{m: m, pipe: bufconn.Listen(pipeBuffer), snapshot: snapshot, stop: make(chan struct{}), versions: keyVersionsOf(m), maps: dbMapsOf(m)}
 	go e.servePipe()
 	if snapshot != "" {
 		if err := e.restore(); err != nil {
@@ -174,7 +175,7 @@ func (e *EmbeddedRedis) tick() {
 		now := time.Now()
 		// The time since the last pass, so TTLs follow the wall clock
 		// however long the pause was.
-		e.m.FastForward(now.Sub(last))
+		e.expire(now.Sub(last))
 		last = now
 		if e.versions != nil {
 			e.versions.prune()
@@ -191,6 +192,16 @@ func (e *EmbeddedRedis) tick() {
 		}
 		t.Reset(wait)
 	}
+}
+
+// expire advances the keys' TTLs by elapsed and drops those that ran out.
+func (e *EmbeddedRedis) expire(elapsed time.Duration) {
+	if e.maps != nil {
+		if _, ok := e.maps.expire(elapsed); ok {
+			return
+		}
+	}
+	e.m.FastForward(elapsed)
 }
 
 // Addr is host:port of the server.
@@ -243,35 +254,47 @@ type snapshotEntry struct {
 	TTL   time.Duration `json:"ttl,omitempty"`
 }
 
+// stringKeys lists the string keys with their values and TTLs.
+func (e *EmbeddedRedis) stringKeys() []snapshotEntry {
+	if e.maps != nil {
+		return e.maps.strings()
+	}
+	var out []snapshotEntry
+	for _, k := range e.m.Keys() {
+		if e.m.Type(k) != "string" {
+			continue
+		}
+		if v, err := e.m.Get(k); err == nil {
+			out = append(out, snapshotEntry{Key: k, Value: v, TTL: e.m.TTL(k)})
+		}
+	}
+	return out
+}
+
 func (e *EmbeddedRedis) save() error {
 	tmp := e.snapshot + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("save Redis snapshot: %w", err)
 	}
-	// Streamed entry by entry: the keys' values are not copied into one
-	// buffer (16 MB of garbage every few seconds in the 10,000-offer mix).
+	// The entries are listed under the server's lock (their strings are
+	// shared, not copied) and encoded after it, streamed entry by entry:
+	// the values are not copied into one buffer (16 MB of garbage every
+	// few seconds in the 10,000-offer mix).
 	w := bufio.NewWriter(f)
 	enc := json.NewEncoder(w)
 	_, err = w.WriteString("[")
 	first := true
-	for _, k := range e.m.Keys() {
+	for _, en := range e.stringKeys() {
 		if err != nil {
 			break
-		}
-		if e.m.Type(k) != "string" {
-			continue
-		}
-		v, gerr := e.m.Get(k)
-		if gerr != nil {
-			continue
 		}
 		if !first {
 			_, err = w.WriteString(",")
 		}
 		first = false
 		if err == nil {
-			err = enc.Encode(snapshotEntry{Key: k, Value: v, TTL: e.m.TTL(k)})
+			err = enc.Encode(en)
 		}
 	}
 	if err == nil {
