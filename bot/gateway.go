@@ -57,7 +57,8 @@ type GatewayConfig struct {
 	// MaxInflight bounds the handlers running at once, including those
 	// that overran their request (default DefaultMaxInflight). A push beyond it waits up
 	// to QueueWait for a slot, then is answered BusyText, before any
-	// store is asked.
+	// store is asked. A handler waiting for a store's write lock gives its
+	// slot back meanwhile (GiveBackSlot; at most MaxInflight of them).
 	MaxInflight int
 	// QueueWait is how long a push may wait for a handler slot (default
 	// 1 s, at most half of Deadline): a burst is absorbed, a sustained
@@ -103,6 +104,9 @@ type Gateway struct {
 	readAheads []ReadAheadFunc // see ReadAhead
 
 	slots chan struct{} // one per running handler; MaxInflight in all
+	// slotsAway counts the handlers that gave their slot back while
+	// they wait (GiveBackSlot); at most MaxInflight.
+	slotsAway atomic.Int64
 	// unix seconds of the last line logged of a kind a flood repeats
 	shedLogged, refusedLogged atomic.Int64
 	wg                        sync.WaitGroup  // handlers still running past their request
@@ -400,8 +404,9 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	handed = true
 	go func() {
 		defer g.wg.Done()
-		defer func() { <-g.slots }()
-		hctx, hcancel := context.WithTimeout(WithMessageKey(context.WithoutCancel(ctx), key), g.cfg.HandlerTimeout)
+		hctx, endSlot := WithSlot(WithMessageKey(context.WithoutCancel(ctx), key), g.slots, &g.slotsAway)
+		defer endSlot() // last: the slot is held until the reply is delivered
+		hctx, hcancel := context.WithTimeout(hctx, g.cfg.HandlerTimeout)
 		defer hcancel()
 		defer context.AfterFunc(g.stop, hcancel)()
 		hctx, tn := withTurn(hctx, ahead)

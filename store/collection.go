@@ -8,6 +8,8 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"supplybot/bot"
 )
 
 // collection is a MongoDB collection whose writes are serialised within the
@@ -77,66 +79,77 @@ func (c collection) sibling(name string) collection {
 	return wrapCollection(c.Database().Collection(name), c.mu != nil)
 }
 
-func (c collection) lock() func() {
+// lock takes the database's write lock. A handler that has to wait for
+// it gives its gateway slot back until its write is done (bot.GiveBackSlot):
+// a write queued behind others uses no CPU, and the messages that write
+// nothing should not wait for a slot behind it.
+func (c collection) lock(ctx context.Context) func() {
 	if c.mu == nil {
 		return func() {}
 	}
+	if c.mu.TryLock() {
+		return c.mu.Unlock
+	}
+	retake := bot.GiveBackSlot(ctx)
 	c.mu.Lock()
-	return c.mu.Unlock
+	return func() {
+		c.mu.Unlock()
+		retake()
+	}
 }
 
 func (c collection) InsertOne(ctx context.Context, doc interface{}, opts ...*options.InsertOneOptions) (*mongo.InsertOneResult, error) {
-	defer c.lock()()
+	defer c.lock(ctx)()
 	return c.Collection.InsertOne(ctx, doc, opts...)
 }
 
 func (c collection) InsertMany(ctx context.Context, docs []interface{}, opts ...*options.InsertManyOptions) (*mongo.InsertManyResult, error) {
-	defer c.lock()()
+	defer c.lock(ctx)()
 	return c.Collection.InsertMany(ctx, docs, opts...)
 }
 
 func (c collection) UpdateOne(ctx context.Context, filter, update interface{}, opts ...*options.UpdateOptions) (*mongo.UpdateResult, error) {
-	defer c.lock()()
+	defer c.lock(ctx)()
 	return c.Collection.UpdateOne(ctx, filter, update, opts...)
 }
 
 func (c collection) UpdateMany(ctx context.Context, filter, update interface{}, opts ...*options.UpdateOptions) (*mongo.UpdateResult, error) {
-	defer c.lock()()
+	defer c.lock(ctx)()
 	return c.Collection.UpdateMany(ctx, filter, update, opts...)
 }
 
 func (c collection) ReplaceOne(ctx context.Context, filter, doc interface{}, opts ...*options.ReplaceOptions) (*mongo.UpdateResult, error) {
-	defer c.lock()()
+	defer c.lock(ctx)()
 	return c.Collection.ReplaceOne(ctx, filter, doc, opts...)
 }
 
 func (c collection) DeleteOne(ctx context.Context, filter interface{}, opts ...*options.DeleteOptions) (*mongo.DeleteResult, error) {
-	defer c.lock()()
+	defer c.lock(ctx)()
 	return c.Collection.DeleteOne(ctx, filter, opts...)
 }
 
 func (c collection) DeleteMany(ctx context.Context, filter interface{}, opts ...*options.DeleteOptions) (*mongo.DeleteResult, error) {
-	defer c.lock()()
+	defer c.lock(ctx)()
 	return c.Collection.DeleteMany(ctx, filter, opts...)
 }
 
 func (c collection) FindOneAndUpdate(ctx context.Context, filter, update interface{}, opts ...*options.FindOneAndUpdateOptions) *mongo.SingleResult {
-	defer c.lock()()
+	defer c.lock(ctx)()
 	return c.Collection.FindOneAndUpdate(ctx, filter, update, opts...)
 }
 
 func (c collection) FindOneAndReplace(ctx context.Context, filter, doc interface{}, opts ...*options.FindOneAndReplaceOptions) *mongo.SingleResult {
-	defer c.lock()()
+	defer c.lock(ctx)()
 	return c.Collection.FindOneAndReplace(ctx, filter, doc, opts...)
 }
 
 func (c collection) FindOneAndDelete(ctx context.Context, filter interface{}, opts ...*options.FindOneAndDeleteOptions) *mongo.SingleResult {
-	defer c.lock()()
+	defer c.lock(ctx)()
 	return c.Collection.FindOneAndDelete(ctx, filter, opts...)
 }
 
 func (c collection) BulkWrite(ctx context.Context, models []mongo.WriteModel, opts ...*options.BulkWriteOptions) (*mongo.BulkWriteResult, error) {
-	defer c.lock()()
+	defer c.lock(ctx)()
 	return c.Collection.BulkWrite(ctx, models, opts...)
 }
 
@@ -174,7 +187,7 @@ func (c collection) updateIDIf(ctx context.Context, id string, guard bson.M, hol
 		}
 		return res.MatchedCount > 0, nil
 	}
-	defer c.lock()()
+	defer c.lock(ctx)()
 	raw, err := c.Collection.FindOne(ctx, bson.M{"_id": id}).Raw()
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return false, nil

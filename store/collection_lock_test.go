@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"supplybot/bot"
 	"supplybot/store/storetest"
 )
 
@@ -46,5 +48,49 @@ func TestWritesOfOneDatabaseQueueOnOneLock(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestAWriteQueuedOnTheLockGivesItsSlotBack: a handler's write that has
+// to wait for the database's write lock gives the handler's gateway slot
+// back while it waits and writes (so 帮助 and searches are not shed or
+// delayed behind publishes queued on the lock) and takes it again after;
+// a write that finds the lock free keeps its slot throughout.
+func TestAWriteQueuedOnTheLockGivesItsSlotBack(t *testing.T) {
+	m := storetest.Mongo(t)
+	slots := make(chan struct{}, 1)
+	var away atomic.Int64
+	slots <- struct{}{} // the handler's
+	ctx, end := bot.WithSlot(context.Background(), slots, &away)
+	defer end()
+	if _, err := m.Counters().Once(ctx, "free:1"); err != nil {
+		t.Fatal(err)
+	}
+	if len(slots) != 1 || away.Load() != 0 {
+		t.Fatalf("a write that found the lock free: %d slots held, %d away; want 1 and 0", len(slots), away.Load())
+	}
+	release, ok := m.HoldDatabaseWriteLock()
+	if !ok {
+		t.Skip("MongoDB: writes need no lock")
+	}
+	inserted := make(chan error, 1)
+	go func() {
+		_, err := m.Counters().Once(ctx, "queued:1")
+		inserted <- err
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(slots) != 0 {
+		if time.Now().After(deadline) {
+			release()
+			t.Fatal("a write queued on the lock kept its slot")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	release()
+	if err := <-inserted; err != nil {
+		t.Fatal(err)
+	}
+	if len(slots) != 1 || away.Load() != 0 {
+		t.Fatalf("after the write: %d slots held, %d away; want 1 and 0", len(slots), away.Load())
 	}
 }
