@@ -109,7 +109,8 @@ func (h levelHandler) WithGroup(name string) slog.Handler {
 // unsorted (embedded_expiry.go): a walk of the TTLs and a copy of the
 // string keys. Each chore also waits at least dutyFactor times as long as
 // it last took, so it uses at most about 2.5% of the time at any key count,
-// and keys expire at most that much late (see docs/BENCHMARKS.md).
+// and keys expire up to that much late (the walk: about 0.2 s at 100,000
+// keys, 2–3 s at 400,000; see docs/BENCHMARKS.md).
 type EmbeddedRedis struct {
 	m        *miniredis.Miniredis
 	pipe     *bufconn.Listener // Dial's in-process connections
