@@ -11,10 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 	"github.com/alicebob/miniredis/v2"
+	"github.com/alicebob/miniredis/v2/server"
 	"google.golang.org/grpc/test/bufconn"
 )
 
@@ -117,6 +119,7 @@ type EmbeddedRedis struct {
 	snapshot string
 	versions *keyVersions // nil if miniredis changed (embedded_versions.go)
 	maps     *dbMaps      // nil if miniredis changed (embedded_expiry.go)
+	writes   atomic.Int64 // commands received that may write (countWrites)
 	stop     chan struct{}
 	wg       sync.WaitGroup
 }
@@ -133,6 +136,7 @@ func StartEmbeddedRedis(listen, snapshot string) (*EmbeddedRedis, error) {
 		return nil, fmt.Errorf("embedded Redis: %w", err)
 	}
 	e := &EmbeddedRedis{m: m, pipe: bufconn.Listen(pipeBuffer), snapshot: snapshot, stop: make(chan struct{}), versions: keyVersionsOf(m), maps: dbMapsOf(m)}
+	e.countWrites()
 	go e.servePipe()
 	if snapshot != "" {
 		if err := e.restore(); err != nil {
@@ -165,6 +169,7 @@ func (e *EmbeddedRedis) tick() {
 	defer e.wg.Done()
 	last, saved := time.Now(), time.Now()
 	saveWait := snapshotEvery
+	savedWrites, failed := int64(0), false
 	t := time.NewTimer(expireEvery)
 	defer t.Stop()
 	for {
@@ -183,16 +188,35 @@ func (e *EmbeddedRedis) tick() {
 		}
 		wait := paced(expireEvery, time.Since(now))
 		// Also save now and then, so a killed process loses seconds of
-		// sessions, not all since the start. A failed save is retried
-		// next time and reported by Close.
-		if e.snapshot != "" && now.Sub(saved) >= saveWait {
+		// sessions, not all since the start; but only after a write since
+		// the last save, so that an idle bot does not encode every key
+		// again every few seconds (the keys expiring meanwhile need no
+		// save: the snapshot holds when each expires). A failed save is
+		// retried next time and reported by Close.
+		if e.snapshot != "" && now.Sub(saved) >= saveWait && (e.writes.Load() != savedWrites || failed) {
 			start := time.Now()
-			_ = e.save()
+			savedWrites = e.writes.Load()
+			failed = e.save() != nil
 			saved = time.Now()
 			saveWait = paced(snapshotEvery, saved.Sub(start))
 		}
 		t.Reset(wait)
 	}
+}
+
+// countWrites counts the commands that may write, for the saves: every
+// command but the read-only ones and those of the connection itself.
+func (e *EmbeddedRedis) countWrites() {
+	e.m.Server().SetPreHook(func(_ *server.Peer, cmd string, _ ...string) bool {
+		switch cmd {
+		case "PING", "HELLO", "ECHO", "AUTH", "SELECT", "CLIENT", "QUIT", "COMMAND", "INFO", nativeHello:
+			return false
+		}
+		if !e.m.IsReadOnlyCommand(cmd) {
+			e.writes.Add(1)
+		}
+		return false
+	})
 }
 
 // expire advances the keys' TTLs by elapsed and drops those that ran out.
@@ -249,10 +273,15 @@ func (e *EmbeddedRedis) Close() error {
 	return err
 }
 
+// snapshotEntry is a string key of the snapshot. A key with a TTL is
+// saved with when it expires (Expires, unix ms), so that the time the
+// process was down counts; TTL (the time left when saved) is what
+// snapshots written before held, still read.
 type snapshotEntry struct {
-	Key   string        `json:"k"`
-	Value string        `json:"v"`
-	TTL   time.Duration `json:"ttl,omitempty"`
+	Key     string        `json:"k"`
+	Value   string        `json:"v"`
+	TTL     time.Duration `json:"ttl,omitempty"`
+	Expires int64         `json:"exp,omitempty"`
 }
 
 // stringKeys lists the string keys with their values and TTLs.
@@ -286,9 +315,13 @@ func (e *EmbeddedRedis) save() error {
 	enc := json.NewEncoder(w)
 	_, err = w.WriteString("[")
 	first := true
+	listed := time.Now()
 	for _, en := range e.stringKeys() {
 		if err != nil {
 			break
+		}
+		if en.TTL > 0 {
+			en.Expires, en.TTL = listed.Add(en.TTL).UnixMilli(), 0
 		}
 		if !first {
 			_, err = w.WriteString(",")
@@ -326,12 +359,19 @@ func (e *EmbeddedRedis) restore() error {
 	if err := json.Unmarshal(b, &entries); err != nil {
 		return fmt.Errorf("read Redis snapshot %s: %w", e.snapshot, err)
 	}
+	now := time.Now()
 	for _, en := range entries {
+		ttl := en.TTL
+		if en.Expires != 0 {
+			if ttl = time.UnixMilli(en.Expires).Sub(now); ttl <= 0 {
+				continue // expired while the process was down
+			}
+		}
 		if err := e.m.Set(en.Key, en.Value); err != nil {
 			return err
 		}
-		if en.TTL > 0 {
-			e.m.SetTTL(en.Key, en.TTL)
+		if ttl > 0 {
+			e.m.SetTTL(en.Key, ttl)
 		}
 	}
 	return nil

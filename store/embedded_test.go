@@ -2,8 +2,11 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,5 +93,112 @@ func TestEmbeddedRedisSnapshotKeepsEveryStringKey(t *testing.T) {
 	}
 	if m.Exists("a-list") {
 		t.Errorf("a list came back; the snapshot keeps string keys only")
+	}
+}
+
+// TestEmbeddedRedisSavesOnlyAfterAWrite: the snapshot is written again
+// only after a command that may write; reads and pings leave the file as
+// it is (an idle bot encoded every key again every few seconds: most of
+// its CPU after a load).
+func TestEmbeddedRedisSavesOnlyAfterAWrite(t *testing.T) {
+	store.SetSnapshotEvery(t, 20*time.Millisecond)
+	snap := filepath.Join(t.TempDir(), "redis.json")
+	e, err := store.StartEmbeddedRedis("127.0.0.1:0", snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	r, err := store.OpenRedis(ctx, store.RedisOptions{Addr: e.Addr()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	saved := func(key string) os.FileInfo {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			b, _ := os.ReadFile(snap)
+			if strings.Contains(string(b), key) {
+				fi, err := os.Stat(snap)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return fi
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s never saved", key)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	if err := r.Set(ctx, "k1", "v", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	before := saved("sb:k1")
+	for range 30 { // reads only, for many save periods
+		if _, _, err := r.Lookup(ctx, "k1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Ping(ctx); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if after, err := os.Stat(snap); err != nil || !os.SameFile(before, after) {
+		t.Fatalf("the snapshot was written again without a write (%v)", err)
+	}
+	if err := r.Set(ctx, "k2", "v", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	saved("sb:k2")
+}
+
+// TestEmbeddedRedisSnapshotCountsTheDowntime: a key is saved with when it
+// expires, so a key whose time ran out while the process was down does not
+// come back, and one that has time left comes back with what is left; a
+// snapshot of the older shape (the time left when saved) is still read.
+func TestEmbeddedRedisSnapshotCountsTheDowntime(t *testing.T) {
+	snap := filepath.Join(t.TempDir(), "redis.json")
+	first, err := store.StartEmbeddedRedis("127.0.0.1:0", snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = first.Server().Set("soon", "x")
+	first.Server().SetTTL("soon", time.Hour)
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(snap); !strings.Contains(string(b), `"exp":`) || strings.Contains(string(b), `"ttl":`) {
+		t.Fatalf("snapshot %s: want each TTL saved as when it expires", b)
+	}
+	now := time.Now()
+	entries := []map[string]any{
+		{"k": "gone", "v": "x", "exp": now.Add(-time.Second).UnixMilli()},
+		{"k": "kept", "v": "y", "exp": now.Add(time.Hour).UnixMilli()},
+		{"k": "older", "v": "z", "ttl": int64(time.Minute)},
+		{"k": "forever", "v": "w"},
+	}
+	b, _ := json.Marshal(entries)
+	if err := os.WriteFile(snap, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	second, err := store.StartEmbeddedRedis("127.0.0.1:0", snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	m := second.Server()
+	if m.Exists("gone") {
+		t.Error("a key that expired while the process was down came back")
+	}
+	if ttl := m.TTL("kept"); ttl < 59*time.Minute || ttl > time.Hour {
+		t.Errorf("kept: TTL %v, want what was left of an hour", ttl)
+	}
+	if ttl := m.TTL("older"); ttl != time.Minute {
+		t.Errorf("older: TTL %v, want the minute the older snapshot held", ttl)
+	}
+	if v, err := m.Get("forever"); err != nil || v != "w" || m.TTL("forever") != 0 {
+		t.Errorf("forever: %q %v, TTL %v; want it back without a TTL", v, err, m.TTL("forever"))
 	}
 }
