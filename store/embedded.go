@@ -135,7 +135,8 @@ func StartEmbeddedRedis(listen, snapshot string) (*EmbeddedRedis, error) {
 		m.Close()
 		return nil, fmt.Errorf("embedded Redis: %w", err)
 	}
-	e := &EmbeddedRedis{m: m, pipe: bufconn.Listen(pipeBuffer), snapshot: snapshot, stop: make(chan struct{}), versions: keyVersionsOf(m), maps: dbMapsOf(m)}
+	maps := dbMapsOf(m)
+	e := &EmbeddedRedis{m: m, pipe: bufconn.Listen(pipeBuffer), snapshot: snapshot, stop: make(chan struct{}), versions: maps.keyVersions(), maps: maps}
 	e.countWrites()
 	go e.servePipe()
 	if snapshot != "" {

@@ -16,10 +16,11 @@ import (
 // the sorts, so 帮助's p99 was 80–130 ms where its p95 was 11–19 ms
 // (docs/BENCHMARKS.md).
 //
-// dbMaps reaches DB 0's maps through miniredis's unexported fields, as
-// keyVersions does, so that the expiry pass walks the TTLs without sorting
-// and deletes what expired as miniredis's own del does, and a save copies
-// the string keys in one pass under the lock and writes them after it.
+// dbMaps reaches DB 0's maps through miniredis's unexported fields (the
+// version counters are pruned through it too), so that the expiry pass
+// walks the TTLs without sorting and deletes what expired as miniredis's
+// own del does, and a save copies the string keys in one pass under the
+// lock and writes them after it.
 // dbMapsOf checks every field's name and type and returns nil if one
 // changed; the server then uses FastForward and Keys as before, and
 // TestEmbeddedExpiryAgreesWithFastForward fails.
@@ -133,6 +134,15 @@ func (d *dbMaps) delLocked(k string) {
 	if t == "hash" {
 		d.hashTTLs.SetMapIndex(reflect.ValueOf(k), reflect.Value{})
 	}
+}
+
+// keyVersions is the view of the maps that prunes miniredis's version
+// counters (embedded_versions.go); nil when d is.
+func (d *dbMaps) keyVersions() *keyVersions {
+	if d == nil {
+		return nil
+	}
+	return &keyVersions{m: d.m, versions: d.keyVersion, live: d.keys}
 }
 
 // strings returns every string key with its value and TTL, copied in one

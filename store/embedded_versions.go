@@ -1,9 +1,6 @@
 package store
 
 import (
-	"reflect"
-	"unsafe"
-
 	"github.com/alicebob/miniredis/v2"
 )
 
@@ -19,9 +16,10 @@ import (
 // and the prune.
 //
 // miniredis offers no way to reach the counters, so they are reached
-// through its unexported fields. keyVersionsOf checks their names and
-// types and returns nil if they changed; the server then runs as before,
-// and TestEmbeddedRedisForgetsVersionsOfKeysGone fails.
+// through its unexported fields, as dbMapsOf finds them (embedded_expiry.go),
+// which checks their names and types; keyVersionsOf returns nil if they
+// changed, the server then runs as before, and
+// TestEmbeddedRedisForgetsVersionsOfKeysGone fails.
 type keyVersions struct {
 	m        *miniredis.Miniredis
 	versions *map[string]uint   // RedisDB.keyVersion of DB 0
@@ -29,15 +27,7 @@ type keyVersions struct {
 }
 
 func keyVersionsOf(m *miniredis.Miniredis) *keyVersions {
-	db := reflect.ValueOf(m.DB(0)).Elem()
-	versions, live := db.FieldByName("keyVersion"), db.FieldByName("keys")
-	if !versions.IsValid() || versions.Type() != reflect.TypeFor[map[string]uint]() ||
-		!live.IsValid() || live.Type() != reflect.TypeFor[map[string]string]() {
-		return nil
-	}
-	return &keyVersions{m: m,
-		versions: (*map[string]uint)(unsafe.Pointer(versions.UnsafeAddr())),
-		live:     (*map[string]string)(unsafe.Pointer(live.UnsafeAddr()))}
+	return dbMapsOf(m).keyVersions()
 }
 
 // prune drops the counters of keys that no longer exist when they
