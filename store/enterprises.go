@@ -295,7 +295,7 @@ func (r *Enterprises) DecideVerification(ctx context.Context, id string, approve
 		return fmt.Errorf("%w: no pending verification of %s", ErrConflict, id)
 	}
 	if approve {
-		_ = r.counts.Add(context.WithoutCancel(ctx), at, nil, Counts{CountVerified: 1})
+		r.counts.Queue("", at, nil, Counts{CountVerified: 1})
 	}
 	return nil
 }
@@ -330,7 +330,7 @@ func (r *Enterprises) HandOver(ctx context.Context, id string, c Contact) ([]Con
 	}
 	r.leave(ctx, former...)
 	if e.Verified {
-		_ = r.counts.Add(context.WithoutCancel(ctx), c.JoinedAt, nil, Counts{CountVerified: -1})
+		r.counts.Queue("", c.JoinedAt, nil, Counts{CountVerified: -1})
 	}
 	var out []Contact
 	for _, old := range e.Contacts {
