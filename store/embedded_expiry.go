@@ -117,12 +117,16 @@ func (d *dbMaps) expire(elapsed time.Duration) (expired int, ok bool) {
 	return len(gone), true
 }
 
-// delLocked deletes key k and its TTL as miniredis's RedisDB.del does.
+// delLocked deletes key k and its TTL as miniredis's RedisDB.del does,
+// but drops the key's version counter where del bumps it: only WATCH reads
+// it, which nothing here uses (embedded_versions.go), and a counter left
+// per expired key made the prune rebuild the counters over and over; left
+// at up to its threshold, a burst's counters stayed.
 func (d *dbMaps) delLocked(k string) {
 	t := (*d.keys)[k]
 	delete(*d.keys, k)
 	delete(*d.lru, k)
-	(*d.keyVersion)[k]++
+	delete(*d.keyVersion, k)
 	delete(*d.ttl, k)
 	if t == "string" {
 		delete(*d.stringKeys, k)

@@ -11,7 +11,8 @@ import (
 // about 120 MB and a map five times the live keys after a million
 // messages, each write probing it. The embedded server's loop drops the
 // counters of keys that no longer exist once they outnumber the live keys
-// (keyVersions.prune); nothing here uses WATCH, for which a dropped
+// (keyVersions.prune), and its expiry pass drops those of the keys it
+// expires at once (dbMaps.delLocked); nothing here uses WATCH, for which a dropped
 // counter would miss a change made to a watched key between its deletion
 // and the prune.
 //
