@@ -10,6 +10,7 @@ import (
 
 	"supplybot/bot"
 	"supplybot/handlers"
+	"supplybot/handlers/record"
 	"supplybot/store"
 )
 
@@ -312,8 +313,16 @@ func TestDialogPosting(t *testing.T) {
 		if p.EnterpriseID != enterprise(t, m, "post-one").ID || p.OpenID != "post-one" || p.Status != store.StatusOpen {
 			t.Errorf("owner/status: got %+v", p)
 		}
-		if d := p.ExpiresAt.Sub(p.CreatedAt); d < 29*24*time.Hour || d > 31*24*time.Hour {
-			t.Errorf("expires after %s, want 30 days", d)
+		// A demand with a deadline shows until the end of that day in China
+		// (at most 60 days ahead); it asked 30 days, which held only while
+		// 12月底 was 29 or more days away (it failed from 2 December, 16:00 UTC).
+		dl := p.Deadline.In(record.China)
+		want := time.Date(dl.Year(), dl.Month(), dl.Day()+1, 0, 0, 0, 0, record.China).Add(-time.Second)
+		if limit := p.CreatedAt.Add(60 * 24 * time.Hour); want.After(limit) {
+			want = limit
+		}
+		if d := p.ExpiresAt.Sub(want); d < -2*time.Second || d > 2*time.Second {
+			t.Errorf("expires at %s, want %s: the end of its deadline's day, or 60 days ahead", p.ExpiresAt, want)
 		}
 		if !contains(p.Keywords, "变速箱电磁阀") || !contains(p.Keywords, p.Category) {
 			t.Errorf("keywords: got %v", p.Keywords)
