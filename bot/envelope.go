@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 )
@@ -75,8 +76,21 @@ func readMessage(raw []byte) (*message.MixMessage, error) {
 
 // readTextMessage fills mix from raw when raw is a text message in
 // WeChat's shape; false (mix half filled) otherwise.
+//
+// The values are copies of their own, not substrings of one copy of raw:
+// the sender's openid and the words of a message outlive it as keys of
+// what the process keeps in memory (owner documents, the readings of
+// searched words), and a substring would keep the whole message with it
+// (12 MB of messages held that way after minutes of the mix; see
+// TestReadTextMessageKeepsNoCopyOfTheMessage).
 func readTextMessage(raw []byte, mix *message.MixMessage) bool {
-	s := string(raw) // one copy; the values below are its substrings
+	if len(raw) == 0 {
+		return false
+	}
+	// Read through a view of raw, not a copy: nothing read is kept
+	// but the values, copied as they are set, and raw is not written
+	// meanwhile.
+	s := unsafe.String(&raw[0], len(raw))
 	var ok bool
 	if s, ok = strings.CutPrefix(s, "<xml>"); !ok {
 		return false
@@ -113,13 +127,17 @@ func readTextMessage(raw []byte, mix *message.MixMessage) bool {
 			}
 			switch name {
 			case "ToUserName":
-				bit, mix.ToUserName = 1, message.CDATA(v)
+				bit, mix.ToUserName = 1, message.CDATA(strings.Clone(v))
 			case "FromUserName":
-				bit, mix.FromUserName = 2, message.CDATA(v)
+				bit, mix.FromUserName = 2, message.CDATA(strings.Clone(v))
 			case "MsgType":
-				bit, mix.MsgType = 4, message.MsgType(v)
+				if v == string(message.MsgTypeText) {
+					bit, mix.MsgType = 4, message.MsgTypeText
+				} else {
+					bit, mix.MsgType = 4, message.MsgType(strings.Clone(v))
+				}
 			default:
-				bit, mix.Content = 8, v
+				bit, mix.Content = 8, strings.Clone(v)
 			}
 		case "CreateTime", "MsgId":
 			n, ok := digitsOnly(v)
