@@ -120,8 +120,12 @@ type EmbeddedRedis struct {
 	versions *keyVersions // nil if miniredis changed (embedded_versions.go)
 	maps     *dbMaps      // nil if miniredis changed (embedded_expiry.go)
 	writes   atomic.Int64 // commands received that may write (countWrites)
-	stop     chan struct{}
-	wg       sync.WaitGroup
+	// tracked is set once a client sent WATCH or OBJECT, which read the
+	// version counters and idle times the expiry pass otherwise empties
+	// (dbMaps.dropTracking).
+	tracked atomic.Bool
+	stop    chan struct{}
+	wg      sync.WaitGroup
 }
 
 // StartEmbeddedRedis starts miniredis on listen. snapshot, when not empty,
@@ -184,6 +188,9 @@ func (e *EmbeddedRedis) tick() {
 		// however long the pause was.
 		e.expire(now.Sub(last))
 		last = now
+		if e.maps != nil {
+			e.maps.dropTracking(e.tracked.Load)
+		}
 		if e.versions != nil {
 			e.versions.prune()
 		}
@@ -206,10 +213,14 @@ func (e *EmbeddedRedis) tick() {
 }
 
 // countWrites counts the commands that may write, for the saves: every
-// command but the read-only ones and those of the connection itself.
+// command but the read-only ones and those of the connection itself. It
+// also notes a WATCH or an OBJECT, which read what the expiry pass
+// otherwise drops (dbMaps.dropTracking).
 func (e *EmbeddedRedis) countWrites() {
 	e.m.Server().SetPreHook(func(_ *server.Peer, cmd string, _ ...string) bool {
 		switch cmd {
+		case "WATCH", "OBJECT":
+			e.tracked.Store(true)
 		case "PING", "HELLO", "ECHO", "AUTH", "SELECT", "CLIENT", "QUIT", "COMMAND", "INFO", nativeHello:
 			return false
 		}
