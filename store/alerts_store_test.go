@@ -169,7 +169,7 @@ func TestPostsChangedSinceAndFulfilledStats(t *testing.T) {
 	if err := d.Close(ctx, b.ID, store.StatusClosed, "撤回", nil); err != nil {
 		t.Fatal(err)
 	}
-	changed, err := d.ChangedSince(ctx, since)
+	changed, err := d.ChangedSince(ctx, since, nil)
 	if err != nil || len(changed) != 2 {
 		t.Fatalf("changed: got %d, %v", len(changed), err)
 	}

@@ -49,9 +49,6 @@ func SetSnapshotEvery(tb interface{ Cleanup(func()) }, d time.Duration) {
 	tb.Cleanup(func() { snapshotEvery = old })
 }
 
-// IsFerretDB reports whether m is on FerretDB.
-func (m *Mongo) IsFerretDB() bool { return m.ferret }
-
 // DatabaseName is the name of m's database.
 func (m *Mongo) DatabaseName() string { return m.db.Name() }
 

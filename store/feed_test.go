@@ -58,7 +58,7 @@ func testChangeFeedAndOwedList(t *testing.T, m *store.Mongo, alone bool) {
 		t.Fatal(err)
 	}
 	cctx, cost := store.CountCost(ctx)
-	changed, err := offers.ChangedSince(cctx, since)
+	changed, err := offers.ChangedSince(cctx, since, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func testChangeFeedAndOwedList(t *testing.T, m *store.Mongo, alone bool) {
 	if _, err := offers.SetVerifiedOf(ctx, "e1", true); err != nil {
 		t.Fatal(err)
 	}
-	changed, err = offers.ChangedSince(ctx, since)
+	changed, err = offers.ChangedSince(ctx, since, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,6 +71,11 @@ func OpenMongo(ctx context.Context, uri, database string) (*Mongo, error) {
 	return m, nil
 }
 
+// IsFerretDB reports whether the server is FerretDB, whose reads use no
+// index: then writes are serialised and the change feed kept (collection,
+// posts_feed.go).
+func (m *Mongo) IsFerretDB() bool { return m.ferret }
+
 // ServeAlone tells this client that its process alone serves the store,
 // as one instance does on FerretDB. There, where every filter but a lone
 // _id reads the whole collection (doc.go), it keeps in memory what it

@@ -214,7 +214,15 @@ func (r *Posts) settled(ctx context.Context, id string, version time.Time) error
 
 // ChangedSince lists the records of the kind changed at or after since (any
 // status), so that an instance can follow changes made by another.
-func (r *Posts) ChangedSince(ctx context.Context, since time.Time) ([]Post, error) {
+//
+// known, when not nil, tells the changes the caller holds already: a
+// record with an entry of the change feed at a version known reports as
+// held is not read (nor listed). A process learns its own saves as it
+// makes them, so the catch-up then reads only what other instances
+// wrote, instead of every record saved in the last minute (syncOverlap)
+// again every SyncEvery, and for a minute after the load stopped. A
+// reader that fell behind the feed reads every changed record, as before.
+func (r *Posts) ChangedSince(ctx context.Context, since time.Time, known func(id string, at time.Time) bool) ([]Post, error) {
 	all := func() ([]Post, error) { return r.find(ctx, bson.M{"updated_at": bson.M{"$gte": since}}, nil) }
 	now := time.Now()
 	if !r.feedOn() || since.Before(now.Add(-feedKeep+time.Minute)) {
@@ -232,6 +240,15 @@ func (r *Posts) ChangedSince(ctx context.Context, since time.Time) ([]Post, erro
 		if err := cur.All(ctx, &entries); err != nil {
 			return nil, translate(err)
 		}
+	}
+	if known != nil {
+		unknown := entries[:0]
+		for _, e := range entries {
+			if !known(e.Post, e.At) {
+				unknown = append(unknown, e)
+			}
+		}
+		entries = unknown
 	}
 	if len(entries) > feedReadMax {
 		return all() // one scan costs about what reading that many by _id does

@@ -90,7 +90,7 @@ func (s *Service) syncEngine(ctx context.Context) error {
 	var errs []error
 	for _, kind := range []string{store.KindDemand, store.KindOffer} {
 		posts := s.d.Mongo.Posts(kind)
-		changed, err := posts.ChangedSince(ctx, s.lastSync.Add(-syncOverlap))
+		changed, err := posts.ChangedSince(ctx, s.lastSync.Add(-syncOverlap), s.holds)
 		if err != nil {
 			return errors.Join(append(errs, fmt.Errorf("sync engine: %w", err))...)
 		}
@@ -112,6 +112,19 @@ func (s *Service) syncEngine(ctx context.Context) error {
 	}
 	s.lastSync = started
 	return errors.Join(errs...)
+}
+
+// holds tells whether the engine holds the record id at version at or
+// later, or knows it removed since: admit would turn that version away,
+// so the catch-up need not read it (this instance's own saves).
+func (s *Service) holds(id string, at time.Time) bool {
+	s.verMu.Lock()
+	defer s.verMu.Unlock()
+	if gone, ok := s.gone[id]; ok && !at.After(gone) {
+		return true
+	}
+	held, ok := s.versions[id]
+	return ok && !at.After(held)
 }
 
 // matchOwed matches the records whose save owes their matching and is
