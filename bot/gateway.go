@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
-	"github.com/silenceper/wechat/v2/util"
 )
 
 // GatewayConfig configures the /wechat endpoint.
@@ -203,7 +202,15 @@ func (g *Gateway) reject(w http.ResponseWriter, status int, reason string) {
 }
 
 func (g *Gateway) validSignature(sig string, parts ...string) bool {
-	want := util.Signature(append([]string{g.cfg.Token}, parts...)...)
+	var want string
+	switch len(parts) {
+	case 2:
+		want = signature(g.cfg.Token, parts[0], parts[1])
+	case 3:
+		want = signature(g.cfg.Token, parts[0], parts[1], parts[2])
+	default:
+		want = signature(append([]string{g.cfg.Token}, parts...)...)
+	}
 	return len(sig) == len(want) && subtle.ConstantTimeCompare([]byte(sig), []byte(want)) == 1
 }
 

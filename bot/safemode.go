@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
@@ -73,7 +74,9 @@ func encryptedReply(cfg GatewayConfig, key, random []byte, mix *message.MixMessa
 	b := make([]byte, 0, len(encryptOpen)+base64.StdEncoding.EncodedLen(len(sealed))+len(nonce)+192)
 	b = base64.StdEncoding.AppendEncode(append(b, encryptOpen...), sealed)
 	enc := b[len(encryptOpen):]
-	return appendEnvelopeTail(b, util.Signature(cfg.Token, stamp, nonce, string(enc)), stamp, nonce), nil
+	// enc is read as a string where it lies: the signature is made before
+	// the tail is appended behind it.
+	return appendEnvelopeTail(b, signature(cfg.Token, stamp, nonce, unsafe.String(unsafe.SliceData(enc), len(enc))), stamp, nonce), nil
 }
 
 // replyKey decodes an EncodingAESKey as the SDK does (43 characters of
