@@ -92,7 +92,7 @@ type FollowUp func(ctx context.Context, openid, text, key string) error
 // deadline.
 type Gateway struct {
 	cfg      GatewayConfig
-	replyKey []byte // cfg.EncodingAESKey decoded once (encryptedReply)
+	cipher   *msgCipher // of cfg.EncodingAESKey, made once; nil if it is not a key
 	client   *Client
 	handle   Handler
 	flights  *inflight
@@ -166,7 +166,7 @@ func NewGateway(cfg GatewayConfig, client *Client, kv KV, h Handler, followUp Fo
 		metrics = NewMetrics()
 	}
 	stop, abort := context.WithCancel(context.Background())
-	return &Gateway{cfg: cfg, replyKey: replyKey(cfg.EncodingAESKey), client: client, handle: h, flights: &inflight{kv: kv, ttl: cfg.DedupeTTL, runningTTL: cfg.RunningTTL, replyTTL: cfg.ReplyTTL},
+	return &Gateway{cfg: cfg, cipher: newMsgCipher(replyKey(cfg.EncodingAESKey), cfg.AppID), client: client, handle: h, flights: &inflight{kv: kv, ttl: cfg.DedupeTTL, runningTTL: cfg.RunningTTL, replyTTL: cfg.ReplyTTL},
 		followUp: followUp, metrics: metrics, log: log, slots: make(chan struct{}, cfg.MaxInflight), stop: stop, abort: abort}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/xml"
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -13,20 +12,20 @@ import (
 	"unsafe"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
-	"github.com/silenceper/wechat/v2/util"
 )
 
 // serveEncrypted answers an encrypted push (safe mode, or the encrypted
 // part of a compatible-mode push) whose Encrypt was read from the envelope
 // and whose msg_signature was checked. It does what the SDK's server does
-// with one, with the SDK's own crypto and message types: util.DecryptMsg
-// (which checks the AppID), the message read into a MixMessage, the
-// passive reply marshalled as the SDK's message.Text, encrypted with
-// util.AESEncryptMsg under the push's random and signed with its timestamp
-// and nonce. What it leaves out is the server's second read of the
-// envelope and its reflection: a third of the SDK's cost per push.
+// with one, with the SDK's message types and its crypto's exact bytes
+// (msgCipher, compared with util.DecryptMsg and util.AESEncryptMsg by its
+// tests): decrypted (the AppID checked), the message read into a
+// MixMessage, the passive reply written as the SDK's message.Text,
+// encrypted under the push's random and signed with its timestamp and
+// nonce. What it leaves out is the server's second read of the envelope,
+// its reflection and its copies: most of the SDK's cost per push.
 func (g *Gateway) serveEncrypted(w http.ResponseWriter, r *http.Request, encrypt string, ts int64, nonce string, start time.Time) {
-	random, raw, err := util.DecryptMsg(g.cfg.AppID, encrypt, g.cfg.EncodingAESKey)
+	random, raw, err := g.cipher.open(encrypt)
 	if err != nil {
 		g.log.WarnContext(r.Context(), "unreadable push", "err", err)
 		g.reject(w, http.StatusBadRequest, "malformed")
@@ -44,7 +43,7 @@ func (g *Gateway) serveEncrypted(w http.ResponseWriter, r *http.Request, encrypt
 		io.WriteString(w, "success")
 		return
 	}
-	body, err := encryptedReply(g.cfg, g.replyKey, random, mix, reply, ts, nonce)
+	body, err := encryptedReply(g.cfg, g.cipher, random, mix, reply, ts, nonce)
 	if err != nil {
 		// Not reached in practice: the key just decrypted this push. The
 		// empty answer tells WeChat there is nothing to say, so the user
@@ -59,16 +58,18 @@ func (g *Gateway) serveEncrypted(w http.ResponseWriter, r *http.Request, encrypt
 // encryptedReply is the safe-mode passive reply to mix carrying text, as
 // the SDK's server builds it: the same bytes, written directly (the SDK's
 // xml.Marshal of both, by reflection, was half of this function's cost).
-// key is cfg.EncodingAESKey decoded once (replyKey), under which the SDK's
-// own AESEncryptMsg encrypts; util.EncryptMsg would decode the key again
-// for every reply and copy its base64 twice more.
-func encryptedReply(cfg GatewayConfig, key, random []byte, mix *message.MixMessage, text string, ts int64, nonce string) ([]byte, error) {
-	if key == nil {
-		return nil, errors.New("wechat.encoding_aes_key is not 43 characters of base64 for a 32-byte key")
+// c is the cipher of cfg.EncodingAESKey made once (msgCipher), which
+// encrypts as the SDK's AESEncryptMsg does; util.EncryptMsg would decode
+// the key again for every reply and copy its base64 twice more. The reply
+// is written after room for the random and its length, and encrypted
+// where it was written.
+func encryptedReply(cfg GatewayConfig, c *msgCipher, random []byte, mix *message.MixMessage, text string, ts int64, nonce string) ([]byte, error) {
+	if c == nil {
+		return nil, errNoKey
 	}
 	user, account := string(mix.FromUserName), string(mix.ToUserName)
-	raw := textReplyXML(make([]byte, 0, len(text)+len(user)+len(account)+256), user, account, time.Now().Unix(), text)
-	sealed := util.AESEncryptMsg(random, raw, cfg.AppID, key)
+	raw := textReplyXML(make([]byte, 20, 20+len(text)+len(user)+len(account)+len(cfg.AppID)+256+msgBlock), user, account, time.Now().Unix(), text)
+	sealed := c.sealAppend(raw, random)
 	stamp := strconv.FormatInt(ts, 10) // as the SDK signs it
 	// The base64 is written in place and signed there.
 	b := make([]byte, 0, len(encryptOpen)+base64.StdEncoding.EncodedLen(len(sealed))+len(nonce)+192)

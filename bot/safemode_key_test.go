@@ -29,14 +29,14 @@ func TestReplyKeyIsTheSDKs(t *testing.T) {
 // BenchmarkEncryptedReply is a passive reply of 帮助's length (623 bytes).
 func BenchmarkEncryptedReply(b *testing.B) {
 	cfg := GatewayConfig{AppID: testAppID, Token: testToken, EncodingAESKey: testAESKey}
-	key := replyKey(testAESKey)
+	c := newMsgCipher(replyKey(testAESKey), testAppID)
 	mix := &message.MixMessage{}
 	mix.FromUserName, mix.ToUserName = "oUser0123456789abcdefghijklm", "gh_0123456789ab"
 	text := strings.Repeat("这里是成渝汽车电子产业链供需对接平台。", 11) // 627 bytes
 	random := make([]byte, 16)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := encryptedReply(cfg, key, random, mix, text, 1796180000, "123456789"); err != nil {
+		if _, err := encryptedReply(cfg, c, random, mix, text, 1796180000, "123456789"); err != nil {
 			b.Fatal(err)
 		}
 	}
