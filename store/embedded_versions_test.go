@@ -119,3 +119,39 @@ func TestEmbeddedRedisKeepsNoIdleTimesOrVersionsUntilAWatch(t *testing.T) {
 		t.Error("the version counters are still dropped after a WATCH")
 	}
 }
+
+// While no command comes, the expiry pass runs about once a second
+// instead of ten times (idleExpireEvery), and keys still expire; a
+// command brings the faster pace back.
+func TestEmbeddedRedisExpiresLessOftenWhenIdle(t *testing.T) {
+	e, err := StartEmbeddedRedis("127.0.0.1:0", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	m := e.Server()
+	_ = m.Set("k", "v") // directly, not a command
+	m.SetTTL("k", 300*time.Millisecond)
+	time.Sleep(2 * expireEvery) // the pass after the start, which saw no command either
+	from := e.passes.Load()
+	time.Sleep(2500 * time.Millisecond)
+	if n := e.passes.Load() - from; n > 4 {
+		t.Errorf("%d expiry passes in 2.5 s without a command, want at most 4", n)
+	}
+	if m.Exists("k") {
+		t.Error("a key with a 300 ms TTL still exists 2.5 s later")
+	}
+
+	c := redis.NewClient(&redis.Options{Addr: e.Addr()})
+	defer c.Close()
+	ctx := context.Background()
+	from = e.passes.Load()
+	for end := time.Now().Add(1500 * time.Millisecond); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if err := c.Ping(ctx).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := e.passes.Load() - from; n < 4 {
+		t.Errorf("%d expiry passes in 1.5 s of commands, want the faster pace back", n)
+	}
+}
