@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"encoding/xml"
+	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -192,4 +193,31 @@ func digitsOnly(v string) (int64, bool) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	return n, err == nil
+}
+
+// readBody reads up to max+1 bytes of body (one more than max tells an
+// oversized body) into a buffer of the size its Content-Length announces
+// (length; -1 when unknown), plus the byte that finds its end: io.ReadAll
+// starts at 512 bytes and doubles, allocating about three times a push's
+// size. A length that lies only costs the buffer growing as ReadAll's.
+func readBody(body io.Reader, length, max int64) ([]byte, error) {
+	size := int64(512)
+	if length >= 0 && length <= max {
+		size = length + 1
+	}
+	b := make([]byte, 0, size)
+	r := io.LimitReader(body, max+1)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }

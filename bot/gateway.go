@@ -87,7 +87,7 @@ const DefaultBusyText = "系统繁忙，请稍后再试。"
 type FollowUp func(ctx context.Context, openid, text, key string) error
 
 // Gateway is the http.Handler WeChat pushes to: it checks signatures,
-// limits bodies, decrypts safe-mode pushes with the SDK's crypto, runs
+// limits bodies, decrypts safe-mode pushes (msgCipher, the SDK's bytes), runs
 // each push once across retries and instances, and answers within the
 // deadline.
 type Gateway struct {
@@ -490,68 +490,6 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	return ""
 }
 
-// keepRunning renews key's running mark while its handler runs (see
-// RunningTTL). The returned func stops the renewal and returns once it
-// has stopped, so that no renewal lands after the reply is recorded. The
-// renewal is a timer's, not a goroutine's: a message answered within the
-// first RunningTTL/4 (nearly all) starts and wakes nothing for it.
-func (g *Gateway) keepRunning(key, running string) (stop func()) {
-	var (
-		mu      sync.Mutex // held by a renewal, so stop waits for it
-		stopped bool
-		t       *time.Timer
-	)
-	every := g.cfg.RunningTTL / 4
-	mu.Lock()
-	defer mu.Unlock()
-	t = time.AfterFunc(every, func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if stopped {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), g.cfg.DedupeTimeout)
-		defer cancel()
-		if err := g.flights.keepRunning(ctx, key, running); err != nil {
-			g.log.WarnContext(ctx, "renew the running mark", "key", key, "err", err)
-		}
-		t.Reset(every)
-	})
-	return func() {
-		mu.Lock()
-		defer mu.Unlock()
-		stopped = true
-		t.Stop()
-	}
-}
-
-// dropRunning removes the mark a failed begin may have left, trying until
-// WeChat has stopped retrying the push or the gateway is aborted.
-func (g *Gateway) dropRunning(key, running string) {
-	t := time.NewTicker(dropRunningEvery)
-	defer t.Stop()
-	for end := time.Now().Add(dropRunningFor); time.Now().Before(end); {
-		ctx, cancel := context.WithTimeout(g.stop, g.cfg.DedupeTimeout)
-		dropped, _ := g.flights.dropRunning(ctx, key, running)
-		cancel()
-		if dropped {
-			return
-		}
-		select {
-		case <-g.stop.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// A failed begin's mark is looked for every dropRunningEvery for
-// dropRunningFor: WeChat retries a push for about 15 s.
-const (
-	dropRunningEvery = 200 * time.Millisecond
-	dropRunningFor   = 30 * time.Second
-)
-
 // acquire takes a handler slot, waiting up to QueueWait; false when none
 // came free or ctx ended.
 func (g *Gateway) acquire(ctx context.Context) bool {
@@ -593,31 +531,4 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 	n, err := c.ResponseWriter.Write(b)
 	c.n += n
 	return n, err
-}
-
-// readBody reads up to max+1 bytes of body (one more than max tells an
-// oversized body) into a buffer of the size its Content-Length announces
-// (length; -1 when unknown), plus the byte that finds its end: io.ReadAll
-// starts at 512 bytes and doubles, allocating about three times a push's
-// size. A length that lies only costs the buffer growing as ReadAll's.
-func readBody(body io.Reader, length, max int64) ([]byte, error) {
-	size := int64(512)
-	if length >= 0 && length <= max {
-		size = length + 1
-	}
-	b := make([]byte, 0, size)
-	r := io.LimitReader(body, max+1)
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
 }

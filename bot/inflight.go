@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"sync"
 	"time"
 )
 
@@ -208,3 +209,65 @@ func (g *Gateway) begin(ctx context.Context, key string, ahead []*Op) (first boo
 	}
 	return first, running, err
 }
+
+// keepRunning renews key's running mark while its handler runs (see
+// RunningTTL). The returned func stops the renewal and returns once it
+// has stopped, so that no renewal lands after the reply is recorded. The
+// renewal is a timer's, not a goroutine's: a message answered within the
+// first RunningTTL/4 (nearly all) starts and wakes nothing for it.
+func (g *Gateway) keepRunning(key, running string) (stop func()) {
+	var (
+		mu      sync.Mutex // held by a renewal, so stop waits for it
+		stopped bool
+		t       *time.Timer
+	)
+	every := g.cfg.RunningTTL / 4
+	mu.Lock()
+	defer mu.Unlock()
+	t = time.AfterFunc(every, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), g.cfg.DedupeTimeout)
+		defer cancel()
+		if err := g.flights.keepRunning(ctx, key, running); err != nil {
+			g.log.WarnContext(ctx, "renew the running mark", "key", key, "err", err)
+		}
+		t.Reset(every)
+	})
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		t.Stop()
+	}
+}
+
+// dropRunning removes the mark a failed begin may have left, trying until
+// WeChat has stopped retrying the push or the gateway is aborted.
+func (g *Gateway) dropRunning(key, running string) {
+	t := time.NewTicker(dropRunningEvery)
+	defer t.Stop()
+	for end := time.Now().Add(dropRunningFor); time.Now().Before(end); {
+		ctx, cancel := context.WithTimeout(g.stop, g.cfg.DedupeTimeout)
+		dropped, _ := g.flights.dropRunning(ctx, key, running)
+		cancel()
+		if dropped {
+			return
+		}
+		select {
+		case <-g.stop.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// A failed begin's mark is looked for every dropRunningEvery for
+// dropRunningFor: WeChat retries a push for about 15 s.
+const (
+	dropRunningEvery = 200 * time.Millisecond
+	dropRunningFor   = 30 * time.Second
+)
