@@ -17,10 +17,7 @@ func TestSearchOnAnotherInstanceIsOneCatchUpBehind(t *testing.T) {
 	b := e.instance(alerts.Config{}, nil)
 	ctx := context.Background()
 	_, seller := e.buyerSeller()
-	q := store.SearchQuery{Keywords: []string{"电磁阀"}, Now: e.clock().UTC(), Limit: 5}
-	found := func(s *alerts.Service) bool {
-		return len(s.Search(store.KindOffer, q).Posts) == 1
-	}
+	found := e.findsOfferText()
 	o := e.post(store.KindOffer, seller, offerText)
 	e.svc.PostSaved(ctx, o)
 	if !found(e.svc) {
@@ -65,10 +62,7 @@ func TestCatchUpReadsOnlyWhatAnotherInstanceChanged(t *testing.T) {
 	b := e.instance(alerts.Config{}, nil)
 	ctx := context.Background()
 	_, seller := e.buyerSeller()
-	q := store.SearchQuery{Keywords: []string{"电磁阀"}, Now: e.clock().UTC(), Limit: 5}
-	found := func(s *alerts.Service) bool {
-		return len(s.Search(store.KindOffer, q).Posts) == 1
-	}
+	found := e.findsOfferText()
 	reads := func(s *alerts.Service) int {
 		t.Helper()
 		cctx, cost := store.CountCost(ctx)
@@ -102,5 +96,14 @@ func TestCatchUpReadsOnlyWhatAnotherInstanceChanged(t *testing.T) {
 	}
 	if n := reads(b); n == 0 || found(b) {
 		t.Errorf("the other instance read the closed record %d times; still finds it: %v", n, found(b))
+	}
+}
+
+// findsOfferText returns whether an instance's search for offerText's
+// product finds the one offer.
+func (e *env) findsOfferText() func(*alerts.Service) bool {
+	q := store.SearchQuery{Keywords: []string{"电磁阀"}, Now: e.clock().UTC(), Limit: 5}
+	return func(s *alerts.Service) bool {
+		return len(s.Search(store.KindOffer, q).Posts) == 1
 	}
 }
