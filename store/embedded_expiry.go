@@ -165,7 +165,7 @@ func (d *dbMaps) strings() []snapshotEntry {
 // dropTracking empties DB 0's idle times (lru) and version counters
 // (keyVersion), unless used says they are read. miniredis keeps both for
 // every key it writes and reads, for OBJECT IDLETIME and for WATCH alone;
-// nothing here sends either (EmbeddedRedis.countWrites watches for them),
+// nothing here sends either (EmbeddedRedis.watchCommands watches for them),
 // so between two expiry passes they hold only the keys touched since the
 // last: at 300 messages/s for the dedupe window's ten minutes, about
 // 200,000 entries (15–20 MB of heap) fewer. used is asked under the
