@@ -368,7 +368,7 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 	// whether another delivery runs it could save a record twice, so when
 	// dedupe cannot answer the user is asked to send again instead.
 	ahead := g.readAhead(m)
-	first, running, err := g.begin(ctx, key, ahead)
+	first, running, err := g.begin(ctx, key, m.CreateTime, ahead)
 	if err != nil {
 		g.log.ErrorContext(ctx, "dedupe unavailable; answering busy without handling", "openid", m.OpenID, "key", key, "err", err)
 		g.metrics.Busy.WithLabelValues("dedupe").Inc()
@@ -388,7 +388,7 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		// this retry is the one to run the handler.
 		handed = false
 		ahead = nil // read while another delivery ran: stale
-		if first, running, err = g.begin(deadline, key, nil); err != nil || !first {
+		if first, running, err = g.begin(deadline, key, m.CreateTime, nil); err != nil || !first {
 			return ""
 		}
 	}
@@ -439,7 +439,7 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		// cancelled it meanwhile: the reply is owed to the user.
 		rctx, rcancel := context.WithTimeout(context.WithoutCancel(hctx), recordTimeout)
 		defer rcancel()
-		if err := g.flights.finish(rctx, key, text, later); err != nil {
+		if err := g.flights.finish(rctx, key, m.CreateTime, text, later); err != nil {
 			g.log.ErrorContext(rctx, "record reply", "err", err)
 		}
 		if text == "" {
@@ -479,7 +479,7 @@ func (g *Gateway) process(ctx context.Context, m *Message, start time.Time) stri
 		// Record the reply (in one round trip with the writes left for it).
 		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 		defer rcancel()
-		if err := g.flights.finish(rctx, key, res.text, res.later); err != nil {
+		if err := g.flights.finish(rctx, key, m.CreateTime, res.text, res.later); err != nil {
 			g.log.ErrorContext(rctx, "record reply", "err", err)
 		}
 		return res.text

@@ -122,7 +122,7 @@ func TestRetryAfterAKillMidHandlerRunsIt(t *testing.T) {
 	h := newHarness(t, GatewayConfig{Mode: ModeSafe, RunningTTL: 300 * time.Millisecond, Deadline: 2 * time.Second}, 0)
 	body := TextXML("killed-user", "确认", 61)
 	key := (&Message{OpenID: "killed-user", Type: TypeText, MsgID: 61}).DedupeKey()
-	if first, _, err := h.gw.flights.begin(context.Background(), key, nil); err != nil || !first {
+	if first, _, err := h.gw.flights.begin(context.Background(), key, time.Now(), nil); err != nil || !first {
 		t.Fatalf("the killed process's mark: %v %v", first, err)
 	} // …and the process died without renewing it
 	if _, reply := h.post(t, ModeSafe, body); reply != "echo:确认" {

@@ -1,18 +1,22 @@
 package bot
 
 import (
+	"fmt"
+	"hash/fnv"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
 
-// TestKeysLeftPerPush: a reply in time leaves its done mark, a few bytes,
-// for the dedupe window, and its reply beside it for ReplyTTL only; only a
-// reply late for its request leaves a deliverer claim too. The keys a
-// push leaves are what the embedded Redis holds in memory, and their
-// number is what slows it down (BenchmarkEmbeddedRedisAged): with the
-// reply in the mark, ten minutes of 帮助 at 300 messages/s would keep
-// 180,000 replies.
+// TestKeysLeftPerPush: a reply in time leaves its done mark and its reply
+// for ReplyTTL, and its id in the set of its minute for the dedupe window;
+// only a reply late for its request leaves a deliverer claim too. The keys
+// a push leaves are what the embedded Redis holds in memory, and their
+// number is what slows it down (BenchmarkEmbeddedRedisAged): with a mark
+// of its own for the window, ten minutes of 帮助 at 300 messages/s kept
+// 180,000 keys.
 func TestKeysLeftPerPush(t *testing.T) {
 	keys := func(h *harness) []string {
 		h.kv.mu.Lock()
@@ -34,15 +38,33 @@ func TestKeysLeftPerPush(t *testing.T) {
 	}
 	h.kv.mu.Lock()
 	mark, markExp, reply, replyExp := h.kv.m["dd:m:u-keys:7"], h.kv.exp["dd:m:u-keys:7"], h.kv.m["dr:m:u-keys:7"], h.kv.exp["dr:m:u-keys:7"]
+	sets := map[string]map[string]struct{}{}
+	setExp := map[string]time.Time{}
+	for k, s := range h.kv.sets {
+		sets[k], setExp[k] = s, h.kv.exp[k]
+	}
 	h.kv.mu.Unlock()
 	if mark != doneMark || reply != "echo:帮助" {
 		t.Errorf("mark %q, reply %q", mark, reply)
 	}
-	if w := start.Add(10 * time.Minute); markExp.Before(w) || markExp.After(w.Add(5*time.Second)) {
-		t.Errorf("the mark expires %v after the push, want the dedupe window (10 min)", markExp.Sub(start))
+	for what, exp := range map[string]time.Time{"mark": markExp, "reply": replyExp} {
+		if w := start.Add(30 * time.Second); exp.Before(w) || exp.After(w.Add(5*time.Second)) {
+			t.Errorf("the %s expires %v after the push, want ReplyTTL (30 s)", what, exp.Sub(start))
+		}
 	}
-	if w := start.Add(30 * time.Second); replyExp.Before(w) || replyExp.After(w.Add(5*time.Second)) {
-		t.Errorf("the reply expires %v after the push, want ReplyTTL (30 s)", replyExp.Sub(start))
+	if len(sets) != 1 {
+		t.Fatalf("done sets %v, want one", sets)
+	}
+	for set, ids := range sets {
+		minute, err := strconv.ParseInt(strings.TrimPrefix(set, "dn:"), 10, 64)
+		if _, ok := ids[doneID("m:u-keys:7")]; err != nil || minute < start.Unix()/60 || minute > time.Now().Unix()/60 || len(ids) != 1 || !ok {
+			t.Fatalf("done set %s holds %v, want the push's minute holding its id", set, ids)
+		}
+		// The push was created now: the set lives the dedupe window after
+		// its minute ends.
+		if w := time.Unix((minute+1)*60, 0).Add(10 * time.Minute); setExp[set].Sub(w).Abs() > 2*time.Second {
+			t.Errorf("the set expires at %v, want %v", setExp[set], w)
+		}
 	}
 
 	late := newHarness(t, GatewayConfig{Mode: ModeSafe, Deadline: 50 * time.Millisecond}, 200*time.Millisecond)
@@ -84,5 +106,50 @@ func TestRetryOnceTheReplyIsGone(t *testing.T) {
 	h.kv.mu.Unlock()
 	if _, reply := h.post(t, ModeSafe, TextXML("u-old", "帮助", 10)); reply != "earlier reply" || h.calls.Load() != 1 {
 		t.Fatalf("retry of a push recorded the old way: %q after %d runs", reply, h.calls.Load())
+	}
+}
+
+// TestDoneSetOfAPush: a push goes in the set of the minute it was created
+// in, which lives the dedupe window after that minute; a CreateTime
+// further than half the window from now (refused as a signed request's
+// timestamp would be) goes by the minute it arrives in. Its id is FNV-1a,
+// the same on every instance.
+func TestDoneSetOfAPush(t *testing.T) {
+	f := &inflight{ttl: 10 * time.Minute}
+	now := time.Now()
+	for _, tc := range []struct {
+		name string
+		at   time.Time
+		want time.Time
+	}{
+		{"now", now, now},
+		{"four minutes ago", now.Add(-4 * time.Minute), now.Add(-4 * time.Minute)},
+		{"an hour ago", now.Add(-time.Hour), now},
+		{"six minutes ahead", now.Add(6 * time.Minute), now},
+		{"unset", time.Time{}, now},
+	} {
+		key, ttl := f.doneSet(tc.at)
+		before := time.Now()
+		minute := tc.want.Unix() / 60
+		ok := key == "dn:"+strconv.FormatInt(minute, 10)
+		if tc.want.Equal(now) {
+			// The minute may have turned since now was read.
+			ok = ok || key == "dn:"+strconv.FormatInt(before.Unix()/60, 10)
+		}
+		if !ok {
+			t.Errorf("%s: set %s, want dn:%d", tc.name, key, minute)
+			continue
+		}
+		m, _ := strconv.ParseInt(strings.TrimPrefix(key, "dn:"), 10, 64)
+		if end := time.Unix((m+1)*60, 0).Add(10 * time.Minute); before.Add(ttl).Sub(end).Abs() > time.Second {
+			t.Errorf("%s: the set lives %v, until %v; want until %v", tc.name, ttl, before.Add(ttl), end)
+		}
+	}
+	for _, key := range []string{"", "m:u:1", "m:oABCDEFGHIJKLMNOPQRSTUVWXYZa:7000000000000000001", "e:u:1700000000:subscribe:"} {
+		h := fnv.New64a()
+		h.Write([]byte(key))
+		if got, want := doneID(key), fmt.Sprintf("%016x", h.Sum64()); got != want {
+			t.Errorf("doneID(%q) = %s, want %s", key, got, want)
+		}
 	}
 }

@@ -19,6 +19,11 @@ type KV interface {
 	DelIfEqual(ctx context.Context, key, value string) (bool, error)
 	// Incr increments a counter that expires ttl after its creation.
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
+	// AddMember adds member to the set key and makes the set expire ttl
+	// from now (0: never).
+	AddMember(ctx context.Context, key, member string, ttl time.Duration) error
+	// IsMember reports whether member is in the set key.
+	IsMember(ctx context.Context, key, member string) (bool, error)
 	// Batch sends ops in one round trip, to be run in order, and fills in
 	// their results. It fails as a whole when the round trip fails; an op
 	// the server refused carries its own Err.
@@ -34,17 +39,19 @@ const (
 	OpSet
 	OpSetNX
 	OpIncr
+	OpAddMember
+	OpIsMember
 )
 
 // Op is one command of a KV.Batch: its arguments, then its results.
 type Op struct {
 	Kind  OpKind
 	Key   string
-	Value string        // OpSet, OpSetNX
-	TTL   time.Duration // OpSet, OpSetNX, OpIncr
+	Value string        // OpSet, OpSetNX; the member of OpAddMember, OpIsMember
+	TTL   time.Duration // OpSet, OpSetNX, OpIncr, OpAddMember
 
 	Result string // OpLookup: the value
-	Found  bool   // OpLookup: the key exists; OpSetNX: it was set
+	Found  bool   // OpLookup: the key exists; OpSetNX: it was set; OpIsMember: the member is in the set
 	N      int64  // OpIncr: the new count
 	Err    error  // the server refused this op
 }
@@ -63,6 +70,10 @@ func OneByOne(ctx context.Context, kv KV, ops ...*Op) error {
 			op.Found, op.Err = kv.SetNX(ctx, op.Key, op.Value, op.TTL)
 		case OpIncr:
 			op.N, op.Err = kv.Incr(ctx, op.Key, op.TTL)
+		case OpAddMember:
+			op.Err = kv.AddMember(ctx, op.Key, op.Value, op.TTL)
+		case OpIsMember:
+			op.Found, op.Err = kv.IsMember(ctx, op.Key, op.Value)
 		}
 		if op.Err != nil {
 			return op.Err

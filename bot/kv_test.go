@@ -15,6 +15,7 @@ import (
 type memKV struct {
 	mu   sync.Mutex
 	m    map[string]string
+	sets map[string]map[string]struct{}
 	exp  map[string]time.Time
 	fail error // when set, every call fails with it
 	// hang, when set, makes SetNX of dedupe marks (dd:…) wait for its
@@ -28,11 +29,14 @@ type memKV struct {
 	onMark func()
 }
 
-func newMemKV() *memKV { return &memKV{m: map[string]string{}, exp: map[string]time.Time{}} }
+func newMemKV() *memKV {
+	return &memKV{m: map[string]string{}, sets: map[string]map[string]struct{}{}, exp: map[string]time.Time{}}
+}
 
 func (k *memKV) live(key string) (string, bool) {
 	if t, ok := k.exp[key]; ok && time.Now().After(t) {
 		delete(k.m, key)
+		delete(k.sets, key)
 		delete(k.exp, key)
 	}
 	v, ok := k.m[key]
@@ -100,6 +104,7 @@ func (k *memKV) Del(_ context.Context, keys ...string) error {
 	defer k.mu.Unlock()
 	for _, key := range keys {
 		delete(k.m, key)
+		delete(k.sets, key)
 	}
 	return k.fail
 }
@@ -126,6 +131,36 @@ func (k *memKV) Incr(_ context.Context, key string, ttl time.Duration) (int64, e
 		k.m[key] = strconv.FormatInt(n, 10)
 	}
 	return n, k.fail
+}
+
+func (k *memKV) AddMember(_ context.Context, key, member string, ttl time.Duration) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.fail != nil {
+		return k.fail
+	}
+	k.live(key)
+	s := k.sets[key]
+	if s == nil {
+		s = map[string]struct{}{}
+		k.sets[key] = s
+	}
+	s[member] = struct{}{}
+	if ttl > 0 {
+		k.exp[key] = time.Now().Add(ttl)
+	}
+	return nil
+}
+
+func (k *memKV) IsMember(_ context.Context, key, member string) (bool, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.fail != nil {
+		return false, k.fail
+	}
+	k.live(key)
+	_, ok := k.sets[key][member]
+	return ok, nil
 }
 
 func (k *memKV) Ping(context.Context) error { return k.fail }

@@ -305,13 +305,15 @@ func (e *EmbeddedRedis) Close() error {
 	return err
 }
 
-// snapshotEntry is a string key of the snapshot. A key with a TTL is
-// saved with when it expires (Expires, unix ms), so that the time the
-// process was down counts; TTL (the time left when saved) is what
-// snapshots written before held, still read.
+// snapshotEntry is a string key of the snapshot, or a set (Members; the
+// dedupe window's done marks). A key with a TTL is saved with when it
+// expires (Expires, unix ms), so that the time the process was down
+// counts; TTL (the time left when saved) is what snapshots written before
+// held, still read.
 type snapshotEntry struct {
 	Key     string        `json:"k"`
 	Value   string        `json:"v"`
+	Members []string      `json:"m,omitempty"`
 	TTL     time.Duration `json:"ttl,omitempty"`
 	Expires int64         `json:"exp,omitempty"`
 }
@@ -325,6 +327,16 @@ func (en snapshotEntry) appendJSON(b []byte) []byte {
 	b = appendJSONString(b, en.Key)
 	b = append(b, `,"v":`...)
 	b = appendJSONString(b, en.Value)
+	if len(en.Members) > 0 {
+		b = append(b, `,"m":[`...)
+		for i, m := range en.Members {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, m)
+		}
+		b = append(b, ']')
+	}
 	if en.TTL != 0 {
 		b = append(b, `,"ttl":`...)
 		b = strconv.AppendInt(b, int64(en.TTL), 10)
@@ -378,18 +390,23 @@ func appendJSONString(b []byte, s string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// stringKeys lists the string keys with their values and TTLs.
-func (e *EmbeddedRedis) stringKeys() []snapshotEntry {
+// entries lists the string keys with their values and the sets with their
+// members, with their TTLs.
+func (e *EmbeddedRedis) entries() []snapshotEntry {
 	if e.maps != nil {
-		return e.maps.strings()
+		return e.maps.entries()
 	}
 	var out []snapshotEntry
 	for _, k := range e.m.Keys() {
-		if e.m.Type(k) != "string" {
-			continue
-		}
-		if v, err := e.m.Get(k); err == nil {
-			out = append(out, snapshotEntry{Key: k, Value: v, TTL: e.m.TTL(k)})
+		switch e.m.Type(k) {
+		case "string":
+			if v, err := e.m.Get(k); err == nil {
+				out = append(out, snapshotEntry{Key: k, Value: v, TTL: e.m.TTL(k)})
+			}
+		case "set":
+			if ms, err := e.m.Members(k); err == nil {
+				out = append(out, snapshotEntry{Key: k, Members: ms, TTL: e.m.TTL(k)})
+			}
 		}
 	}
 	return out
@@ -409,7 +426,7 @@ func (e *EmbeddedRedis) save() error {
 	_, err = w.WriteString("[")
 	listed := time.Now()
 	var buf []byte
-	for i, en := range e.stringKeys() {
+	for i, en := range e.entries() {
 		if err != nil {
 			break
 		}
@@ -459,7 +476,11 @@ func (e *EmbeddedRedis) restore() error {
 				continue // expired while the process was down
 			}
 		}
-		if err := e.m.Set(en.Key, en.Value); err != nil {
+		if en.Members != nil {
+			if _, err := e.m.SetAdd(en.Key, en.Members...); err != nil {
+				return err
+			}
+		} else if err := e.m.Set(en.Key, en.Value); err != nil {
 			return err
 		}
 		if ttl > 0 {

@@ -32,6 +32,9 @@ type dbMaps struct {
 	lru        *map[string]time.Time
 	keyVersion *map[string]uint
 	hashTTLs   reflect.Value // map[string]map[string]time.Duration: field TTLs
+	// setKeys is miniredis's map[string]setKey, whose setKey is a
+	// map[string]struct{}, read through that type: the same memory.
+	setKeys *map[string]map[string]struct{}
 	// byType holds the map of each other key type, settable, by the
 	// type's name in keys.
 	byType map[string]reflect.Value
@@ -63,7 +66,13 @@ func dbMapsOf(m *miniredis.Miniredis) *dbMaps {
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 {
 		return nil
 	}
+	sets, ok7 := field("setKeys", nil)
+	if !ok7 || sets.Type().Key().Kind() != reflect.String || sets.Type().Elem().Kind() != reflect.Map ||
+		sets.Type().Elem().Key().Kind() != reflect.String || sets.Type().Elem().Elem() != reflect.TypeFor[struct{}]() {
+		return nil
+	}
 	d := &dbMaps{m: m,
+		setKeys:    (*map[string]map[string]struct{})(unsafe.Pointer(sets.UnsafeAddr())),
 		keys:       keys.Addr().Interface().(*map[string]string),
 		ttl:        ttl.Addr().Interface().(*map[string]time.Duration),
 		stringKeys: str.Addr().Interface().(*map[string]string),
@@ -149,15 +158,23 @@ func (d *dbMaps) keyVersions() *keyVersions {
 	return &keyVersions{m: d.m, versions: d.keyVersion, live: d.keys}
 }
 
-// strings returns every string key with its value and TTL, copied in one
-// pass under the lock, unsorted.
-func (d *dbMaps) strings() []snapshotEntry {
+// entries returns every string key with its value and every set with its
+// members, with their TTLs, copied in one pass under the lock, unsorted.
+// The strings are shared, not copied; the member lists are new.
+func (d *dbMaps) entries() []snapshotEntry {
 	d.m.Lock()
 	defer d.m.Unlock()
 	ttl := *d.ttl
-	out := make([]snapshotEntry, 0, len(*d.stringKeys))
+	out := make([]snapshotEntry, 0, len(*d.stringKeys)+len(*d.setKeys))
 	for k, v := range *d.stringKeys {
 		out = append(out, snapshotEntry{Key: k, Value: v, TTL: ttl[k]})
+	}
+	for k, set := range *d.setKeys {
+		members := make([]string, 0, len(set))
+		for m := range set {
+			members = append(members, m)
+		}
+		out = append(out, snapshotEntry{Key: k, Members: members, TTL: ttl[k]})
 	}
 	return out
 }

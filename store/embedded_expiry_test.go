@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -132,24 +133,37 @@ func TestEmbeddedExpiryLeavesHashFieldTTLsToFastForward(t *testing.T) {
 
 // TestEmbeddedSnapshotListsEveryStringKey: the listing the save writes,
 // copied from the maps in one pass, is every string key with its value and
-// TTL, as Keys, Get and TTL give them.
+// every set with its members, with their TTLs, as Keys, Get, Members and
+// TTL give them.
 func TestEmbeddedSnapshotListsEveryStringKey(t *testing.T) {
 	m := miniredis.NewMiniRedis()
 	fillForExpiry(t, m, 300)
+	if _, err := m.SetAdd("sb:set", "b", "c"); err != nil {
+		t.Fatal(err)
+	}
 	var got []string
-	for _, en := range dbMapsOf(m).strings() {
+	for _, en := range dbMapsOf(m).entries() {
+		if en.Members != nil {
+			slices.Sort(en.Members)
+			got = append(got, en.Key+" set "+en.TTL.String()+" "+strings.Join(en.Members, ","))
+			continue
+		}
 		got = append(got, en.Key+" string "+en.TTL.String()+" "+en.Value)
 	}
 	slices.Sort(got)
 	var want []string
 	for _, k := range m.Keys() {
-		if m.Type(k) == "string" {
+		switch m.Type(k) {
+		case "string":
 			v, _ := m.Get(k)
 			want = append(want, k+" string "+m.TTL(k).String()+" "+v)
+		case "set":
+			ms, _ := m.Members(k)
+			want = append(want, k+" set "+m.TTL(k).String()+" "+strings.Join(ms, ","))
 		}
 	}
-	if len(want) != 300 || !slices.Equal(got, want) {
-		t.Fatalf("listed %d string keys, want %d; first difference %q", len(got), len(want), firstDiff(got, want))
+	if len(want) != 301 || !slices.Equal(got, want) {
+		t.Fatalf("listed %d keys, want %d; first difference %q", len(got), len(want), firstDiff(got, want))
 	}
 }
 

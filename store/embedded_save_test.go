@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,6 +28,8 @@ func TestSnapshotEntryJSONReadsBackAsEncodingJSONs(t *testing.T) {
 		}
 	}
 	checkEntryJSON(t, snapshotEntry{Key: "old", Value: "x", TTL: 90 * time.Second})
+	checkEntryJSON(t, snapshotEntry{Key: "dn:1", Members: jsonSamples, Expires: 1_790_000_000_123})
+	checkEntryJSON(t, snapshotEntry{Key: "dn:2", Members: []string{"0123456789abcdef"}})
 }
 
 func FuzzSnapshotEntryJSON(f *testing.F) {
@@ -35,6 +38,7 @@ func FuzzSnapshotEntryJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, k, v string, exp int64) {
 		checkEntryJSON(t, snapshotEntry{Key: k, Value: v, Expires: exp})
+		checkEntryJSON(t, snapshotEntry{Key: k, Members: []string{v, k}, Expires: exp})
 	})
 }
 
@@ -50,7 +54,7 @@ func checkEntryJSON(t *testing.T, en snapshotEntry) {
 	if err := json.Unmarshal(ref, &want); err != nil {
 		t.Fatal(err)
 	}
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%+v wrote %q, read back %+v; encoding/json's reads back %+v", en, b, got, want)
 	}
 }

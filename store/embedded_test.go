@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,7 +54,9 @@ func TestEmbeddedRedisSurvivesAKill(t *testing.T) {
 
 // TestEmbeddedRedisSnapshotKeepsEveryStringKey: the snapshot, written
 // entry by entry, brings back every string key with its value (quotes,
-// line breaks, Chinese) and its expiry, and leaves the other types out.
+// line breaks, Chinese) and its expiry, and every set (the dedupe
+// window's done marks) with its members and expiry, and leaves the other
+// types out.
 func TestEmbeddedRedisSnapshotKeepsEveryStringKey(t *testing.T) {
 	snap := filepath.Join(t.TempDir(), "redis.json")
 	first, err := store.StartEmbeddedRedis("127.0.0.1:0", snap)
@@ -74,6 +77,11 @@ func TestEmbeddedRedisSnapshotKeepsEveryStringKey(t *testing.T) {
 	if _, err := m.Lpush("a-list", "x"); err != nil {
 		t.Fatal(err)
 	}
+	members := []string{"0123456789abcdef", `a "quoted" one`, "成都"}
+	if _, err := m.SetAdd("dn:1", members...); err != nil {
+		t.Fatal(err)
+	}
+	m.SetTTL("dn:1", 20*time.Minute)
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -91,8 +99,16 @@ func TestEmbeddedRedisSnapshotKeepsEveryStringKey(t *testing.T) {
 	if ttl := m.TTL("plain"); ttl <= 0 || ttl > time.Hour {
 		t.Errorf("plain's TTL after the restart: %v, want up to an hour", ttl)
 	}
+	got, err := m.Members("dn:1")
+	slices.Sort(members)
+	if err != nil || !slices.Equal(got, members) {
+		t.Errorf("the set after the restart: %q, %v; want %q", got, err, members)
+	}
+	if ttl := m.TTL("dn:1"); ttl <= 19*time.Minute || ttl > 20*time.Minute {
+		t.Errorf("the set's TTL after the restart: %v, want up to 20 min", ttl)
+	}
 	if m.Exists("a-list") {
-		t.Errorf("a list came back; the snapshot keeps string keys only")
+		t.Errorf("a list came back; the snapshot keeps string keys and sets only")
 	}
 }
 

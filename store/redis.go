@@ -126,6 +126,25 @@ func (r *Redis) DelIfEqual(ctx context.Context, k, v string) (bool, error) {
 	return n == 1, err
 }
 
+// AddMember adds m to the set k and makes the set expire ttl from now
+// (0: never), in one round trip.
+func (r *Redis) AddMember(ctx context.Context, k, m string, ttl time.Duration) error {
+	key := r.Key(k)
+	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.SAdd(ctx, key, m)
+		if ttl > 0 {
+			p.PExpire(ctx, key, ttl)
+		}
+		return nil
+	})
+	return err
+}
+
+// IsMember reports whether m is in the set k.
+func (r *Redis) IsMember(ctx context.Context, k, m string) (bool, error) {
+	return r.c.SIsMember(ctx, r.Key(k), m).Result()
+}
+
 // Lookup returns the value of k and whether it exists.
 func (r *Redis) Lookup(ctx context.Context, k string) (string, bool, error) {
 	v, err := r.Get(ctx, k)

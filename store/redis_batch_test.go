@@ -35,6 +35,10 @@ func TestBatch(t *testing.T) {
 		{Kind: bot.OpIncr, Key: "b:count", TTL: time.Minute},
 		{Kind: bot.OpSet, Key: "b:set", Value: "s", TTL: time.Minute},
 		{Kind: bot.OpLookup, Key: "b:set"},
+		{Kind: bot.OpIsMember, Key: "b:members", Value: "m1"},
+		{Kind: bot.OpAddMember, Key: "b:members", Value: "m1", TTL: time.Minute},
+		{Kind: bot.OpIsMember, Key: "b:members", Value: "m1"},
+		{Kind: bot.OpIsMember, Key: "b:members", Value: "m2"},
 	}
 	cctx, cost := store.CountCost(ctx)
 	if err := r.Batch(cctx, ops...); err != nil {
@@ -60,8 +64,37 @@ func TestBatch(t *testing.T) {
 	if !ops[7].Found || ops[7].Result != "s" {
 		t.Errorf("lookup after set in the same batch: %+v", ops[7])
 	}
-	if ttl, err := r.Client().PTTL(ctx, r.Key("b:count")).Result(); err != nil || ttl <= 0 || ttl > time.Minute {
-		t.Errorf("counter's expiry: %v %v", ttl, err)
+	if ops[8].Found || !ops[10].Found || ops[11].Found {
+		t.Errorf("members: before the add %v, after %v, another %v; want false, true, false", ops[8].Found, ops[10].Found, ops[11].Found)
+	}
+	for _, k := range []string{"b:count", "b:members"} {
+		if ttl, err := r.Client().PTTL(ctx, r.Key(k)).Result(); err != nil || ttl <= 0 || ttl > time.Minute {
+			t.Errorf("%s's expiry: %v %v", k, ttl, err)
+		}
+	}
+}
+
+// TestMembers: AddMember adds to a set and sets its expiry from now, each
+// time; IsMember finds what was added, in that set only.
+func TestMembers(t *testing.T) {
+	r := storetest.Redis(t)
+	ctx := context.Background()
+	if err := r.AddMember(ctx, "mem:a", "x", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddMember(ctx, "mem:a", "y", 2*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		key, member string
+		want        bool
+	}{{"mem:a", "x", true}, {"mem:a", "y", true}, {"mem:a", "z", false}, {"mem:b", "x", false}} {
+		if got, err := r.IsMember(ctx, c.key, c.member); err != nil || got != c.want {
+			t.Errorf("IsMember(%s, %s) = %v, %v; want %v", c.key, c.member, got, err, c.want)
+		}
+	}
+	if ttl, err := r.Client().PTTL(ctx, r.Key("mem:a")).Result(); err != nil || ttl <= time.Minute || ttl > 2*time.Minute {
+		t.Errorf("the set's expiry: %v %v, want the last add's 2 min", ttl, err)
 	}
 }
 

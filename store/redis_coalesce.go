@@ -115,6 +115,10 @@ func opName(k bot.OpKind, native bool) string {
 		return "get"
 	case bot.OpSet, bot.OpSetNX:
 		return "set"
+	case bot.OpAddMember:
+		return "sadd+pexpire"
+	case bot.OpIsMember:
+		return "sismember"
 	case bot.OpIncr:
 		if native {
 			return nativeIncr

@@ -127,6 +127,7 @@ func (r *Redis) Batch(ctx context.Context, ops ...*bot.Op) error {
 // increment's give-up time (incrArgs).
 func (r *Redis) pipeline(ctx context.Context, ops []*bot.Op, giveUps []int64) error {
 	cmds := make([]redis.Cmder, len(ops))
+	var expires map[int]*redis.BoolCmd // OpAddMember's PEXPIRE, by op
 	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, op := range ops {
 			switch op.Kind {
@@ -143,6 +144,17 @@ func (r *Redis) pipeline(ctx context.Context, ops []*bot.Op, giveUps []int64) er
 				} else {
 					cmds[i] = incrWithExpiry.EvalSha(ctx, p, []string{key}, ttlMS, giveUps[i])
 				}
+			case bot.OpAddMember:
+				key := r.Key(op.Key)
+				cmds[i] = p.SAdd(ctx, key, op.Value)
+				if op.TTL > 0 {
+					if expires == nil {
+						expires = map[int]*redis.BoolCmd{}
+					}
+					expires[i] = p.PExpire(ctx, key, op.TTL)
+				}
+			case bot.OpIsMember:
+				cmds[i] = p.SIsMember(ctx, r.Key(op.Key), op.Value)
 			default:
 				return errors.New("store: unknown batch op")
 			}
@@ -166,6 +178,11 @@ func (r *Redis) pipeline(ctx context.Context, ops []*bot.Op, giveUps []int64) er
 			op.Found, op.Err = c.Result()
 		case *redis.Cmd:
 			op.N, op.Err = c.Int64()
+		case *redis.IntCmd: // SADD
+			op.Err = c.Err()
+			if e := expires[i]; e != nil && op.Err == nil {
+				op.Err = e.Err()
+			}
 		}
 	}
 	return nil
