@@ -48,6 +48,13 @@ type inflight struct {
 	runningTTL time.Duration
 	// replyTTL is how long a reply is kept for a retry once written.
 	replyTTL time.Duration
+
+	// The done set of the latest minute (doneSet): its key, and when this
+	// process last set its expiry (doneSetTTL).
+	setMu      sync.Mutex
+	setMinute  int64
+	setKey     string
+	setExpired time.Time
 }
 
 type flightState struct {
@@ -94,20 +101,54 @@ func (f *inflight) begin(ctx context.Context, key string, at time.Time, ahead []
 	return mark.Found, string(b), nil
 }
 
-// doneSet returns the set holding the done marks of pushes created at at
-// and how long it is to live from now: the dedupe window after its
-// minute's end. A CreateTime further than half the window (the age past
+// doneSet returns the set holding the done marks of pushes created at at,
+// and its minute. A CreateTime further than half the window (the age past
 // which the gateway refuses a signed request) from now is not what WeChat
 // sends; such a push goes by the minute it arrives in.
-func (f *inflight) doneSet(at time.Time) (key string, ttl time.Duration) {
+func (f *inflight) doneSet(at time.Time) (key string, minute int64) {
 	now := time.Now()
 	if d := now.Sub(at); d > f.ttl/2 || d < -f.ttl/2 {
 		at = now
 	}
-	minute := at.Unix() / 60
-	end := time.Unix((minute+1)*60, 0)
-	return "dn:" + strconv.FormatInt(minute, 10), end.Add(f.ttl).Sub(now)
+	minute = at.Unix() / 60
+	f.setMu.Lock()
+	defer f.setMu.Unlock()
+	if f.setMinute != minute || f.setKey == "" {
+		f.setMinute, f.setKey, f.setExpired = minute, "dn:"+strconv.FormatInt(minute, 10), time.Time{}
+	}
+	return f.setKey, minute
 }
+
+// doneSetTTL returns how long the set of minute is to live from now (the
+// dedupe window after the minute's end), or 0 when this process set that
+// expiry less than setExpiryRefresh ago: the end is fixed, so one PEXPIRE
+// per set and process does (a command fewer per message); it is sent
+// again now and then in case the set was lost and made again without it
+// (a Redis flushed or failed over). A finish whose write failed forgets
+// it was sent (expiryLost).
+func (f *inflight) doneSetTTL(minute int64) time.Duration {
+	now := time.Now()
+	f.setMu.Lock()
+	defer f.setMu.Unlock()
+	if minute == f.setMinute {
+		if now.Sub(f.setExpired) < setExpiryRefresh {
+			return 0
+		}
+		f.setExpired = now
+	}
+	return time.Unix((minute+1)*60, 0).Add(f.ttl).Sub(now)
+}
+
+// expiryLost makes the next doneSetTTL of minute send the expiry again.
+func (f *inflight) expiryLost(minute int64) {
+	f.setMu.Lock()
+	defer f.setMu.Unlock()
+	if minute == f.setMinute {
+		f.setExpired = time.Time{}
+	}
+}
+
+const setExpiryRefresh = 10 * time.Second
 
 // doneID is key's member of a done set: 64 bits of FNV-1a, in hex. Two
 // pushes of one minute share one with odds of about 1 in 10^11 at 300
@@ -160,13 +201,17 @@ func (f *inflight) finish(ctx context.Context, key string, at time.Time, reply s
 	if reply != "" {
 		ops = append(ops, &Op{Kind: OpSet, Key: "dr:" + key, Value: reply, TTL: f.doneTTL()})
 	}
-	set, ttl := f.doneSet(at)
-	ops = append(ops, &Op{Kind: OpAddMember, Key: set, Value: doneID(key), TTL: ttl},
-		&Op{Kind: OpSet, Key: "dd:" + key, Value: doneMark, TTL: f.doneTTL()})
-	if err := f.kv.Batch(ctx, ops...); err != nil {
-		return err
+	set, minute := f.doneSet(at)
+	add := &Op{Kind: OpAddMember, Key: set, Value: doneID(key), TTL: f.doneSetTTL(minute)}
+	ops = append(ops, add, &Op{Kind: OpSet, Key: "dd:" + key, Value: doneMark, TTL: f.doneTTL()})
+	err := f.kv.Batch(ctx, ops...)
+	if err == nil {
+		err = firstErr(ops)
 	}
-	return firstErr(ops)
+	if add.TTL > 0 && (err != nil || add.Err != nil) {
+		f.expiryLost(minute)
+	}
+	return err
 }
 
 func firstErr(ops []*Op) error {

@@ -112,10 +112,10 @@ func TestRetryOnceTheReplyIsGone(t *testing.T) {
 // TestDoneSetOfAPush: a push goes in the set of the minute it was created
 // in, which lives the dedupe window after that minute; a CreateTime
 // further than half the window from now (refused as a signed request's
-// timestamp would be) goes by the minute it arrives in. Its id is FNV-1a,
-// the same on every instance.
+// timestamp would be) goes by the minute it arrives in. The set's expiry
+// is sent with its first push, not with every one. A push's id is
+// FNV-1a, the same on every instance.
 func TestDoneSetOfAPush(t *testing.T) {
-	f := &inflight{ttl: 10 * time.Minute}
 	now := time.Now()
 	for _, tc := range []struct {
 		name string
@@ -128,22 +128,38 @@ func TestDoneSetOfAPush(t *testing.T) {
 		{"six minutes ahead", now.Add(6 * time.Minute), now},
 		{"unset", time.Time{}, now},
 	} {
-		key, ttl := f.doneSet(tc.at)
+		f := &inflight{ttl: 10 * time.Minute}
+		key, m := f.doneSet(tc.at)
+		ttl := f.doneSetTTL(m)
 		before := time.Now()
 		minute := tc.want.Unix() / 60
-		ok := key == "dn:"+strconv.FormatInt(minute, 10)
+		ok := key == "dn:"+strconv.FormatInt(minute, 10) && m == minute
 		if tc.want.Equal(now) {
 			// The minute may have turned since now was read.
-			ok = ok || key == "dn:"+strconv.FormatInt(before.Unix()/60, 10)
+			ok = ok || key == "dn:"+strconv.FormatInt(before.Unix()/60, 10) && m == before.Unix()/60
 		}
 		if !ok {
-			t.Errorf("%s: set %s, want dn:%d", tc.name, key, minute)
+			t.Errorf("%s: set %s (minute %d), want dn:%d", tc.name, key, m, minute)
 			continue
 		}
-		m, _ := strconv.ParseInt(strings.TrimPrefix(key, "dn:"), 10, 64)
 		if end := time.Unix((m+1)*60, 0).Add(10 * time.Minute); before.Add(ttl).Sub(end).Abs() > time.Second {
 			t.Errorf("%s: the set lives %v, until %v; want until %v", tc.name, ttl, before.Add(ttl), end)
 		}
+	}
+	// The expiry goes with the set's first push of this process, then once
+	// every setExpiryRefresh, and again after a write that failed.
+	f := &inflight{ttl: 10 * time.Minute}
+	_, m := f.doneSet(now)
+	if f.doneSetTTL(m) <= 0 || f.doneSetTTL(m) != 0 {
+		t.Errorf("the expiry: want it with the first push only")
+	}
+	f.expiryLost(m)
+	if f.doneSetTTL(m) <= 0 {
+		t.Errorf("the expiry after a failed write: want it again")
+	}
+	f.setExpired = f.setExpired.Add(-setExpiryRefresh)
+	if f.doneSetTTL(m) <= 0 {
+		t.Errorf("the expiry %v after it was last sent: want it again", setExpiryRefresh)
 	}
 	for _, key := range []string{"", "m:u:1", "m:oABCDEFGHIJKLMNOPQRSTUVWXYZa:7000000000000000001", "e:u:1700000000:subscribe:"} {
 		h := fnv.New64a()

@@ -20,7 +20,7 @@ type KV interface {
 	// Incr increments a counter that expires ttl after its creation.
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
 	// AddMember adds member to the set key and makes the set expire ttl
-	// from now (0: never).
+	// from now (0 leaves its expiry as it is: none for a new set).
 	AddMember(ctx context.Context, key, member string, ttl time.Duration) error
 	// IsMember reports whether member is in the set key.
 	IsMember(ctx context.Context, key, member string) (bool, error)

@@ -127,7 +127,7 @@ func (r *Redis) DelIfEqual(ctx context.Context, k, v string) (bool, error) {
 }
 
 // AddMember adds m to the set k and makes the set expire ttl from now
-// (0: never), in one round trip.
+// (0 leaves its expiry as it is), in one round trip.
 func (r *Redis) AddMember(ctx context.Context, k, m string, ttl time.Duration) error {
 	key := r.Key(k)
 	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
