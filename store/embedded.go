@@ -133,7 +133,7 @@ type EmbeddedRedis struct {
 }
 
 // StartEmbeddedRedis starts miniredis on listen. snapshot, when not empty,
-// is the file string keys are restored from and saved to.
+// is the file string keys and sets are restored from and saved to.
 func StartEmbeddedRedis(listen, snapshot string) (*EmbeddedRedis, error) {
 	m := miniredis.NewMiniRedis()
 	if err := m.StartAddr(listen); err != nil {
