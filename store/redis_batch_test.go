@@ -96,6 +96,19 @@ func TestMembers(t *testing.T) {
 	if ttl, err := r.Client().PTTL(ctx, r.Key("mem:a")).Result(); err != nil || ttl <= time.Minute || ttl > 2*time.Minute {
 		t.Errorf("the set's expiry: %v %v, want the last add's 2 min", ttl, err)
 	}
+	// An add without a TTL, alone or batched, leaves the expiry as it is.
+	if err := r.AddMember(ctx, "mem:a", "z", 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Batch(ctx, &bot.Op{Kind: bot.OpAddMember, Key: "mem:a", Value: "w"}); err != nil {
+		t.Fatal(err)
+	}
+	if ttl, err := r.Client().PTTL(ctx, r.Key("mem:a")).Result(); err != nil || ttl <= time.Minute || ttl > 2*time.Minute {
+		t.Errorf("the set's expiry after adds without one: %v %v, want the 2 min set before", ttl, err)
+	}
+	if ok, err := r.IsMember(ctx, "mem:a", "w"); err != nil || !ok {
+		t.Errorf("the batched member: %v %v", ok, err)
+	}
 }
 
 // TestBatchIncrAfterAScriptFlush: a real Redis that restarted has lost the
