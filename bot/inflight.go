@@ -31,9 +31,10 @@ import (
 //
 // The dedupe window's marks are members of one set a minute, not keys of
 // their own: at 300 messages/s the window holds 180,000 of them, and a
-// member costs the embedded Redis about a seventh of what a key with a TTL
-// does (docs/BENCHMARKS.md). begin asks the set in the round trip that
-// sets the running mark, so a push costs no more round trips than before.
+// member costs the embedded Redis about a fifth of what a key with a TTL
+// does (64 bytes against 317, docs/BENCHMARKS.md). begin asks the set in
+// the round trip that sets the running mark, so a push costs no more
+// round trips than before.
 //
 // The request whose handler finishes within the deadline answers passively
 // and claims nothing. When the deadline passes first, the finished handler
