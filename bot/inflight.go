@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"strconv"
@@ -50,12 +51,14 @@ type inflight struct {
 	// replyTTL is how long a reply is kept for a retry once written.
 	replyTTL time.Duration
 
-	// The done set of the latest minute (doneSet): its key, and when this
-	// process last set its expiry (doneSetTTL).
-	setMu      sync.Mutex
-	setMinute  int64
-	setKey     string
-	setExpired time.Time
+	// setMu guards the key of the latest minute's done set (doneSet) and
+	// the minute whose set's expiry this process last sent, and when
+	// (doneSetTTL).
+	setMu     sync.Mutex
+	setMinute int64
+	setKey    string
+	expMinute int64
+	expSent   time.Time
 }
 
 type flightState struct {
@@ -115,7 +118,7 @@ func (f *inflight) doneSet(at time.Time) (key string, minute int64) {
 	f.setMu.Lock()
 	defer f.setMu.Unlock()
 	if f.setMinute != minute || f.setKey == "" {
-		f.setMinute, f.setKey, f.setExpired = minute, "dn:"+strconv.FormatInt(minute, 10), time.Time{}
+		f.setMinute, f.setKey = minute, "dn:"+strconv.FormatInt(minute, 10)
 	}
 	return f.setKey, minute
 }
@@ -131,12 +134,10 @@ func (f *inflight) doneSetTTL(minute int64) time.Duration {
 	now := time.Now()
 	f.setMu.Lock()
 	defer f.setMu.Unlock()
-	if minute == f.setMinute {
-		if now.Sub(f.setExpired) < setExpiryRefresh {
-			return 0
-		}
-		f.setExpired = now
+	if minute == f.expMinute && now.Sub(f.expSent) < setExpiryRefresh {
+		return 0
 	}
+	f.expMinute, f.expSent = minute, now
 	return time.Unix((minute+1)*60, 0).Add(f.ttl).Sub(now)
 }
 
@@ -144,8 +145,8 @@ func (f *inflight) doneSetTTL(minute int64) time.Duration {
 func (f *inflight) expiryLost(minute int64) {
 	f.setMu.Lock()
 	defer f.setMu.Unlock()
-	if minute == f.setMinute {
-		f.setExpired = time.Time{}
+	if minute == f.expMinute {
+		f.expSent = time.Time{}
 	}
 }
 
@@ -162,13 +163,11 @@ func doneID(key string) string {
 		h ^= uint64(key[i])
 		h *= prime
 	}
-	var b [16]byte
-	const digits = "0123456789abcdef"
-	for i := 15; i >= 0; i-- {
-		b[i] = digits[h&0xf]
-		h >>= 4
-	}
-	return string(b[:])
+	var b [8]byte
+	var out [16]byte
+	binary.BigEndian.PutUint64(b[:], h)
+	hex.Encode(out[:], b[:])
+	return string(out[:])
 }
 
 // doneTTL is how long a done mark (and its reply) is kept as a key.

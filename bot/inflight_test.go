@@ -157,7 +157,7 @@ func TestDoneSetOfAPush(t *testing.T) {
 	if f.doneSetTTL(m) <= 0 {
 		t.Errorf("the expiry after a failed write: want it again")
 	}
-	f.setExpired = f.setExpired.Add(-setExpiryRefresh)
+	f.expSent = f.expSent.Add(-setExpiryRefresh)
 	if f.doneSetTTL(m) <= 0 {
 		t.Errorf("the expiry %v after it was last sent: want it again", setExpiryRefresh)
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/go-redis/redis/v8"
+
+	"supplybot/bot"
 )
 
 // RedisOptions select the Redis server and the key prefix every key of this
@@ -127,17 +129,14 @@ func (r *Redis) DelIfEqual(ctx context.Context, k, v string) (bool, error) {
 }
 
 // AddMember adds m to the set k and makes the set expire ttl from now
-// (0 leaves its expiry as it is), in one round trip.
+// (0 leaves its expiry as it is), in one round trip: the batch's own
+// commands (pipeline).
 func (r *Redis) AddMember(ctx context.Context, k, m string, ttl time.Duration) error {
-	key := r.Key(k)
-	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.SAdd(ctx, key, m)
-		if ttl > 0 {
-			p.PExpire(ctx, key, ttl)
-		}
-		return nil
-	})
-	return err
+	op := &bot.Op{Kind: bot.OpAddMember, Key: k, Value: m, TTL: ttl}
+	if err := r.pipeline(ctx, []*bot.Op{op}, []int64{0}); err != nil {
+		return err
+	}
+	return op.Err
 }
 
 // IsMember reports whether m is in the set k.
