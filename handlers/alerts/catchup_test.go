@@ -149,7 +149,7 @@ func TestTwoInstancesMeetInBackground(t *testing.T) {
 	eventually(t, "both instances hold both records", func() bool {
 		for _, s := range []*alerts.Service{e.svc, b} {
 			for _, id := range []string{d.ID, o.ID} {
-				if _, ok := s.Engine().Get(id); !ok {
+				if !s.Engine().Has(id) {
 					return false
 				}
 			}

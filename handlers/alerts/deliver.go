@@ -23,7 +23,7 @@ const (
 // subscribers. Every write is keyed, so running it again for the same
 // record (an edit, a retry) stores no pair twice and alerts nobody twice.
 func (s *Service) process(ctx context.Context, p store.Post) error {
-	if _, ok := s.engine.Get(p.ID); !ok {
+	if !s.engine.Has(p.ID) {
 		return nil // not open (closed or expired since it was queued)
 	}
 	now := s.clock()

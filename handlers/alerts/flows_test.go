@@ -200,7 +200,7 @@ func TestLifecycleReminderAndExpiry(t *testing.T) {
 	if p, _ := e.mongo.Demands().Get(context.Background(), soon.ID); p.Status != store.StatusExpired {
 		t.Fatalf("status: got %q, want expired", p.Status)
 	}
-	if _, ok := e.svc.Engine().Get(soon.ID); ok {
+	if e.svc.Engine().Has(soon.ID) {
 		t.Fatal("expired record still in the engine")
 	}
 	e.saved(e.post(store.KindOffer, seller, offerText))

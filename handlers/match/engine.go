@@ -23,14 +23,9 @@ type Engine struct {
 	now  func() time.Time // for Upsert's expiry check; replaceable in tests
 
 	mu     sync.RWMutex
-	byID   map[string]*entry
+	byID   map[string]*features
 	idx    [2]sideIndex      // indexed by Side
 	intern map[string]string // vocabulary (terms, categories, places, units, certs)
-}
-
-type entry struct {
-	feat *features
-	rec  Record
 }
 
 // internW returns the canonical copy of s, adding it; e.mu held for writing.
@@ -51,8 +46,8 @@ func (e *Engine) internR(s string) string {
 }
 
 type sideIndex struct {
-	branch map[string]map[*entry]struct{}
-	term   map[string]map[*entry]struct{}
+	branch map[string]map[*features]struct{}
+	term   map[string]map[*features]struct{}
 }
 
 // NewEngine returns an empty engine. Zero options get the defaults
@@ -64,11 +59,11 @@ func NewEngine(opts Options) *Engine {
 	if opts.Limit <= 0 {
 		opts.Limit = DefaultLimit
 	}
-	e := &Engine{opts: opts, now: time.Now, byID: make(map[string]*entry), intern: make(map[string]string)}
+	e := &Engine{opts: opts, now: time.Now, byID: make(map[string]*features), intern: make(map[string]string)}
 	for i := range e.idx {
 		e.idx[i] = sideIndex{
-			branch: make(map[string]map[*entry]struct{}),
-			term:   make(map[string]map[*entry]struct{}),
+			branch: make(map[string]map[*features]struct{}),
+			term:   make(map[string]map[*features]struct{}),
 		}
 	}
 	return e
@@ -89,37 +84,38 @@ func (e *Engine) Upsert(r Record) {
 		e.Remove(r.ID)
 		return
 	}
-	ent := &entry{rec: cloneRecord(r)}
-
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	ent.feat = newFeatures(&ent.rec, e.internW)
+	ent := newFeatures(&r, e.internW)
+	// The engine keeps what it shows of r (reason texts) apart from the
+	// caller's slices; the rest of r it does not keep.
+	ent.keywords = slices.Clone(ent.keywords)
 	if old, ok := e.byID[r.ID]; ok {
 		e.unindex(old)
 	}
 	e.byID[r.ID] = ent
 	ix := &e.idx[r.Side]
-	if b := ent.feat.branch; b != "" {
+	if b := ent.branch; b != "" {
 		addTo(ix.branch, b, ent)
 	}
-	for _, t := range ent.feat.terms {
+	for _, t := range ent.terms {
 		addTo(ix.term, t, ent)
 	}
-	if k := ent.feat.headKey; k != "" {
+	if k := ent.headKey; k != "" {
 		addTo(ix.term, k, ent)
 	}
 }
 
-func addTo(m map[string]map[*entry]struct{}, k string, ent *entry) {
+func addTo(m map[string]map[*features]struct{}, k string, ent *features) {
 	s := m[k]
 	if s == nil {
-		s = make(map[*entry]struct{})
+		s = make(map[*features]struct{})
 		m[k] = s
 	}
 	s[ent] = struct{}{}
 }
 
-func delFrom(m map[string]map[*entry]struct{}, k string, ent *entry) {
+func delFrom(m map[string]map[*features]struct{}, k string, ent *features) {
 	if s := m[k]; s != nil {
 		delete(s, ent)
 		if len(s) == 0 {
@@ -129,16 +125,16 @@ func delFrom(m map[string]map[*entry]struct{}, k string, ent *entry) {
 }
 
 // unindex removes ent from all indexes; e.mu must be held for writing.
-func (e *Engine) unindex(ent *entry) {
-	delete(e.byID, ent.rec.ID)
-	ix := &e.idx[ent.rec.Side]
-	if b := ent.feat.branch; b != "" {
+func (e *Engine) unindex(ent *features) {
+	delete(e.byID, ent.id)
+	ix := &e.idx[ent.side]
+	if b := ent.branch; b != "" {
 		delFrom(ix.branch, b, ent)
 	}
-	for _, t := range ent.feat.terms {
+	for _, t := range ent.terms {
 		delFrom(ix.term, t, ent)
 	}
-	if k := ent.feat.headKey; k != "" {
+	if k := ent.headKey; k != "" {
 		delFrom(ix.term, k, ent)
 	}
 }
@@ -157,8 +153,9 @@ func (e *Engine) Prune(now time.Time) int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	n := 0
+	at := now.UnixNano()
 	for _, ent := range e.byID {
-		if !isOpen(&ent.rec, now) {
+		if !ent.openAt(at) {
 			e.unindex(ent)
 			n++
 		}
@@ -173,18 +170,16 @@ func (e *Engine) Len() int {
 	return len(e.byID)
 }
 
-// Get returns the indexed record with the given ID.
-func (e *Engine) Get(id string) (Record, bool) {
+// Has reports whether the record with the given ID is indexed.
+func (e *Engine) Has(id string) bool {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	if ent, ok := e.byID[id]; ok {
-		return cloneRecord(ent.rec), true
-	}
-	return Record{}, false
+	_, ok := e.byID[id]
+	return ok
 }
 
 type hit struct {
-	ent   *entry
+	ent   *features
 	score float64
 }
 
@@ -202,16 +197,16 @@ func (e *Engine) Match(r Record, now time.Time) []Result {
 
 	var q *features
 	var hits []hit
-	consider := func(c *entry) {
-		if c.feat.id == r.ID {
+	consider := func(c *features) {
+		if c.id == r.ID {
 			return
 		}
 		var s float64
 		var ok bool
 		if r.Side == Demand {
-			s, _, ok = scorePair(q, c.feat, now, Offer, false, e.opts.Threshold)
+			s, _, ok = scorePair(q, c, now, Offer, false, e.opts.Threshold)
 		} else {
-			s, _, ok = scorePair(c.feat, q, now, Demand, false, e.opts.Threshold)
+			s, _, ok = scorePair(c, q, now, Demand, false, e.opts.Threshold)
 		}
 		if ok && s >= e.opts.Threshold {
 			hits = append(hits, hit{c, s})
@@ -229,11 +224,11 @@ func (e *Engine) Match(r Record, now time.Time) []Result {
 	for i, t := range q.terms {
 	next:
 		for c := range ix.term[t] {
-			if q.branch != "" && c.feat.branch == q.branch {
+			if q.branch != "" && c.branch == q.branch {
 				continue // already seen through the branch
 			}
 			for _, prev := range q.terms[:i] {
-				if c.feat.hasTerm(prev) {
+				if c.hasTerm(prev) {
 					continue next // already seen through an earlier term
 				}
 			}
@@ -245,11 +240,11 @@ func (e *Engine) Match(r Record, now time.Time) []Result {
 	if k := q.headKey; k != "" {
 	nextHead:
 		for c := range ix.term[k] {
-			if q.branch != "" && c.feat.branch == q.branch {
+			if q.branch != "" && c.branch == q.branch {
 				continue
 			}
 			for _, t := range q.terms {
-				if c.feat.hasTerm(t) {
+				if c.hasTerm(t) {
 					continue nextHead
 				}
 			}
@@ -260,8 +255,8 @@ func (e *Engine) Match(r Record, now time.Time) []Result {
 	// Verified enterprises first, then by score: when more counterparts fit
 	// than Limit, the verified ones get the places.
 	slices.SortFunc(hits, func(a, b hit) int {
-		if a.ent.feat.verified != b.ent.feat.verified {
-			if a.ent.feat.verified {
+		if a.ent.verified != b.ent.verified {
+			if a.ent.verified {
 				return -1
 			}
 			return 1
@@ -272,7 +267,7 @@ func (e *Engine) Match(r Record, now time.Time) []Result {
 			}
 			return 1
 		}
-		return strings.Compare(a.ent.rec.ID, b.ent.rec.ID)
+		return strings.Compare(a.ent.id, b.ent.id)
 	})
 	if len(hits) > e.opts.Limit {
 		hits = hits[:e.opts.Limit]
@@ -282,43 +277,12 @@ func (e *Engine) Match(r Record, now time.Time) []Result {
 		var s float64
 		var reasons []string
 		if r.Side == Demand {
-			s, reasons, _ = scorePair(q, h.ent.feat, now, Offer, true, -1)
+			s, reasons, _ = scorePair(q, h.ent, now, Offer, true, -1)
 		} else {
-			s, reasons, _ = scorePair(h.ent.feat, q, now, Demand, true, -1)
+			s, reasons, _ = scorePair(h.ent, q, now, Demand, true, -1)
 		}
-		out = append(out, Result{Counterpart: cloneRecord(h.ent.rec), Score: s, Reasons: reasons})
+		out = append(out, Result{Counterpart: h.ent.ref(), Score: s, Reasons: reasons})
 	}
 	e.mu.RUnlock()
 	return out
-}
-
-func cloneRecord(r Record) Record {
-	r.Keywords = slices.Clone(r.Keywords)
-	r.Certifications = slices.Clone(r.Certifications)
-	r.Quantity = cloneQty(r.Quantity)
-	r.Capacity = cloneQty(r.Capacity)
-	r.MOQ = cloneQty(r.MOQ)
-	if r.Price != nil {
-		p := *r.Price
-		r.Price = &p
-	}
-	for _, s := range []**Span{&r.Size, &r.Layers, &r.Voltage} {
-		if *s != nil {
-			c := **s
-			*s = &c
-		}
-	}
-	if r.Deadline != nil {
-		d := *r.Deadline
-		r.Deadline = &d
-	}
-	return r
-}
-
-func cloneQty(q *Quantity) *Quantity {
-	if q == nil {
-		return nil
-	}
-	c := *q
-	return &c
 }

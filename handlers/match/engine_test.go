@@ -65,8 +65,8 @@ func TestEngineUpsertRemoveReplace(t *testing.T) {
 	if len(e.idx[Offer].branch) != 0 || len(e.idx[Offer].term) != 0 {
 		t.Fatal("posting lists leak after Remove")
 	}
-	if _, ok := e.Get("o1"); ok {
-		t.Fatal("Get after Remove")
+	if e.Has("o1") {
+		t.Fatal("Has after Remove")
 	}
 }
 
@@ -199,19 +199,19 @@ func TestEngineThreshold(t *testing.T) {
 	}
 }
 
-func TestEngineResultIsolation(t *testing.T) {
+// The engine keeps its own copy of the keywords its reasons show as
+// posted: a caller changing its slice after Upsert changes no reason.
+func TestEngineKeepsItsKeywords(t *testing.T) {
 	e := newTestEngine(Options{})
-	o := off(catMCU, "MCU", "MCU", ws("mcu", "单片机"), withID("o"))
-	e.Upsert(o)
-	o.Keywords[0] = "changed" // caller mutates its slice after Upsert
-	d := dem(catMCU, "MCU", "MCU", kwMCU)
-	rs := e.Match(d, testNow)
-	if len(rs) != 1 || rs[0].Counterpart.Keywords[0] != "mcu" {
-		t.Fatalf("engine shares caller memory: %+v", rs)
+	d := dem(catMCU, "MCU", "MCU", ws("MCU"), withID("d"))
+	e.Upsert(d)
+	d.Keywords[0] = "changed" // caller mutates its slice after Upsert
+	rs := e.Match(off(catMCU, "mcu", "mcu", ws("mcu"), withID("o")), testNow)
+	if len(rs) != 1 || rs[0].Counterpart.ID != "d" || rs[0].Counterpart.Side != Demand {
+		t.Fatalf("match %+v", rs)
 	}
-	rs[0].Counterpart.Keywords[0] = "x"
-	if rs2 := e.Match(d, testNow); rs2[0].Counterpart.Keywords[0] != "mcu" {
-		t.Fatal("result shares engine memory")
+	if want := ReasonProductHead + "：MCU"; !slices.Contains(rs[0].Reasons, want) {
+		t.Fatalf("reasons %q, want %q (the demand's keyword as posted)", rs[0].Reasons, want)
 	}
 }
 

@@ -12,18 +12,21 @@ import (
 // scoring. Everything the hot path reads is copied in (no pointer chasing into
 // the Record) so that scoring thousands of candidates stays cache-friendly.
 type features struct {
-	rec        *Record // for reason texts only
-	id         string
+	id, no     string
 	side       Side
-	open       bool  // Status == "open"
 	expires    int64 // unix nanos; 0 = never
 	enterprise string
+	open       bool // Status == "open"
 	verified   bool
+	// What reason texts show as posted: the keywords, and the
+	// certifications trimmed, empty ones left out. The engine keeps
+	// nothing else of the Record.
+	keywords, certNames []string
 
 	branch   string   // category code minus last segment; "" unknown
 	leaf     string   // full category code; "" unknown
 	terms    []string // normalised keywords (or the product), deduplicated
-	long     []bool   // terms[i] has >= 2 runes (may match by containment)
+	long     uint64   // bit i: terms[i] has >= 2 runes (may match by containment); see isLong
 	product  string   // normalised product
 	heads    []string // terms that are a suffix of product, longest first
 	spec     []string // spec tokens, deduplicated
@@ -70,8 +73,9 @@ func newFeatures(r *Record, in func(string) string) *features {
 		in = identity
 	}
 	f := &features{
-		rec:        r,
 		id:         r.ID,
+		no:         r.No,
+		keywords:   r.Keywords,
 		side:       r.Side,
 		open:       r.Status == StatusOpen,
 		enterprise: r.EnterpriseID,
@@ -126,23 +130,27 @@ func newFeatures(r *Record, in func(string) string) *features {
 	if len(f.terms) == 0 {
 		add(f.product)
 	}
-	f.long = make([]bool, len(f.terms))
-	for i, t := range f.terms {
-		f.long[i] = utf8.RuneCountInString(t) >= 2
+	for i, t := range f.terms[:min(len(f.terms), 64)] {
+		if utf8.RuneCountInString(t) >= 2 {
+			f.long |= 1 << i
+		}
 	}
 	if f.product != "" {
 		for i, t := range f.terms {
-			if f.long[i] && strings.HasSuffix(f.product, t) {
+			if f.isLong(i) && strings.HasSuffix(f.product, t) {
 				f.heads = append(f.heads, t)
 			}
 		}
 		sort.SliceStable(f.heads, func(i, j int) bool { return len(f.heads[i]) > len(f.heads[j]) })
 	}
-	f.nearMissWords()
+	f.nearMissWords(in)
 	f.spec = specTokens(r.Spec)
 	for _, c := range r.Certifications {
 		if k := certKey(c); k != "" {
 			f.certs = append(f.certs, in(k))
+		}
+		if c = strings.TrimSpace(c); c != "" {
+			f.certNames = append(f.certNames, c)
 		}
 	}
 	f.province = in(normPlace(r.Region.Province))
@@ -214,6 +222,15 @@ func (f *features) found(w string, long bool) bool {
 	return long && f.product != "" && strings.Contains(f.product, w)
 }
 
+// isLong reports whether terms[i] has at least 2 runes: from the bits of
+// long for the first 64 terms, counted for the rest.
+func (f *features) isLong(i int) bool {
+	if i < 64 {
+		return f.long&(1<<i) != 0
+	}
+	return utf8.RuneCountInString(f.terms[i]) >= 2
+}
+
 func (f *features) hasTerm(w string) bool {
 	for _, t := range f.terms {
 		if t == w {
@@ -228,6 +245,11 @@ func isOpen(r *Record, now time.Time) bool {
 		return false
 	}
 	return r.ExpiresAt.IsZero() || r.ExpiresAt.After(now)
+}
+
+// ref names the record f was made of.
+func (f *features) ref() Ref {
+	return Ref{ID: f.id, No: f.no, Side: f.side, EnterpriseID: f.enterprise}
 }
 
 func (f *features) openAt(now int64) bool {

@@ -125,9 +125,18 @@ type Record struct {
 	Voltage  *Span  // volts
 }
 
+// Ref names a record the engine holds: what a caller needs to read it
+// from where it is stored. The engine keeps the features it scores by,
+// not the records.
+type Ref struct {
+	ID, No       string
+	Side         Side
+	EnterpriseID string
+}
+
 // Result is one counterpart found by Engine.Match.
 type Result struct {
-	Counterpart Record
+	Counterpart Ref
 	Score       float64
 	Reasons     []string
 }

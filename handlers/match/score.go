@@ -51,13 +51,13 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 	// --- relevance ---
 	matchedD := 0
 	for i, t := range d.terms {
-		if o.found(t, d.long[i]) {
+		if o.found(t, d.isLong(i)) {
 			matchedD++
 		}
 	}
 	matchedO := 0
 	for i, t := range o.terms {
-		if d.found(t, o.long[i]) {
+		if d.found(t, o.isLong(i)) {
 			matchedO++
 		}
 	}
@@ -201,11 +201,10 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 	if !wantReasons {
 		return score, nil, true
 	}
-	dr, or := d.rec, o.rec
 	if headWord != "" {
 		prodReason = ReasonProductHead
 		if utf8.RuneCountInString(headWord) <= maxHeadInReasonRune {
-			prodReason += "：" + originalWord(headWord, dr, or)
+			prodReason += "：" + originalWord(headWord, d.keywords, o.keywords)
 		}
 	} else if overlap >= 0.5 {
 		prodReason = ReasonKeywords
@@ -221,11 +220,8 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 		rs = append(rs, reason{regReason, R * fitSpan * wRegion * reg})
 	}
 	// certifications are a hard filter; rank them just below a good region.
-	for i, c := range dr.Certifications {
-		if strings.TrimSpace(c) == "" {
-			continue
-		}
-		rs = append(rs, reason{ReasonCertPrefix + strings.TrimSpace(c), 0.08 - 0.001*float64(i)})
+	for i, c := range d.certNames {
+		rs = append(rs, reason{ReasonCertPrefix + c, 0.08 - 0.001*float64(i)})
 	}
 	if qtyReason != "" {
 		rs = append(rs, reason{qtyReason, R * fitSpan * wQuantity * qty})
@@ -238,11 +234,11 @@ func scorePair(d, o *features, now time.Time, counterpart Side, wantReasons bool
 	} else if spec > 0 {
 		rs = append(rs, reason{ReasonSpecPartial, R * wSpec * spec})
 	}
-	cp := or
+	cp := o
 	if counterpart == Demand {
-		cp = dr
+		cp = d
 	}
-	if cp.Verified {
+	if cp.verified {
 		rs = append(rs, reason{ReasonVerified, wVerified})
 	}
 	for i, t := range terms.fits {
@@ -300,10 +296,11 @@ func anyFound(words []string, f *features) bool {
 	return false
 }
 
-// originalWord returns w as the user wrote it (case preserved) if possible.
-func originalWord(w string, rs ...*Record) string {
-	for _, r := range rs {
-		for _, k := range r.Keywords {
+// originalWord returns w as the user wrote it (case preserved) if one of
+// the keyword lists has it.
+func originalWord(w string, lists ...[]string) string {
+	for _, keywords := range lists {
+		for _, k := range keywords {
 			if normWord(k) == w {
 				return strings.TrimSpace(k)
 			}

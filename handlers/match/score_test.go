@@ -180,3 +180,33 @@ func TestScoreSymmetricAndBounded(t *testing.T) {
 		}
 	}
 }
+
+// A record's terms past the 64th are found as long words (by
+// containment, as heads) like the first ones.
+func TestLongTermsPastTheBits(t *testing.T) {
+	var kw []string
+	for i := range 64 {
+		kw = append(kw, string(rune('一'+i)))
+	}
+	kw = append(kw, "轮毂")
+	f := newFeatures(&Record{Product: "铝轮毂", Keywords: kw}, nil)
+	if len(f.terms) != 65 || f.isLong(0) || !f.isLong(64) {
+		t.Fatalf("terms %d, long(0) %v, long(64) %v", len(f.terms), f.isLong(0), f.isLong(64))
+	}
+	if !slices.Contains(f.heads, "轮毂") {
+		t.Fatalf("heads %q, want 轮毂 (term 65)", f.heads)
+	}
+}
+
+// The terms without their generic tails are a list of their own once one
+// term has such a tail; the terms themselves keep it.
+func TestTermsTrimKeepsTerms(t *testing.T) {
+	f := newFeatures(&Record{Product: "变速器总成", Keywords: []string{"齿轮", "变速器总成"}}, nil)
+	if !slices.Equal(f.terms, []string{"齿轮", "变速器总成"}) || !slices.Equal(f.termsTrim, []string{"齿轮", "变速器"}) {
+		t.Fatalf("terms %q, trimmed %q", f.terms, f.termsTrim)
+	}
+	g := newFeatures(&Record{Product: "齿轮", Keywords: []string{"齿轮", "变速器"}}, nil)
+	if !slices.Equal(g.termsTrim, g.terms) {
+		t.Fatalf("terms %q, trimmed %q", g.terms, g.termsTrim)
+	}
+}

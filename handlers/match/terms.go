@@ -226,7 +226,7 @@ func nearMiss(a, b *features) bool {
 		return false
 	}
 	for i, t := range a.terms {
-		if a.long[i] && (endsWith(b.product, t) || endsWith(b.productTrim, t) || endsWith(b.productTrim, a.termsTrim[i]) || endsWith(b.productForm, t)) {
+		if a.isLong(i) && (endsWith(b.product, t) || endsWith(b.productTrim, t) || endsWith(b.productTrim, a.termsTrim[i]) || endsWith(b.productForm, t)) {
 			return false
 		}
 	}
@@ -239,15 +239,23 @@ func nearMiss(a, b *features) bool {
 }
 
 // nearMissWords precomputes what nearMiss reads of f.
-func (f *features) nearMissWords() {
+func (f *features) nearMissWords(in func(string) string) {
 	f.productTrim = trimTails(f.product)
 	f.productForm = trimForm(f.productTrim)
-	f.termsTrim = make([]string, len(f.terms))
+	// Most terms have no generic tail: their list is the terms' own
+	// until one has, held by every record the engine keeps.
+	f.termsTrim = f.terms
+	shared := true
 	for i, t := range f.terms {
-		f.termsTrim[i] = trimTails(t)
+		if tt := trimTails(t); tt != t {
+			if shared {
+				f.termsTrim, shared = slices.Clone(f.terms), false
+			}
+			f.termsTrim[i] = tt
+		}
 	}
 	if last := lastHan(f.productTrim, 2); last != "" {
-		f.headKey = "\x00head:" + last
+		f.headKey = in("\x00head:" + last)
 	}
 	for _, h := range append([]string{f.product}, f.heads...) {
 		if ht := trimTails(h); utf8.RuneCountInString(ht) >= 2 && !slices.Contains(f.headsTrim, ht) {

@@ -89,6 +89,31 @@ func Records(ctx context.Context, m *store.Mongo, p *parse.Parser, demands, offe
 	return rep, nil
 }
 
+// Sample returns n open records of kind as Records stores them, without a
+// store: for benchmarks of what holds records in memory. Their posters are
+// 500 enterprises spread over the roles and places (not stored), their
+// ids and numbers made up in order.
+func Sample(p *parse.Parser, kind string, n int, now time.Time) []store.Post {
+	var people []*seeded
+	for i := range 500 {
+		if r := roleOf(i); kind == store.KindDemand && r != roleElectronics || kind == store.KindOffer && r != roleVehicle {
+			people = append(people, &seeded{id: strconv.Itoa(i), openid: OpenIDPrefix + "e" + strconv.Itoa(i), role: r, place: placeOf(i), verified: i%3 != 0})
+		}
+	}
+	prefix := "D"
+	if kind == store.KindOffer {
+		prefix = "O"
+	}
+	out := make([]store.Post, n)
+	for i := range out {
+		r := record(p, kind, i, people[i%len(people)], now)
+		r.ID, r.No, r.Kind, r.Status, r.ExpiresAt = fmt.Sprintf("%024x", i), prefix+strconv.Itoa(1001+i), kind, store.StatusOpen, now.Add(30*24*time.Hour)
+		r.UpdatedAt = r.CreatedAt
+		out[i] = r
+	}
+	return out
+}
+
 // seeded is a seeded enterprise and its one contact.
 type seeded struct {
 	id, openid, role, place string
