@@ -18,17 +18,17 @@ import (
 //
 // State per dedupe key:
 //
-//	dd:<key> = {"s":"running","m":"<nonce>"} → {"s":"done"}
+//	dd:<key> = {"s":"running","m":"<nonce>"} → {"s":"done","r":"<reply>"}
 //	           (running lives runningTTL, renewed while the handler runs;
-//	           done lives replyTTL, which outlasts WeChat's retries)
-//	dr:<key> = "<reply>"  (written with done when there is a reply; lives
-//	           as long)
+//	           done, with the reply if there is one, lives replyTTL,
+//	           which outlasts WeChat's retries)
 //	dn:<minute> = set of doneID(key)  (written with done; the pushes
 //	           done whose CreateTime falls in that minute, kept the dedupe
 //	           window: a replay of a push done long ago is known here)
 //	dl:<key> = "passive" | "followup"  (who delivers a late reply; first wins)
 //
-// A done record written before dr: existed carries its reply as "r".
+// A done record of an earlier version may keep its reply apart, as
+// dr:<key> = "<reply>" for as long as the mark; state still reads it.
 //
 // The dedupe window's marks are members of one set a minute, not keys of
 // their own: at 300 messages/s the window holds 180,000 of them, and a
@@ -170,7 +170,7 @@ func doneID(key string) string {
 	return string(out[:])
 }
 
-// doneTTL is how long a done mark (and its reply) is kept as a key.
+// doneTTL is how long a done mark, with its reply, is kept as a key.
 func (f *inflight) doneTTL() time.Duration { return min(f.replyTTL, f.ttl) }
 
 // keepRunning renews key's running mark, running.
@@ -197,13 +197,14 @@ func (f *inflight) forget(ctx context.Context, key string) error {
 // (await), which WeChat takes in place of it, not beside it. Sparing the
 // claim spares a key per message for the dedupe window.
 func (f *inflight) finish(ctx context.Context, key string, at time.Time, reply string, later []*Op) error {
-	ops := later
+	mark := doneMark
 	if reply != "" {
-		ops = append(ops, &Op{Kind: OpSet, Key: "dr:" + key, Value: reply, TTL: f.doneTTL()})
+		b, _ := json.Marshal(flightState{State: "done", Reply: reply})
+		mark = string(b)
 	}
 	set, minute := f.doneSet(at)
 	add := &Op{Kind: OpAddMember, Key: set, Value: doneID(key), TTL: f.doneSetTTL(minute)}
-	ops = append(ops, add, &Op{Kind: OpSet, Key: "dd:" + key, Value: doneMark, TTL: f.doneTTL()})
+	ops := append(later, add, &Op{Kind: OpSet, Key: "dd:" + key, Value: mark, TTL: f.doneTTL()})
 	err := f.kv.Batch(ctx, ops...)
 	if err == nil {
 		err = firstErr(ops)
@@ -223,7 +224,7 @@ func firstErr(ops []*Op) error {
 	return nil
 }
 
-// doneMark is a done record's value; its reply is kept apart (dr:).
+// doneMark is the value of a done record without a reply.
 const doneMark = `{"s":"done"}`
 
 // state returns the recorded state of key ("" when unknown), with its
