@@ -94,6 +94,12 @@ type Config struct {
 		MinMass       int  `yaml:"min_mass"`        // smaller audiences go by customer-service messages
 		PushPerSecond int  `yaml:"push_per_second"` // customer-service messages of a broadcast queued a second
 	} `yaml:"broadcast"`
+	Runtime struct {
+		// GCPercent is Go's GOGC for the server: a collection starts when
+		// the heap has grown this many percent past what the last one
+		// left live. The GOGC environment variable, when set, wins.
+		GCPercent int `yaml:"gc_percent"`
+	} `yaml:"runtime"`
 	Menu []bot.MenuButton `yaml:"menu"`
 }
 
@@ -127,6 +133,7 @@ func defaultConfig() Config {
 	c.Broadcast.MassPerMinute = 60
 	c.Broadcast.MinMass = 20
 	c.Broadcast.PushPerSecond = 20
+	c.Runtime.GCPercent = 50
 	return c
 }
 
@@ -310,6 +317,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Server.ReplyDeadline <= 0 || c.Server.ReplyDeadline > 4500*time.Millisecond {
 		return fmt.Errorf("server.reply_deadline: %s must be above 0 and at most 4.5s (WeChat waits 5 s)", c.Server.ReplyDeadline)
+	}
+	if c.Runtime.GCPercent < 10 || c.Runtime.GCPercent > 1000 {
+		return fmt.Errorf("runtime.gc_percent: %d must be 10 to 1000", c.Runtime.GCPercent)
 	}
 	if c.Server.MaxBody <= 0 {
 		return fmt.Errorf("server.max_body: must be positive")

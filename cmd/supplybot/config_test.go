@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -66,6 +67,30 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 	}
 }
 
+// The server's collector target: runtime.gc_percent (50 as shipped, or
+// from SUPPLYBOT_RUNTIME_GC_PERCENT), unless GOGC is set.
+func TestGCPercent(t *testing.T) {
+	prev := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(prev)
+	c, err := LoadConfig("../../config.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pct, set := setGCPercent(c, []string{"HOME=/root"}); !set || pct != 50 || debug.SetGCPercent(100) != 50 {
+		t.Fatalf("shipped: %d %v, want 50 set", pct, set)
+	}
+	c, err = LoadConfig("../../config.yaml", []string{"SUPPLYBOT_RUNTIME_GC_PERCENT=80"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pct, set := setGCPercent(c, nil); !set || pct != 80 || debug.SetGCPercent(100) != 80 {
+		t.Fatalf("from the environment: %d %v, want 80 set", pct, set)
+	}
+	if _, set := setGCPercent(c, []string{"GOGC=200"}); set || debug.SetGCPercent(100) != 100 {
+		t.Fatalf("GOGC set: the target was changed")
+	}
+}
+
 func TestAlertSettings(t *testing.T) {
 	c, err := LoadConfig("../../config.yaml", []string{"SUPPLYBOT_ALERTS_QUIET_HOURS=23:30-07:00", "SUPPLYBOT_ALERTS_DIGEST_AT=20:15"})
 	if err != nil {
@@ -104,6 +129,8 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 		{"no daily cap", []string{"SUPPLYBOT_ALERTS_DAILY_CAP=0"}, "alerts.daily_cap"},
 		{"public url", []string{"SUPPLYBOT_SERVER_PUBLIC_URL=bot.example.com"}, "server.public_url"},
 		{"negative max_inflight", []string{"SUPPLYBOT_SERVER_MAX_INFLIGHT=-1"}, "server.max_inflight"},
+		{"gc percent off", []string{"SUPPLYBOT_RUNTIME_GC_PERCENT=-1"}, "runtime.gc_percent: -1 must be 10 to 1000"},
+		{"gc percent too low", []string{"SUPPLYBOT_RUNTIME_GC_PERCENT=5"}, "runtime.gc_percent"},
 		{"unknown message mode", []string{"SUPPLYBOT_WECHAT_MESSAGE_MODE=aes"}, "wechat.message_mode"},
 		{"safe mode without a key", []string{"SUPPLYBOT_WECHAT_MESSAGE_MODE=safe", "SUPPLYBOT_WECHAT_ENCODING_AES_KEY="}, "wechat.message_mode: safe needs wechat.encoding_aes_key"},
 		{"compatible mode without a key", []string{"SUPPLYBOT_WECHAT_MESSAGE_MODE=compatible", "SUPPLYBOT_WECHAT_ENCODING_AES_KEY="}, "wechat.message_mode: compatible needs"},
