@@ -2,7 +2,6 @@ package seed
 
 import (
 	"fmt"
-	"strconv"
 	"testing"
 	"time"
 
@@ -25,18 +24,10 @@ func BenchmarkSearchIndexSeeded(b *testing.B) {
 		b.Fatal(err)
 	}
 	now := time.Now()
-	var sellers []*seeded
-	for i := range 500 {
-		if r := roleOf(i); r != roleVehicle {
-			sellers = append(sellers, &seeded{id: strconv.Itoa(i), openid: OpenIDPrefix + "e" + strconv.Itoa(i), role: r, place: placeOf(i), verified: i%3 != 0})
-		}
-	}
 	q := store.SearchQuery{Keywords: []string{"PCB", "电路板", "线路板", "印制电路板", "印刷电路板", "印制板", "PCB板", "线路板PCB"}, Now: now, Limit: 5}
 	for _, n := range []int{10000, 100000} {
 		ix := store.NewSearchIndex()
-		for i := range n {
-			r := record(p, store.KindOffer, i, sellers[i%len(sellers)], now)
-			r.ID, r.No, r.Kind, r.Status, r.ExpiresAt = fmt.Sprintf("%024x", i), fmt.Sprint("O", 1001+i), store.KindOffer, store.StatusOpen, now.Add(time.Hour)
+		for _, r := range Sample(p, store.KindOffer, n, now) {
 			ix.Put(r)
 		}
 		// A save of a record the search shows: the memo of searches

@@ -91,8 +91,8 @@ func Records(ctx context.Context, m *store.Mongo, p *parse.Parser, demands, offe
 
 // Sample returns n open records of kind as Records stores them, without a
 // store: for benchmarks of what holds records in memory. Their posters are
-// 500 enterprises spread over the roles and places (not stored), their
-// ids and numbers made up in order.
+// those of 500 enterprises (not stored) whose role posts kind, as Records
+// picks them; ids and numbers are made up in order.
 func Sample(p *parse.Parser, kind string, n int, now time.Time) []store.Post {
 	var people []*seeded
 	for i := range 500 {
