@@ -37,10 +37,9 @@ func (m *Mongo) ForgetOwners(ctx context.Context) error {
 	_, err := m.collection("post_owners").DeleteMany(ctx, bson.M{"_id": bson.M{"$nin": bson.A{"demand:owed-adopted", "offer:owed-adopted"}}})
 	m.demandFeed.owners, m.offerFeed.owners = false, false
 	for _, f := range []*feedState{&m.demandFeed, &m.offerFeed} {
-		f.ownersMu.Lock()
-		f.ownerDocs = nil
-		f.ownersGen++
-		f.ownersMu.Unlock()
+		if f.owned != nil {
+			f.owned = &ownerIndex{} // rebuilt from the records
+		}
 	}
 	return translate(err)
 }

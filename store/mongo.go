@@ -80,8 +80,8 @@ func (m *Mongo) IsFerretDB() bool { return m.ferret }
 // as one instance does on FerretDB. There, where every filter but a lone
 // _id reads the whole collection (doc.go), it keeps in memory what it
 // would otherwise read by such filters again and again, moved by its own
-// writes: the owner documents (我的发布's index of a poster's records) once
-// read, the records' change feed (posts_feed.go), the live outbox's due
+// writes: the owner index (我的发布's index of a poster's records, no
+// longer written to post_owners), the records' change feed (posts_feed.go), the live outbox's due
 // times (outbox_due.go) and the enterprises' names (enterprise_byname.go,
 // enterprise_contains.go). Tools and tests
 // reading beside it read the store. Call it before use; on MongoDB it
@@ -90,7 +90,7 @@ func (m *Mongo) ServeAlone() {
 	if !m.ferret {
 		return
 	}
-	m.demandFeed.keepOwners, m.offerFeed.keepOwners = true, true
+	m.demandFeed.owned, m.offerFeed.owned = &ownerIndex{}, &ownerIndex{}
 	m.demandFeed.memFeed, m.offerFeed.memFeed = true, true
 	m.outboxDue = newDueIndex()
 	m.enterpriseNames = newNameIndex()
@@ -98,7 +98,7 @@ func (m *Mongo) ServeAlone() {
 
 // WarmUp reads now what ServeAlone keeps in memory and would otherwise
 // read at its first use (the outbox's due times, the enterprises' names,
-// the highest record numbers), so that no user's message waits for it; a
+// the highest record numbers, the owner index), so that no user's message waits for it; a
 // no-op when not ServeAlone.
 func (m *Mongo) WarmUp(ctx context.Context) error {
 	if m.outboxDue != nil {
@@ -116,6 +116,15 @@ func (m *Mongo) WarmUp(ctx context.Context) error {
 	if m.enterpriseNames != nil {
 		if err := m.enterpriseNames.load(ctx, m.collection("enterprises")); err != nil {
 			return fmt.Errorf("enterprise names: %w", err)
+		}
+	}
+	for _, kind := range []string{KindDemand, KindOffer} {
+		if r := m.posts(kind); r.feed.owned != nil {
+			// One scan of every record of the kind: last, so that the
+			// reads above are not held up by it.
+			if err := r.ownerIndexBuilt(ctx); err != nil {
+				return fmt.Errorf("owner index: %w", err)
+			}
 		}
 	}
 	return nil

@@ -65,11 +65,9 @@ type feedState struct {
 	adopted bool
 	owners  bool // the owner documents were built (posts_owners.go)
 
-	// The owner documents read by this process, by _id (nil slice: known
-	// to be absent), when keepOwners (Mongo.ServeAlone): a read saved on
-	// each 我的发布; the process serves the store alone, so every write of
-	// an owner document goes through it (posts_owners.go).
-	keepOwners bool
+	// owned is the owner index in memory, when the process serves the
+	// store alone (Mongo.ServeAlone; posts_owners.go); nil otherwise.
+	owned *ownerIndex
 
 	// The feed itself, in memory instead of <kind>_changes, when the
 	// process serves the store alone (Mongo.ServeAlone): then every write
@@ -77,11 +75,8 @@ type feedState struct {
 	// so no other reader needs the entries, and a catch-up reads the
 	// changes since its last sync without scanning the feed collection
 	// (all of the last feedKeep's writes) each time.
-	memFeed   bool
-	mem       []feedEntry // oldest first, by At as written
-	ownersMu  sync.Mutex
-	ownerDocs map[string][]ownedPost
-	ownersGen uint64 // moved by every write, so that a read across one is not kept
+	memFeed bool
+	mem     []feedEntry // oldest first, by At as written
 }
 
 func (r *Posts) feedOn() bool        { return r.c.mu != nil }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -12,15 +13,27 @@ import (
 )
 
 // On FerretDB, 我的发布 (ByEnterprise, ByOpenID) reads the ids of an
-// enterprise's or a user's records from one document of post_owners, by
-// _id, then each record by _id, instead of scanning every record of the
-// kind (FerretDB 1.x serves nothing else from an index). Create adds the
-// record to its enterprise's and its poster's documents; the first lookup
-// on a database whose records predate the documents builds them, once,
-// with one scan. A record that left its owner since (deregistration,
-// hand-over) is still listed in the document and is filtered out when
-// read. On MongoDB the indexes on enterprise_id and openid serve.
-
+// enterprise's or a user's records from an owner index instead of
+// scanning every record of the kind (FerretDB 1.x serves nothing but a
+// lone _id from an index), then each record by _id. A record that left
+// its owner since (deregistration, hand-over) is still listed and is
+// filtered out when read. On MongoDB the indexes on enterprise_id and
+// openid serve.
+//
+// The index is kept one of two ways:
+//
+//   - Served alone (Mongo.ServeAlone), in memory (ownerIndex): a save adds
+//     to it and writes nothing more, and it is built from the records with
+//     one scan, at WarmUp or at the first lookup. A publish on the
+//     embedded store so makes two writes fewer on its one write lock
+//     (docs/BENCHMARKS.md).
+//   - Otherwise, in the collection post_owners, one document per owner
+//     by _id: Create adds the record to its enterprise's and its poster's
+//     documents; the first lookup on a database whose records predate the
+//     documents (no marker document says they were built) builds them,
+//     once, with one scan. A process serving the store alone does not
+//     keep the documents up, so it drops the marker before its first save
+//     is listed: a later reader that does not serve it alone rebuilds them.
 type ownedPost struct {
 	ID string    `bson:"id"`
 	At time.Time `bson:"at"` // created_at
@@ -35,7 +48,8 @@ func (r *Posts) owners() collection { return r.c.sibling("post_owners") }
 
 func (r *Posts) ownerKey(by, id string) string { return r.kind + ":" + by + ":" + id }
 
-// owned adds the records ps to their enterprises' and posters' documents.
+// owned adds the records ps to their enterprises' and posters' entries of
+// the owner index.
 func (r *Posts) owned(ctx context.Context, ps ...*Post) error {
 	if !r.feedOn() {
 		return nil
@@ -46,7 +60,84 @@ func (r *Posts) owned(ctx context.Context, ps ...*Post) error {
 			byKey[k] = append(byKey[k], ownedPost{ID: p.ID, At: p.CreatedAt.UTC().Truncate(time.Millisecond)})
 		}
 	}
+	if x := r.feed.owned; x != nil {
+		x.add(byKey)
+		return nil
+	}
 	return r.addOwned(ctx, byKey)
+}
+
+// ownerIndex is the owner index in memory, for a process serving the
+// store alone: the records of each owner key.
+type ownerIndex struct {
+	build sync.Mutex // held while building
+	mu    sync.Mutex
+	built bool
+	posts map[string][]ownedPost
+}
+
+func (x *ownerIndex) add(byKey map[string][]ownedPost) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.posts == nil {
+		x.posts = map[string][]ownedPost{}
+	}
+	for k, ps := range byKey {
+		x.posts[k] = append(x.posts[k], ps...)
+	}
+}
+
+func (x *ownerIndex) list(key string) []ownedPost {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return slices.Clone(x.posts[key])
+}
+
+func (x *ownerIndex) isBuilt() bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.built
+}
+
+// ownerIndexBuilt builds the owner index in memory from the records, once
+// per process and kind (one scan). Saves made meanwhile added to the
+// index already; the scan may or may not see their records, and those it
+// missed are kept. It first drops the marker saying the owner documents
+// were built, since this process does not keep them up (see above).
+func (r *Posts) ownerIndexBuilt(ctx context.Context) error {
+	x := r.feed.owned
+	if x.isBuilt() {
+		return nil
+	}
+	x.build.Lock()
+	defer x.build.Unlock()
+	if x.isBuilt() {
+		return nil
+	}
+	if _, err := r.owners().DeleteOne(ctx, bson.M{"_id": r.kind + ":built"}); err != nil {
+		return translate(err)
+	}
+	byKey := map[string][]ownedPost{}
+	err := each(ctx, r.c, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "enterprise_id": 1, "openid": 1, "created_at": 1}), func(row postRow) {
+		for _, k := range r.ownerKeys(&row.Post) {
+			byKey[k] = append(byKey[k], ownedPost{ID: row.ID, At: row.CreatedAt.UTC()})
+		}
+	})
+	if err != nil {
+		return err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for k, added := range x.posts {
+		scanned := byKey[k]
+		for _, o := range added {
+			if !slices.ContainsFunc(scanned, func(s ownedPost) bool { return s.ID == o.ID }) {
+				byKey[k] = append(byKey[k], o)
+			}
+		}
+	}
+	x.posts, x.built = byKey, true
+	return nil
 }
 
 // addOwned adds the records to the owner documents. A document not there
@@ -54,9 +145,7 @@ func (r *Posts) owned(ctx context.Context, ps ...*Post) error {
 // FerretDB's upsert is a read and then a write (see collection).
 func (r *Posts) addOwned(ctx context.Context, byKey map[string][]ownedPost) error {
 	for k, ps := range byKey {
-		err := r.addOwnedTo(ctx, k, ps)
-		r.forgetOwnerDoc(k) // the next read rereads it
-		if err != nil {
+		if err := r.addOwnedTo(ctx, k, ps); err != nil {
 			return err
 		}
 	}
@@ -80,16 +169,6 @@ func (r *Posts) addOwnedTo(ctx context.Context, k string, ps []ownedPost) error 
 	return translate(err)
 }
 
-// forgetOwnerDoc drops this process's copy of the owner document key, just
-// written: the next read rereads it, and a read that began before the
-// write keeps nothing (ownersGen).
-func (r *Posts) forgetOwnerDoc(key string) {
-	r.feed.ownersMu.Lock()
-	delete(r.feed.ownerDocs, key)
-	r.feed.ownersGen++
-	r.feed.ownersMu.Unlock()
-}
-
 func (r *Posts) ownerKeys(p *Post) []string {
 	var keys []string
 	if p.EnterpriseID != "" {
@@ -104,17 +183,29 @@ func (r *Posts) ownerKeys(p *Post) []string {
 // ownedBy lists the records of the owner document key that keep passes,
 // newest first, at most limit.
 func (r *Posts) ownedBy(ctx context.Context, key string, limit int, keep func(*Post) bool) ([]Post, error) {
-	if err := r.ownersBuilt(ctx); err != nil {
-		return nil, err
+	var owned []ownedPost
+	if x := r.feed.owned; x != nil {
+		if err := r.ownerIndexBuilt(ctx); err != nil {
+			return nil, err
+		}
+		owned = x.list(key)
+	} else {
+		if err := r.ownersBuilt(ctx); err != nil {
+			return nil, err
+		}
+		doc, err := r.ownerDoc(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		owned = doc.Posts
 	}
-	doc, err := r.ownerDoc(ctx, key)
-	if err != nil || len(doc.Posts) == 0 {
-		return nil, err
+	if len(owned) == 0 {
+		return nil, nil
 	}
-	slices.SortStableFunc(doc.Posts, func(a, b ownedPost) int { return b.At.Compare(a.At) })
+	slices.SortStableFunc(owned, func(a, b ownedPost) int { return b.At.Compare(a.At) })
 	var out []Post
 	seen := map[string]bool{}
-	for _, o := range doc.Posts {
+	for _, o := range owned {
 		if len(out) == limit {
 			break
 		}
@@ -137,33 +228,13 @@ func (r *Posts) ownedBy(ctx context.Context, key string, limit int, keep func(*P
 	return out, nil
 }
 
-// ownerDoc reads the owner document key (empty when absent), from this
-// process's copy when it has one (feedState.ownerDocs).
+// ownerDoc reads the owner document key (empty when absent).
 func (r *Posts) ownerDoc(ctx context.Context, key string) (ownerDoc, error) {
-	f := r.feed
-	f.ownersMu.Lock()
-	posts, ok := f.ownerDocs[key]
-	gen := f.ownersGen
-	f.ownersMu.Unlock()
-	if ok {
-		return ownerDoc{ID: key, Posts: slices.Clone(posts)}, nil
-	}
 	var doc ownerDoc
 	err := r.owners().FindOne(ctx, bson.M{"_id": key}).Decode(&doc)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return ownerDoc{}, translate(err)
 	}
-	if !f.keepOwners {
-		return doc, nil
-	}
-	f.ownersMu.Lock()
-	if f.ownersGen == gen { // no write since the read began
-		if f.ownerDocs == nil {
-			f.ownerDocs = map[string][]ownedPost{}
-		}
-		f.ownerDocs[key] = slices.Clone(doc.Posts)
-	}
-	f.ownersMu.Unlock()
 	return doc, nil
 }
 
