@@ -43,3 +43,14 @@ func (m *Mongo) ForgetOwners(ctx context.Context) error {
 	}
 	return translate(err)
 }
+
+// HoldOwnerIndexBuild takes the build of the offers' owner index, as a
+// builder at start would; ok is false when it is not kept in memory.
+func (m *Mongo) HoldOwnerIndexBuild() (release func(), ok bool) {
+	x := m.offerFeed.owned
+	if x == nil {
+		return nil, false
+	}
+	x.build.Lock()
+	return x.build.Unlock, true
+}

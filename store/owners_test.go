@@ -4,9 +4,11 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"supplybot/bot"
 	"supplybot/store"
 	"supplybot/store/storetest"
 )
@@ -144,5 +146,42 @@ func TestOwnerIndexInMemory(t *testing.T) {
 		if ps, _ := list(later.Offers(), by); !slices.Equal(nos(ps), []string{third.No, second.No, before.No}) {
 			t.Errorf("a reader keeping the documents, by %s: %v, want all 3 newest first", by, nos(ps))
 		}
+	}
+}
+
+// TestAWaitForTheOwnerIndexGivesItsSlotBack: 我的发布 asked while the
+// owner index is being built (at start) waits for it without its gateway
+// slot, so that the messages that need no index are not held up behind it.
+func TestAWaitForTheOwnerIndexGivesItsSlotBack(t *testing.T) {
+	m := storetest.Mongo(t)
+	m.ServeAlone()
+	release, ok := m.HoldOwnerIndexBuild()
+	if !ok {
+		t.Skip("the owner index is kept in memory on FerretDB only")
+	}
+	slots := make(chan struct{}, 1)
+	var away atomic.Int64
+	slots <- struct{}{} // the handler's
+	ctx, end := bot.WithSlot(context.Background(), slots, &away)
+	defer end()
+	listed := make(chan error, 1)
+	go func() {
+		_, err := m.Offers().ByOpenID(ctx, "slot-u", 10)
+		listed <- err
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(slots) != 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if len(slots) != 0 {
+		release()
+		t.Fatal("我的发布 waiting for the owner index kept its slot")
+	}
+	release()
+	if err := <-listed; err != nil {
+		t.Fatal(err)
+	}
+	if len(slots) != 1 {
+		t.Fatalf("after the wait: %d slots held, want the handler's back", len(slots))
 	}
 }

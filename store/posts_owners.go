@@ -10,6 +10,8 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"supplybot/bot"
 )
 
 // On FerretDB, 我的发布 (ByEnterprise, ByOpenID) reads the ids of an
@@ -109,7 +111,13 @@ func (r *Posts) ownerIndexBuilt(ctx context.Context) error {
 	if x.isBuilt() {
 		return nil
 	}
-	x.build.Lock()
+	if !x.build.TryLock() {
+		// Another caller builds it (WarmUp, at start): a handler waits
+		// without its gateway slot, as for the write lock (collection.lock).
+		retake := bot.GiveBackSlot(ctx)
+		x.build.Lock()
+		defer retake() // after the Unlock below
+	}
 	defer x.build.Unlock()
 	if x.isBuilt() {
 		return nil

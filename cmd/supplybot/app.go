@@ -231,9 +231,14 @@ func (m *Main) openStores(ctx context.Context) error {
 		// mongo.uri) and read the store.
 		mg.ServeAlone()
 		go func() {
-			if err := mg.WarmUp(ctx); err != nil && ctx.Err() == nil {
-				m.Log.Warn("embedded MongoDB: reading ahead what the process keeps in memory; it is read at first use instead", "err", err)
+			start := time.Now()
+			if err := mg.WarmUp(ctx); err != nil {
+				if ctx.Err() == nil {
+					m.Log.Warn("embedded MongoDB: reading ahead what the process keeps in memory; it is read at first use instead", "err", err)
+				}
+				return
 			}
+			m.Log.Info("embedded MongoDB: read ahead what the process keeps in memory", "took", time.Since(start).Round(time.Millisecond))
 		}()
 		// FerretDB's lookups by _id scan without it (store/embedded_ids.go).
 		if err := m.EmbeddedMongo.KeepIDsIndexed(ctx, cfg.Mongo.Database, m.Log); err != nil {
