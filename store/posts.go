@@ -226,7 +226,7 @@ func (r *Posts) create(ctx context.Context, p *Post, id string) error {
 		return fmt.Errorf("number: %w", err)
 	}
 	r.fillNew(p, id, no, savedAt())
-	if err := r.saving(ctx, p); err != nil {
+	if err := r.savingNew(ctx, p); err != nil {
 		return err
 	}
 	if err := r.owned(ctx, p); err != nil {
@@ -268,6 +268,22 @@ func (r *Posts) saving(ctx context.Context, p *Post) error {
 		}
 	}
 	return r.changed(ctx, p.ID, p.UpdatedAt)
+}
+
+// savingNew is saving for a record not yet written: its owed entry, if
+// any, is inserted, where FerretDB's upsert would read before it writes.
+func (r *Posts) savingNew(ctx context.Context, p *Post) error {
+	if p.Status == StatusOpen && r.feedOn() {
+		_, err := r.owedIDs().InsertOne(ctx, owedEntry{ID: p.ID, At: p.UpdatedAt.UTC()})
+		if mongo.IsDuplicateKeyError(err) {
+			err = r.owe(ctx, p.ID, p.UpdatedAt)
+		}
+		if err != nil {
+			return translate(err)
+		}
+		return r.changed(ctx, p.ID, p.UpdatedAt)
+	}
+	return r.saving(ctx, p)
 }
 
 // ByNo returns the record with number no (case-insensitive), or ErrNotFound.

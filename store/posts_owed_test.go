@@ -191,3 +191,32 @@ func TestSettledStaysSettledAfterARestart(t *testing.T) {
 		t.Fatalf("after the restart: owed %v, want only %s", got, owed.ID)
 	}
 }
+
+// TestANewRecordOwesByAnInsert: on FerretDB a new record's owed entry is
+// inserted, not upserted (an upsert there reads before it writes, on the
+// one write lock a publish queues on), and the record is owed all the same.
+func TestANewRecordOwesByAnInsert(t *testing.T) {
+	m := storetest.Mongo(t)
+	if !m.IsFerretDB() {
+		t.Skip("owed entries are kept on FerretDB only")
+	}
+	m.ServeAlone()
+	d := m.Demands()
+	ctx, cost := store.CountCost(context.Background())
+	p := &store.Post{Product: "轮毂", OpenID: "u"}
+	if err := d.Create(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	var owes []string
+	for _, cmd := range cost.Mongo() {
+		if strings.Contains(cmd, "demands_owed") {
+			owes = append(owes, cmd)
+		}
+	}
+	if len(owes) != 1 || owes[0] != "insert demands_owed" {
+		t.Errorf("a new record's owed entry: %q, want one insert", owes)
+	}
+	if got := owedIDs(t, d); !got[p.ID] {
+		t.Fatalf("owed %v, want %s", got, p.ID)
+	}
+}
