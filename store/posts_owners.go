@@ -101,6 +101,13 @@ func (x *ownerIndex) isBuilt() bool {
 	return x.built
 }
 
+// dropOwnersMarker deletes the marker saying the owner documents of the
+// kind were built, so that a reader keeping them rebuilds them.
+func (r *Posts) dropOwnersMarker(ctx context.Context) error {
+	_, err := r.owners().DeleteOne(ctx, bson.M{"_id": r.kind + ":built"})
+	return translate(err)
+}
+
 // ownerIndexBuilt builds the owner index in memory from the records, once
 // per process and kind (one scan). Saves made meanwhile added to the
 // index already; the scan may or may not see their records, and those it
@@ -122,8 +129,8 @@ func (r *Posts) ownerIndexBuilt(ctx context.Context) error {
 	if x.isBuilt() {
 		return nil
 	}
-	if _, err := r.owners().DeleteOne(ctx, bson.M{"_id": r.kind + ":built"}); err != nil {
-		return translate(err)
+	if err := r.dropOwnersMarker(ctx); err != nil {
+		return err
 	}
 	byKey := map[string][]ownedPost{}
 	err := each(ctx, r.c, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "enterprise_id": 1, "openid": 1, "created_at": 1}), func(row postRow) {
