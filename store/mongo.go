@@ -105,7 +105,7 @@ func (m *Mongo) WarmUp(ctx context.Context) error {
 		if r := m.posts(kind); r.feed.owned != nil {
 			// First: this process no longer keeps the owner documents up,
 			// whatever else fails (posts_owners.go).
-			if err := r.dropOwnersMarker(ctx); err != nil {
+			if err := r.ownersMarkerDropped(ctx); err != nil {
 				return fmt.Errorf("owner documents: %w", err)
 			}
 		}
@@ -157,7 +157,22 @@ func (m *Mongo) log() *slog.Logger {
 // disconnects; it disconnects even when the counters could not be written.
 func (m *Mongo) Close(ctx context.Context) error {
 	flushed := m.counts.flush(ctx)
-	return errors.Join(flushed, m.client.Disconnect(ctx))
+	return errors.Join(flushed, m.dropOwnersMarkers(ctx), m.client.Disconnect(ctx))
+}
+
+// dropOwnersMarkers drops, on closing a process that served the store
+// alone, the owner documents' markers once more: a reader beside it (a
+// tool) may have rebuilt the documents, and marked them built, while its
+// saves went to memory only (posts_owners.go).
+func (m *Mongo) dropOwnersMarkers(ctx context.Context) error {
+	var errs []error
+	for _, kind := range []string{KindDemand, KindOffer} {
+		if r := m.posts(kind); r.feed.owned != nil && r.feed.owned.dropped.Load() {
+			_, err := r.owners().DeleteOne(ctx, bson.M{"_id": kind + ":built"})
+			errs = append(errs, translate(err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // DropDatabase removes every collection, after the counters still queued

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -34,8 +35,9 @@ import (
 //     documents; the first lookup on a database whose records predate the
 //     documents (no marker document says they were built) builds them,
 //     once, with one scan. A process serving the store alone does not
-//     keep the documents up, so it drops the marker before its first save
-//     is listed: a later reader that does not serve it alone rebuilds them.
+//     keep the documents up, so it drops the marker at WarmUp or before
+//     its first save, whichever comes first: a later reader that does not
+//     serve it alone rebuilds them.
 type ownedPost struct {
 	ID string    `bson:"id"`
 	At time.Time `bson:"at"` // created_at
@@ -63,6 +65,9 @@ func (r *Posts) owned(ctx context.Context, ps ...*Post) error {
 		}
 	}
 	if x := r.feed.owned; x != nil {
+		if err := r.ownersMarkerDropped(ctx); err != nil {
+			return err
+		}
 		x.add(byKey)
 		return nil
 	}
@@ -76,6 +81,9 @@ type ownerIndex struct {
 	mu    sync.Mutex
 	built bool
 	posts map[string][]ownedPost
+
+	dropMu  sync.Mutex
+	dropped atomic.Bool // the owner documents' marker was dropped
 }
 
 func (x *ownerIndex) add(byKey map[string][]ownedPost) {
@@ -101,11 +109,26 @@ func (x *ownerIndex) isBuilt() bool {
 	return x.built
 }
 
-// dropOwnersMarker deletes the marker saying the owner documents of the
-// kind were built, so that a reader keeping them rebuilds them.
-func (r *Posts) dropOwnersMarker(ctx context.Context) error {
-	_, err := r.owners().DeleteOne(ctx, bson.M{"_id": r.kind + ":built"})
-	return translate(err)
+// ownersMarkerDropped deletes, once per process and kind, the marker
+// saying the owner documents of the kind were built, so that a reader
+// keeping them rebuilds them. It runs before the first save that goes to
+// the index in memory only: a short-lived process (a seed) leaves no
+// marker over documents it did not keep up.
+func (r *Posts) ownersMarkerDropped(ctx context.Context) error {
+	x := r.feed.owned
+	if x.dropped.Load() {
+		return nil
+	}
+	x.dropMu.Lock()
+	defer x.dropMu.Unlock()
+	if x.dropped.Load() {
+		return nil
+	}
+	if _, err := r.owners().DeleteOne(ctx, bson.M{"_id": r.kind + ":built"}); err != nil {
+		return translate(err)
+	}
+	x.dropped.Store(true)
+	return nil
 }
 
 // ownerIndexBuilt builds the owner index in memory from the records, once
@@ -129,7 +152,7 @@ func (r *Posts) ownerIndexBuilt(ctx context.Context) error {
 	if x.isBuilt() {
 		return nil
 	}
-	if err := r.dropOwnersMarker(ctx); err != nil {
+	if err := r.ownersMarkerDropped(ctx); err != nil {
 		return err
 	}
 	byKey := map[string][]ownedPost{}
@@ -195,7 +218,7 @@ func (r *Posts) ownerKeys(p *Post) []string {
 	return keys
 }
 
-// ownedBy lists the records of the owner document key that keep passes,
+// ownedBy lists the records of the owner key that keep passes,
 // newest first, at most limit.
 func (r *Posts) ownedBy(ctx context.Context, key string, limit int, keep func(*Post) bool) ([]Post, error) {
 	var owned []ownedPost
