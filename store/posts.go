@@ -226,7 +226,7 @@ func (r *Posts) create(ctx context.Context, p *Post, id string) error {
 		return fmt.Errorf("number: %w", err)
 	}
 	r.fillNew(p, id, no, savedAt())
-	if err := r.savingNew(ctx, p); err != nil {
+	if err := r.saving(ctx, p, true); err != nil {
 		return err
 	}
 	if err := r.owned(ctx, p); err != nil {
@@ -260,30 +260,19 @@ func (r *Posts) fillNew(p *Post, id, no string, now time.Time) {
 }
 
 // saving notes, before the write, that the record p is saved at
-// p.UpdatedAt and, when open, owes its matching.
-func (r *Posts) saving(ctx context.Context, p *Post) error {
+// p.UpdatedAt and, when open, owes its matching. fresh says p is not
+// written yet (Create), so it has no owed entry to replace.
+func (r *Posts) saving(ctx context.Context, p *Post, fresh bool) error {
 	if p.Status == StatusOpen {
-		if err := r.owe(ctx, p.ID, p.UpdatedAt); err != nil {
+		owe := r.owe
+		if fresh {
+			owe = r.oweNew
+		}
+		if err := owe(ctx, p.ID, p.UpdatedAt); err != nil {
 			return err
 		}
 	}
 	return r.changed(ctx, p.ID, p.UpdatedAt)
-}
-
-// savingNew is saving for a record not yet written: its owed entry, if
-// any, is inserted, where FerretDB's upsert would read before it writes.
-func (r *Posts) savingNew(ctx context.Context, p *Post) error {
-	if p.Status == StatusOpen && r.feedOn() {
-		_, err := r.owedIDs().InsertOne(ctx, owedEntry{ID: p.ID, At: p.UpdatedAt.UTC()})
-		if mongo.IsDuplicateKeyError(err) {
-			err = r.owe(ctx, p.ID, p.UpdatedAt)
-		}
-		if err != nil {
-			return translate(err)
-		}
-		return r.changed(ctx, p.ID, p.UpdatedAt)
-	}
-	return r.saving(ctx, p)
 }
 
 // ByNo returns the record with number no (case-insensitive), or ErrNotFound.
@@ -319,7 +308,7 @@ func (r *Posts) Get(ctx context.Context, id string) (Post, error) {
 // record's matching is owed again.
 func (r *Posts) Replace(ctx context.Context, p *Post) error {
 	p.UpdatedAt = savedAt()
-	if err := r.saving(ctx, p); err != nil {
+	if err := r.saving(ctx, p, false); err != nil {
 		return err
 	}
 	res, err := r.c.ReplaceOne(ctx, bson.M{"_id": p.ID}, postRow{Post: *p, MatchOwed: p.Status == StatusOpen})
@@ -348,7 +337,7 @@ func (r *Posts) Close(ctx context.Context, id, status, reason string, viaPlatfor
 // Renew reopens a record until expiresAt; its matching is owed again.
 func (r *Posts) Renew(ctx context.Context, id string, expiresAt time.Time) error {
 	now := savedAt()
-	if err := r.saving(ctx, &Post{ID: id, Status: StatusOpen, UpdatedAt: now}); err != nil {
+	if err := r.saving(ctx, &Post{ID: id, Status: StatusOpen, UpdatedAt: now}, false); err != nil {
 		return err
 	}
 	return r.updateOne(ctx, bson.M{"_id": id}, bson.M{

@@ -176,6 +176,20 @@ func (r *Posts) owe(ctx context.Context, id string, version time.Time) error {
 	return translate(err)
 }
 
+// oweNew is owe for a record not written yet: the entry is inserted,
+// where FerretDB's upsert would query before it writes, on the write lock
+// every publish queues on; should one exist after all, it is replaced.
+func (r *Posts) oweNew(ctx context.Context, id string, version time.Time) error {
+	if !r.feedOn() {
+		return nil
+	}
+	_, err := r.owedIDs().InsertOne(ctx, owedEntry{ID: id, At: version.UTC()})
+	if mongo.IsDuplicateKeyError(err) {
+		return r.owe(ctx, id, version)
+	}
+	return translate(err)
+}
+
 // settledEntry drops the owed entry of the record id at version, if it is
 // still that one (a later save owes its own), and reports whether the
 // record had an entry at all.

@@ -67,7 +67,7 @@ func (r *Posts) Restore(ctx context.Context, id string) (Post, error) {
 		status = StatusOpen
 	}
 	now := savedAt()
-	if err := r.saving(ctx, &Post{ID: id, Status: status, UpdatedAt: now}); err != nil {
+	if err := r.saving(ctx, &Post{ID: id, Status: status, UpdatedAt: now}, false); err != nil {
 		return Post{}, err
 	}
 	err = r.updateOne(ctx, bson.M{"_id": id, "status": StatusRemoved, "taken_down": bson.M{"$exists": true}}, bson.M{
