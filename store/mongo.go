@@ -101,15 +101,6 @@ func (m *Mongo) ServeAlone() {
 // the highest record numbers, the owner index), so that no user's message waits for it; a
 // no-op when not ServeAlone.
 func (m *Mongo) WarmUp(ctx context.Context) error {
-	for _, kind := range []string{KindDemand, KindOffer} {
-		if r := m.posts(kind); r.feed.owned != nil {
-			// First: this process no longer keeps the owner documents up,
-			// whatever else fails (posts_owners.go).
-			if err := r.ownersMarkerDropped(ctx); err != nil {
-				return fmt.Errorf("owner documents: %w", err)
-			}
-		}
-	}
 	if m.outboxDue != nil {
 		// On FerretDB each sorts every number of its kind: seconds at
 		// 100,000 records, which the first posts after a start waited for.

@@ -35,9 +35,9 @@ import (
 //     documents; the first lookup on a database whose records predate the
 //     documents (no marker document says they were built) builds them,
 //     once, with one scan. A process serving the store alone does not
-//     keep the documents up, so it drops the marker at WarmUp or before
-//     its first save, whichever comes first: a later reader that does not
-//     serve it alone rebuilds them.
+//     keep the documents up, so it drops the marker before its first save
+//     and again on Close (a tool beside it may have rebuilt them): a later
+//     reader that does not serve it alone rebuilds them.
 type ownedPost struct {
 	ID string    `bson:"id"`
 	At time.Time `bson:"at"` // created_at
@@ -134,8 +134,7 @@ func (r *Posts) ownersMarkerDropped(ctx context.Context) error {
 // ownerIndexBuilt builds the owner index in memory from the records, once
 // per process and kind (one scan). Saves made meanwhile added to the
 // index already; the scan may or may not see their records, and those it
-// missed are kept. It first drops the marker saying the owner documents
-// were built, since this process does not keep them up (see above).
+// missed are kept.
 func (r *Posts) ownerIndexBuilt(ctx context.Context) error {
 	x := r.feed.owned
 	if x.isBuilt() {
@@ -151,9 +150,6 @@ func (r *Posts) ownerIndexBuilt(ctx context.Context) error {
 	defer x.build.Unlock()
 	if x.isBuilt() {
 		return nil
-	}
-	if err := r.ownersMarkerDropped(ctx); err != nil {
-		return err
 	}
 	byKey := map[string][]ownedPost{}
 	err := each(ctx, r.c, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "enterprise_id": 1, "openid": 1, "created_at": 1}), func(row postRow) {
