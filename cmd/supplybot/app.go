@@ -94,7 +94,7 @@ func (m *Main) URL() string { return "http://" + m.Addr() }
 func (m *Main) Run(ctx context.Context) error {
 	cfg := m.Config
 	m.Log.Info("starting supplybot", "config", cfg)
-	if err := m.openStores(ctx); err != nil {
+	if err := m.openStores(ctx, true); err != nil {
 		return err
 	}
 
@@ -203,7 +203,12 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-func (m *Main) openStores(ctx context.Context) error {
+// openStores connects to (or starts) MongoDB and Redis. warmUp reads
+// ahead, in the background, what a process serving the embedded store
+// keeps in memory (store.Mongo.WarmUp): for the server, whose users should
+// not wait for it; a command that only writes (seed) would scan for
+// nothing.
+func (m *Main) openStores(ctx context.Context, warmUp bool) error {
 	cfg := m.Config
 	uri := cfg.Mongo.URI
 	if uri == embedded {
@@ -230,16 +235,18 @@ func (m *Main) openStores(ctx context.Context) error {
 		// Several instances share a MongoDB (or a FerretDB they reach by
 		// mongo.uri) and read the store.
 		mg.ServeAlone()
-		go func() {
-			start := time.Now()
-			if err := mg.WarmUp(ctx); err != nil {
-				if ctx.Err() == nil {
-					m.Log.Warn("embedded MongoDB: reading ahead what the process keeps in memory; it is read at first use instead", "err", err)
+		if warmUp {
+			go func() {
+				start := time.Now()
+				if err := mg.WarmUp(ctx); err != nil {
+					if ctx.Err() == nil {
+						m.Log.Warn("embedded MongoDB: reading ahead what the process keeps in memory; it is read at first use instead", "err", err)
+					}
+					return
 				}
-				return
-			}
-			m.Log.Info("embedded MongoDB: read ahead what the process keeps in memory", "took", time.Since(start).Round(time.Millisecond))
-		}()
+				m.Log.Info("embedded MongoDB: read ahead what the process keeps in memory", "took", time.Since(start).Round(time.Millisecond))
+			}()
+		}
 		// FerretDB's lookups by _id scan without it (store/embedded_ids.go).
 		if err := m.EmbeddedMongo.KeepIDsIndexed(ctx, cfg.Mongo.Database, m.Log); err != nil {
 			_ = mg.Close(context.Background())

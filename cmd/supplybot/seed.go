@@ -39,7 +39,7 @@ func (m *Main) Seed(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("parse.data_dir: %w", err)
 	}
-	if err := m.openStores(ctx); err != nil {
+	if err := m.openStores(ctx, false); err != nil {
 		return err
 	}
 	defer func() {
