@@ -71,18 +71,23 @@ func (c *coalescer) do(ctx context.Context, ops []*bot.Op, size int) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// One allocation for the copies and one for their pointers, not one
+	// a copy: a message's batches carry two to six ops.
+	copies := make([]bot.Op, len(ops))
 	p := &pendingBatch{ops: make([]*bot.Op, len(ops)), giveUps: make([]int64, len(ops)), size: size, done: make(chan error, 1)}
 	p.until, _ = ctx.Deadline()
-	names := make([]string, len(ops))
 	for i, op := range ops {
-		cp := *op
-		p.ops[i] = &cp
-		names[i] = opName(op.Kind, c.r.native)
+		copies[i] = *op
+		p.ops[i] = &copies[i]
 		if op.Kind == bot.OpIncr {
 			_, _, p.giveUps[i] = c.r.incrArgs(ctx, op.Key, op.TTL)
 		}
 	}
 	if cost := costOf(ctx); cost != nil {
+		names := make([]string, len(ops))
+		for i, op := range ops {
+			names[i] = opName(op.Kind, c.r.native)
+		}
 		cost.addTrip(strings.Join(names, "+"))
 	}
 	select {
