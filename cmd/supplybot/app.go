@@ -383,15 +383,20 @@ func (m *Main) observe(ctx context.Context, msg *bot.Message) {
 			m.Sim.Touch(msg.OpenID)
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
 	if msg.IsEvent(bot.EventUnsubscribe) {
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
 		m.Pusher.SetFollowing(ctx, msg.OpenID, false, "unsubscribed at "+time.Now().UTC().Format(time.RFC3339))
 		return
 	}
+	// Whether pushes are held was read ahead with the message's first
+	// round trip: an ordinary message costs no store write and no timer
+	// of its own here (the handler's deadline bounds the rest).
 	if !m.Pusher.Returned(ctx, msg.OpenID) {
-		return // nothing held: no store write for an ordinary message
+		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
 	n, err := m.Outbox.ReleaseHeld(ctx, msg.OpenID, time.Now().UTC())
 	if err != nil {
 		m.Log.Warn("release held pushes", "openid", msg.OpenID, "err", err)
