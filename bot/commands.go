@@ -55,9 +55,15 @@ type Commands struct {
 	// Normalize prepares text for matching (full-width forms, markup,
 	// trailing punctuation); nil: surrounding space is trimmed.
 	Normalize func(string) string
-	words     []commandWord // longest first
-	patterns  []*Command
-	byName    map[string]*Command
+	// Resolve, when set, is how Routes and Handle find m's command and
+	// the rest of its text: the application's lookup, which may keep
+	// Match's answer for the message (the router asks Routes and Handle
+	// in turn, the dialog asks too). It must answer as Match(ctx, m,
+	// Text(m)) would.
+	Resolve  func(ctx context.Context, m *Message) (*Command, string)
+	words    []commandWord // longest first
+	patterns []*Command
+	byName   map[string]*Command
 }
 
 // Add declares commands. A name declared twice is a programming error
@@ -153,15 +159,23 @@ func visible(ctx context.Context, c *Command, m *Message) bool {
 	return c.Visible == nil || c.Visible(ctx, m)
 }
 
+// of is m's command and the rest of its text (Resolve, or Match).
+func (cs *Commands) of(ctx context.Context, m *Message) (*Command, string) {
+	if cs.Resolve != nil {
+		return cs.Resolve(ctx, m)
+	}
+	return cs.Match(ctx, m, cs.Text(m))
+}
+
 // Routes is a route matcher: m is a command with a handler.
 func (cs *Commands) Routes(ctx context.Context, m *Message) bool {
-	c, _ := cs.Match(ctx, m, cs.Text(m))
+	c, _ := cs.of(ctx, m)
 	return c != nil && c.Handle != nil
 }
 
 // Handle runs the command of m.
 func (cs *Commands) Handle(ctx context.Context, m *Message) (Reply, error) {
-	c, rest := cs.Match(ctx, m, cs.Text(m))
+	c, rest := cs.of(ctx, m)
 	if c == nil || c.Handle == nil {
 		return Reply{}, fmt.Errorf("bot: no command in %q", m.Text)
 	}

@@ -72,6 +72,42 @@ func TestCommandsRoute(t *testing.T) {
 	}
 }
 
+// TestCommandsResolve: with Resolve set, the router finds a message's
+// command by it alone (the application keeps the answer for the message)
+// and neither normalises nor matches the text again.
+func TestCommandsResolve(t *testing.T) {
+	normalised := 0
+	cs := &Commands{Normalize: func(s string) string { normalised++; return s }}
+	cs.Add(
+		Command{Name: "search", Words: []string{"查需求"}, Handle: cmdNamed("search")},
+		Command{Name: "help", Exact: []string{"帮助"}, Handle: cmdNamed("help")},
+	)
+	resolved := 0
+	cs.Resolve = func(ctx context.Context, m *Message) (*Command, string) {
+		resolved++
+		if m.Text == "帮助" {
+			return cs.ByName("help"), ""
+		}
+		return nil, ""
+	}
+	r := NewRouter(nil)
+	r.Commands(cs)
+	r.Default(named("default"))
+	for text, want := range map[string]string{"帮助": "help:", "查需求 轮毂": "default"} {
+		resolved = 0
+		got, err := r.Handle(context.Background(), &Message{Type: TypeText, Text: text})
+		if err != nil || got.Text != want {
+			t.Errorf("%s: got %q, %v, want %q", text, got.Text, err, want)
+		}
+		if want := map[bool]int{true: 2, false: 1}[want != "default"]; resolved != want {
+			t.Errorf("%s: resolved %d times, want %d (Routes, then Handle when it routes)", text, resolved, want)
+		}
+	}
+	if normalised != 0 {
+		t.Errorf("the text was normalised %d times beside Resolve", normalised)
+	}
+}
+
 func TestCommandsDeclaredTwicePanics(t *testing.T) {
 	for name, second := range map[string]Command{
 		"same name": {Name: "a", Words: []string{"乙"}},

@@ -147,6 +147,7 @@ func New(d Deps) *App {
 		}
 	}
 	a := &App{d: d, p: p, cmds: &bot.Commands{Normalize: clean}}
+	a.cmds.Resolve = a.command // matched once a message, kept in its turn
 	a.registerFlows()
 	a.cmds.Add(a.commands()...)
 	return a

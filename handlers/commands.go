@@ -83,6 +83,9 @@ func startsWithRecordNo(rest string) bool {
 func (a *App) command(ctx context.Context, m *bot.Message) (*bot.Command, string) {
 	t := a.text(ctx, m)
 	tn := turnOf(ctx)
+	if tn != nil && tn.openid != m.OpenID {
+		tn = nil // another message than the turn's: not kept
+	}
 	if tn != nil && tn.matched {
 		return tn.cmd, tn.rest
 	}
