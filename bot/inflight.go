@@ -84,25 +84,27 @@ const (
 func (f *inflight) begin(ctx context.Context, key string, at time.Time, ahead []*Op) (first bool, running string, err error) {
 	var nonce [8]byte
 	_, _ = rand.Read(nonce[:])
-	b, _ := json.Marshal(flightState{State: "running", Mark: hex.EncodeToString(nonce[:])})
-	mark := &Op{Kind: OpSetNX, Key: "dd:" + key, Value: string(b), TTL: f.runningTTL}
+	// flightState{State: "running", Mark: <hex>} as json.Marshal writes
+	// it, without its reflection on every message.
+	b := `{"s":"running","m":"` + hex.EncodeToString(nonce[:]) + `"}`
+	mark := &Op{Kind: OpSetNX, Key: "dd:" + key, Value: b, TTL: f.runningTTL}
 	set, _ := f.doneSet(at)
 	done := &Op{Kind: OpIsMember, Key: set, Value: doneID(key)}
 	if err := f.kv.Batch(ctx, append([]*Op{mark, done}, ahead...)...); err != nil {
-		return false, string(b), err
+		return false, b, err
 	}
 	if mark.Err != nil || done.Err != nil {
-		return false, string(b), cmp.Or(mark.Err, done.Err)
+		return false, b, cmp.Or(mark.Err, done.Err)
 	}
 	if mark.Found && done.Found {
 		// A replay of a push done long ago: its mark is back to done,
 		// in place of the running one set just now.
 		if err := f.kv.Set(ctx, "dd:"+key, doneMark, f.doneTTL()); err != nil {
-			return false, string(b), err
+			return false, b, err
 		}
-		return false, string(b), nil
+		return false, b, nil
 	}
-	return mark.Found, string(b), nil
+	return mark.Found, b, nil
 }
 
 // doneSet returns the set holding the done marks of pushes created at at,

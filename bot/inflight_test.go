@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"sort"
@@ -167,5 +169,30 @@ func TestDoneSetOfAPush(t *testing.T) {
 		if got, want := doneID(key), fmt.Sprintf("%016x", h.Sum64()); got != want {
 			t.Errorf("doneID(%q) = %s, want %s", key, got, want)
 		}
+	}
+}
+
+// TestRunningMarkIsItsStateInJSON: the running mark, written by hand on
+// every message, is what json.Marshal writes of its flightState, so that
+// state and await read it as before.
+func TestRunningMarkIsItsStateInJSON(t *testing.T) {
+	h := newHarness(t, GatewayConfig{}, 0)
+	first, running, err := h.gw.flights.begin(context.Background(), "m:u-mark:1", time.Now(), nil)
+	if err != nil || !first {
+		t.Fatalf("begin: first %v, err %v", first, err)
+	}
+	var s flightState
+	if err := json.Unmarshal([]byte(running), &s); err != nil {
+		t.Fatalf("mark %q: %v", running, err)
+	}
+	want, _ := json.Marshal(flightState{State: "running", Mark: s.Mark})
+	if s.State != "running" || len(s.Mark) != 16 || running != string(want) {
+		t.Errorf("mark %q, want %s with 16 hex digits", running, want)
+	}
+	h.kv.mu.Lock()
+	stored := h.kv.m["dd:m:u-mark:1"]
+	h.kv.mu.Unlock()
+	if stored != running {
+		t.Errorf("stored %q, want %q", stored, running)
 	}
 }
