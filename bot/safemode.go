@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -68,8 +69,23 @@ func encryptedReply(cfg GatewayConfig, c *msgCipher, random []byte, mix *message
 		return nil, errNoKey
 	}
 	user, account := string(mix.FromUserName), string(mix.ToUserName)
-	raw := textReplyXML(make([]byte, 20, 20+len(text)+len(user)+len(account)+len(cfg.AppID)+256+msgBlock), user, account, time.Now().Unix(), text)
+	// The plaintext, encrypted where it lies, is read by the base64 below
+	// and by nothing after: its buffer goes back to sealBufs.
+	buf, _ := sealBufs.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	defer func() {
+		if cap(*buf) <= maxSealBuf {
+			sealBufs.Put(buf)
+		}
+	}()
+	if need := 20 + len(text) + len(user) + len(account) + len(cfg.AppID) + 256 + msgBlock; cap(*buf) < need {
+		*buf = make([]byte, 0, need)
+	}
+	raw := textReplyXML((*buf)[:20], user, account, time.Now().Unix(), text)
 	sealed := c.sealAppend(raw, random)
+	*buf = sealed[:0]                  // the larger array, if the append grew it
 	stamp := strconv.FormatInt(ts, 10) // as the SDK signs it
 	// The base64 is written in place and signed there.
 	b := make([]byte, 0, len(encryptOpen)+base64.StdEncoding.EncodedLen(len(sealed))+len(nonce)+192)
@@ -79,6 +95,13 @@ func encryptedReply(cfg GatewayConfig, c *msgCipher, random []byte, mix *message
 	// the tail is appended behind it.
 	return appendEnvelopeTail(b, signature(cfg.Token, stamp, nonce, unsafe.String(unsafe.SliceData(enc), len(enc))), stamp, nonce), nil
 }
+
+// sealBufs holds the buffers replies are encrypted in (encryptedReply).
+// One larger than maxSealBuf is not kept, so that a rare long reply does
+// not keep its memory (a passive reply is at most about 2 KB).
+var sealBufs sync.Pool
+
+const maxSealBuf = 8 << 10
 
 // replyKey decodes an EncodingAESKey as the SDK does (43 characters of
 // base64 for 32 bytes); nil when it is not one.

@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
@@ -24,6 +26,37 @@ func TestReplyKeyIsTheSDKs(t *testing.T) {
 	if _, err := encryptedReply(GatewayConfig{AppID: testAppID, Token: testToken}, nil, make([]byte, 16), mix, "x", 1, "n"); err == nil {
 		t.Error("a reply without a key was encrypted")
 	}
+}
+
+// TestEncryptedRepliesAtOnce: replies encrypted at the same time, in
+// buffers and CBC modes that are reused (sealBufs, msgCipher's pools),
+// each open to their own text under their own random, whatever lengths
+// came before them.
+func TestEncryptedRepliesAtOnce(t *testing.T) {
+	cfg := GatewayConfig{AppID: testAppID, Token: testToken, EncodingAESKey: testAESKey}
+	c := newMsgCipher(replyKey(testAESKey), testAppID)
+	mix := &message.MixMessage{}
+	mix.FromUserName, mix.ToUserName = "u-many", "gh_supplybot"
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 100 {
+				text := fmt.Sprintf("%d-%d:%s", w, i, strings.Repeat("供需", (w*100+i)%700))
+				random := []byte(fmt.Sprintf("%016d", w*1000+i))
+				body, err := encryptedReply(cfg, c, random, mix, text, 1796180000, "n")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				r := readReply(t, body, "1796180000", "n")
+				if string(r.random) != string(random) || string(r.text.Content) != text {
+					t.Errorf("reply %d-%d opened to %q under %q", w, i, r.text.Content, r.random)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // BenchmarkEncryptedReply is a passive reply of 帮助's length (623 bytes).
