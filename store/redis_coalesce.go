@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -143,6 +144,12 @@ func (c *coalescer) send() {
 			return
 		}
 		batch, size := []*pendingBatch{first}, first.size
+		// Callers made ready together (a burst of pushes read at once)
+		// but not yet run would each follow this pipeline in one of
+		// their own: one yield lets them queue first and join it. Under
+		// 帮助 in a closed loop over a real Redis it took Redis's reads
+		// from 0.79 to 0.47 a message.
+		runtime.Gosched()
 	take:
 		for len(batch) < coalesceMax {
 			select {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -96,6 +97,34 @@ func TestBatchesQueuedTogetherShareOneRoundTrip(t *testing.T) {
 		if !counts[n] {
 			t.Errorf("no caller saw the count reach %d: %v", n, counts)
 		}
+	}
+}
+
+// TestRequestsReadyTogetherShareOneRoundTrip: requests whose callers are
+// made ready together join the pipeline of the first of them (the sender
+// yields once before it sends) instead of following it in a second. On
+// one processor the callers run one after another, so without the yield
+// the first goes alone and the rest follow: two pipelines a round.
+func TestRequestsReadyTogetherShareOneRoundTrip(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	r := embeddedRedisTB(t)
+	ctx := context.Background()
+	const rounds, callers = 20, 10
+	before := r.co.pipelines.Load()
+	for range rounds {
+		var wg sync.WaitGroup
+		for i := range callers {
+			wg.Go(func() {
+				op := &bot.Op{Kind: bot.OpSet, Key: "co:ready:" + strconv.Itoa(i), Value: "v", TTL: time.Minute}
+				if err := r.Batch(ctx, op); err != nil || op.Err != nil {
+					t.Errorf("caller %d: %v %v", i, err, op.Err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	if n := r.co.pipelines.Load() - before; n > rounds*3/2 {
+		t.Errorf("%d pipelines for %d rounds of %d callers made ready together, want about one a round", n, rounds, callers)
 	}
 }
 
