@@ -15,7 +15,10 @@ import (
 
 // incrWithExpiry increments KEYS[1] unless the server's clock is past
 // ARGV[2] (unix ms): a command that reaches Redis after its caller gave up
-// — queued in the socket while the server hung — must not count.
+// — queued in the socket while the server hung — must not count. A
+// counter the increment created (1) has no expiry yet and is given one
+// without asking; an older one is asked, so that one left without expiry
+// gets it back (most increments of the rate limit create theirs).
 var incrWithExpiry = redis.NewScript(`
 if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call("TIME")
@@ -23,7 +26,7 @@ if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[2])
   return tonumber(redis.call("GET", KEYS[1]) or "0")
 end
 local n = redis.call("INCR", KEYS[1])
-if redis.call("PTTL", KEYS[1]) < 0 then
+if n == 1 or redis.call("PTTL", KEYS[1]) < 0 then
   redis.call("PEXPIRE", KEYS[1], ARGV[1])
 end
 return n`)
