@@ -152,7 +152,9 @@ func (r *Posts) ownerIndexBuilt(ctx context.Context) error {
 		return nil
 	}
 	byKey := map[string][]ownedPost{}
+	scanned := map[string]bool{}
 	err := each(ctx, r.c, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "enterprise_id": 1, "openid": 1, "created_at": 1}), func(row postRow) {
+		scanned[row.ID] = true
 		for _, k := range r.ownerKeys(&row.Post) {
 			byKey[k] = append(byKey[k], ownedPost{ID: row.ID, At: row.CreatedAt.UTC()})
 		}
@@ -163,9 +165,8 @@ func (r *Posts) ownerIndexBuilt(ctx context.Context) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	for k, added := range x.posts {
-		scanned := byKey[k]
 		for _, o := range added {
-			if !slices.ContainsFunc(scanned, func(s ownedPost) bool { return s.ID == o.ID }) {
+			if !scanned[o.ID] {
 				byKey[k] = append(byKey[k], o)
 			}
 		}
