@@ -40,7 +40,7 @@ func TestCryptoVectors(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := newMsgCipher(replyKey(key), "wx2c2769f8efd9abc2")
-		if r2, p2, err := c.open(enc); err != nil || !bytes.Equal(r2, random) || !bytes.Equal(p2, plain) {
+		if r2, p2, err := c.open(nil, enc); err != nil || !bytes.Equal(r2, random) || !bytes.Equal(p2, plain) {
 			t.Fatalf("msgCipher opened %q (%v), the SDK %q", p2, err, plain)
 		}
 		if sealed := c.sealAppend(append(make([]byte, 20), plain...), random); base64.StdEncoding.EncodeToString(sealed) != enc {

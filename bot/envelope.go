@@ -18,14 +18,15 @@ import (
 // directly (encoding/xml took ten times as long, on every message).
 // Anything else is read by encoding/xml. The value returned is the one
 // both checked and decrypted (serveEncrypted), so no second reader can see
-// another.
+// another. Read directly, it is a view of body, valid while body is not
+// written (ServeHTTP reads it before the push's buffers are reused).
 func encryptOf(body []byte) (string, bool) {
 	const open, end = "<Encrypt><![CDATA[", "]]></Encrypt>"
 	if bytes.Count(body, []byte("Encrypt")) == 2 {
 		if i := bytes.Index(body, []byte(open)); i >= 0 {
 			v := body[i+len(open):]
 			if j := bytes.Index(v, []byte(end)); j > 0 && isBase64(v[:j]) {
-				return string(v[:j]), true
+				return unsafe.String(unsafe.SliceData(v), j), true
 			}
 		}
 	}
@@ -62,17 +63,16 @@ var base64Chars = func() (t [256]bool) {
 // CDATA section or digits) is read directly: encoding/xml's reflection
 // over MixMessage's hundred fields was a fifth of the gateway's cost per
 // push. Anything else goes to xml.Unmarshal; FuzzReadMessage checks that
-// the two agree wherever the direct read answers.
-func readMessage(raw []byte) (*message.MixMessage, error) {
-	mix := &message.MixMessage{}
+// the two agree wherever the direct read answers. mix is cleared first
+// (a reused one, pushBufs.mix, holds the push before); either way it keeps
+// nothing of raw.
+func readMessage(raw []byte, mix *message.MixMessage) error {
+	*mix = message.MixMessage{}
 	if readTextMessage(raw, mix) {
-		return mix, nil
+		return nil
 	}
 	*mix = message.MixMessage{}
-	if err := xml.Unmarshal(raw, mix); err != nil {
-		return nil, err
-	}
-	return mix, nil
+	return xml.Unmarshal(raw, mix)
 }
 
 // readTextMessage fills mix from raw when raw is a text message in
@@ -200,12 +200,17 @@ func digitsOnly(v string) (int64, bool) {
 // (length; -1 when unknown), plus the byte that finds its end: io.ReadAll
 // starts at 512 bytes and doubles, allocating about three times a push's
 // size. A length that lies only costs the buffer growing as ReadAll's.
-func readBody(body io.Reader, length, max int64) ([]byte, error) {
+// The body is read into dst's array when it has room (dst's length is
+// ignored).
+func readBody(dst []byte, body io.Reader, length, max int64) ([]byte, error) {
 	size := int64(512)
 	if length >= 0 && length <= max {
 		size = length + 1
 	}
-	b := make([]byte, 0, size)
+	b := dst[:0]
+	if int64(cap(b)) < size {
+		b = make([]byte, 0, size)
+	}
 	r := io.LimitReader(body, max+1)
 	for {
 		if len(b) == cap(b) {

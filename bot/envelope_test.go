@@ -62,6 +62,7 @@ func TestReadMessage(t *testing.T) {
 	const text = "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[u-1]]></FromUserName>" +
 		"<CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[查供应 <PCB> & 😀]]></Content>" +
 		"<MsgId>1234567890123456</MsgId></xml>"
+	got := &message.MixMessage{}
 	for _, c := range []struct {
 		name, raw string
 		direct    bool
@@ -81,7 +82,10 @@ func TestReadMessage(t *testing.T) {
 		{"a MsgId past int64, refused by both", strings.Replace(text, "1234567890123456", "9223372036854775808", 1), false},
 	} {
 		direct := readTextMessage([]byte(c.raw), &message.MixMessage{})
-		got, err := readMessage([]byte(c.raw))
+		// Read into one reused MixMessage (pushBufs.mix), left holding an
+		// event push: nothing of it may remain.
+		got.Event, got.EventKey, got.Latitude, got.TemplateMsgID = "subscribe", "qrscene_1", "30.6", 42
+		err := readMessage([]byte(c.raw), got)
 		var want message.MixMessage
 		if werr := xml.Unmarshal([]byte(c.raw), &want); werr != nil || err != nil {
 			if werr == nil || err == nil || direct {

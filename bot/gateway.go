@@ -251,7 +251,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	body, err := readBody(r.Body, r.ContentLength, g.cfg.MaxBody)
+	bufs := getPushBufs()
+	defer bufs.release() // after the answer is written
+	body, err := readBody(bufs.body, r.Body, r.ContentLength, g.cfg.MaxBody)
+	bufs.body = body
 	if err != nil {
 		g.reject(w, http.StatusBadRequest, "read")
 		return
@@ -289,7 +292,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if encrypted {
-		g.serveEncrypted(w, r, encrypt, sec, nonce, start)
+		g.serveEncrypted(w, r, bufs, encrypt, sec, nonce, start)
 		return
 	}
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -149,6 +150,48 @@ func TestPushModesRoundTrip(t *testing.T) {
 	if strings.Contains(string(raw), "秘密") || !strings.Contains(string(raw), "<Encrypt>") {
 		t.Fatalf("safe-mode reply not encrypted: %s", raw)
 	}
+}
+
+// TestPushesAtOnceAnswerEachItsOwn: pushes served at the same time, each
+// read, decrypted and answered in buffers reused from push to push
+// (pushBufs), are each answered with their own text, whatever the pushes
+// before them were: short, long, an event, or refused for their size.
+func TestPushesAtOnceAnswerEachItsOwn(t *testing.T) {
+	h := newHarness(t, GatewayConfig{MaxBody: 8 << 10}, 0)
+	post := func(mode string, body []byte) (int, string) {
+		status, reply, err := testSigner(mode).Post(h.srv.URL+"/wechat", body)
+		if err != nil {
+			t.Error(err)
+		}
+		return status, reply
+	}
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 40 {
+				mode := []string{ModeSafe, ModeCompatible, ModePlain}[(w+i)%3]
+				user := fmt.Sprintf("u-own-%d-%d", w, i)
+				switch i % 7 {
+				case 3: // refused before it is read: larger than MaxBody
+					if status, _ := post(mode, TextXML(user, strings.Repeat("长", 3000), int64(w*1000+i))); status != http.StatusRequestEntityTooLarge {
+						t.Errorf("oversized push: %d", status)
+					}
+					continue
+				case 5: // an event, read by encoding/xml: no answer
+					if status, reply := post(mode, EventXML(user, EventSubscribe, "", time.Now())); status != 200 || reply != "echo:" {
+						t.Errorf("event from %s: %d %q", user, status, reply)
+					}
+					continue
+				}
+				text := fmt.Sprintf("%s:%s", user, strings.Repeat("供需", (w*40+i)%300))
+				status, reply := post(mode, TextXML(user, text, int64(w*1000+i)))
+				if status != 200 || reply != "echo:"+text {
+					t.Errorf("%s (%s): %d %.40q, want its own text", user, mode, status, reply)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func TestForgedRequestsAreRefused(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"unsafe"
 )
@@ -68,19 +69,25 @@ func newMsgCipher(key []byte, appID string) *msgCipher {
 var errNoKey = errors.New("wechat.encoding_aes_key is not 43 characters of base64 for a 32-byte key")
 
 // open decrypts a push's Encrypt and returns its random and message, as
-// util.DecryptMsg does, checking the AppID. Both share one buffer.
-func (c *msgCipher) open(encrypt string) (random, raw []byte, err error) {
+// util.DecryptMsg does, checking the AppID. Both share one buffer: *buf's
+// array, grown when it is short (*buf then holds the grown one), or a new
+// one when buf is nil.
+func (c *msgCipher) open(buf *[]byte, encrypt string) (random, raw []byte, err error) {
 	if c == nil {
 		return nil, nil, errNoKey
 	}
 	// Decode reads encrypt where it lies and keeps none of it.
 	src := unsafe.Slice(unsafe.StringData(encrypt), len(encrypt))
-	buf := make([]byte, base64.StdEncoding.DecodedLen(len(encrypt)))
-	n, err := base64.StdEncoding.Decode(buf, src)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	size := base64.StdEncoding.DecodedLen(len(encrypt))
+	*buf = slices.Grow((*buf)[:0], size)
+	n, err := base64.StdEncoding.Decode((*buf)[:size], src)
 	if err != nil {
 		return nil, nil, err
 	}
-	text := buf[:n]
+	text := (*buf)[:n]
 	if len(text) < msgBlock || len(text)%msgBlock != 0 {
 		return nil, nil, fmt.Errorf("ciphertext of %d bytes", len(text))
 	}

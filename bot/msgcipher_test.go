@@ -34,17 +34,17 @@ func TestMsgCipherIsTheSDKs(t *testing.T) {
 			t.Fatalf("%d bytes: sealed differs from the SDK's", size)
 		}
 		enc := base64.StdEncoding.EncodeToString(want)
-		gotRandom, gotRaw, err := c.open(enc)
+		gotRandom, gotRaw, err := c.open(nil, enc)
 		if err != nil || !bytes.Equal(gotRandom, random) || !bytes.Equal(gotRaw, raw) {
 			t.Fatalf("%d bytes: opened %x %x (%v)", size, gotRandom, gotRaw, err)
 		}
 	}
 	// Another account's push is refused, as by the SDK.
 	enc := base64.StdEncoding.EncodeToString(util.AESEncryptMsg(make([]byte, 16), []byte("<xml/>"), "wxOther", key))
-	if _, _, err := c.open(enc); err == nil {
+	if _, _, err := c.open(nil, enc); err == nil {
 		t.Error("a push for another AppID was opened")
 	}
-	if _, _, err := (*msgCipher)(nil).open(enc); err == nil {
+	if _, _, err := (*msgCipher)(nil).open(nil, enc); err == nil {
 		t.Error("a gateway without a key opened a push")
 	}
 }
@@ -61,7 +61,7 @@ func FuzzMsgCipherOpen(f *testing.F) {
 	f.Add("")
 	f.Fuzz(func(t *testing.T, enc string) {
 		wantRandom, wantRaw, wantErr := util.DecryptMsg(testAppID, enc, testAESKey)
-		random, raw, err := c.open(enc)
+		random, raw, err := c.open(nil, enc)
 		if (err == nil) != (wantErr == nil) {
 			t.Fatalf("%q: error %v, the SDK's %v", enc, err, wantErr)
 		}

@@ -31,18 +31,27 @@ func TestReadBody(t *testing.T) {
 			if c.name == "empty" {
 				r = strings.NewReader("")
 			}
-			got, err := readBody(r, c.length, c.max)
+			got, err := readBody(nil, r, c.length, c.max)
 			if err != nil || string(got) != c.want {
 				t.Errorf("%s: %d bytes (%v), want %d", c.name, len(got), err, len(c.want))
 			}
 		}
 	}
 	raw, rd := []byte(body), bytes.NewReader(nil)
-	if a := testing.AllocsPerRun(20, func() { rd.Reset(raw); _, _ = readBody(rd, n, 1<<20) }); a > 2 {
+	if a := testing.AllocsPerRun(20, func() { rd.Reset(raw); _, _ = readBody(nil, rd, n, 1<<20) }); a > 2 {
 		t.Errorf("a body of the announced length took %.0f allocations", a)
 	}
+	// A buffer kept from a longer push is read into, from its start.
+	reused := []byte(strings.Repeat("x", 2*int(n)+1))
+	got, err := readBody(reused[:5], strings.NewReader(body), n, 1<<20)
+	if err != nil || string(got) != body || &got[0] != &reused[0] {
+		t.Errorf("into a reused buffer: %q (%v), own array %v", got, err, len(got) > 0 && &got[0] == &reused[0])
+	}
+	if a := testing.AllocsPerRun(20, func() { rd.Reset(raw); _, _ = readBody(reused, rd, n, 1<<20) }); a > 1 {
+		t.Errorf("a body read into a buffer with room took %.0f allocations", a)
+	}
 	boom := errors.New("boom")
-	if _, err := readBody(iotest.ErrReader(boom), -1, 100); !errors.Is(err, boom) {
+	if _, err := readBody(nil, iotest.ErrReader(boom), -1, 100); !errors.Is(err, boom) {
 		t.Errorf("a failing body: %v", err)
 	}
 }

@@ -23,13 +23,13 @@ func TestReplyKeyIsTheSDKs(t *testing.T) {
 		}
 	}
 	mix := &message.MixMessage{}
-	if _, err := encryptedReply(GatewayConfig{AppID: testAppID, Token: testToken}, nil, make([]byte, 16), mix, "x", 1, "n"); err == nil {
+	if _, err := encryptedReply(new(pushBufs), GatewayConfig{AppID: testAppID, Token: testToken}, nil, make([]byte, 16), mix, "x", 1, "n"); err == nil {
 		t.Error("a reply without a key was encrypted")
 	}
 }
 
 // TestEncryptedRepliesAtOnce: replies encrypted at the same time, in
-// buffers and CBC modes that are reused (sealBufs, msgCipher's pools),
+// buffers and CBC modes that are reused (pushPool, msgCipher's pools),
 // each open to their own text under their own random, whatever lengths
 // came before them.
 func TestEncryptedRepliesAtOnce(t *testing.T) {
@@ -43,12 +43,14 @@ func TestEncryptedRepliesAtOnce(t *testing.T) {
 			for i := range 100 {
 				text := fmt.Sprintf("%d-%d:%s", w, i, strings.Repeat("供需", (w*100+i)%700))
 				random := []byte(fmt.Sprintf("%016d", w*1000+i))
-				body, err := encryptedReply(cfg, c, random, mix, text, 1796180000, "n")
+				bufs := getPushBufs()
+				body, err := encryptedReply(bufs, cfg, c, random, mix, text, 1796180000, "n")
 				if err != nil {
 					t.Error(err)
 					return
 				}
 				r := readReply(t, body, "1796180000", "n")
+				bufs.release()
 				if string(r.random) != string(random) || string(r.text.Content) != text {
 					t.Errorf("reply %d-%d opened to %q under %q", w, i, r.text.Content, r.random)
 					return
@@ -69,8 +71,10 @@ func BenchmarkEncryptedReply(b *testing.B) {
 	random := make([]byte, 16)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := encryptedReply(cfg, c, random, mix, text, 1796180000, "123456789"); err != nil {
+		bufs := getPushBufs()
+		if _, err := encryptedReply(bufs, cfg, c, random, mix, text, 1796180000, "123456789"); err != nil {
 			b.Fatal(err)
 		}
+		bufs.release()
 	}
 }
