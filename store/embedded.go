@@ -236,7 +236,11 @@ func (e *EmbeddedRedis) tick() {
 // OBJECT, which read what the expiry pass otherwise drops
 // (dbMaps.dropTracking).
 func (e *EmbeddedRedis) watchCommands() {
-	e.m.Server().SetPreHook(func(_ *server.Peer, cmd string, _ ...string) bool {
+	// The server itself, not Miniredis.IsReadOnlyCommand: that reads the
+	// Miniredis's server unlocked, which Close clears while connections
+	// still dispatch their last commands (a data race at shutdown).
+	srv := e.m.Server()
+	srv.SetPreHook(func(_ *server.Peer, cmd string, _ ...string) bool {
 		e.calls.Add(1)
 		switch cmd {
 		case "WATCH", "OBJECT":
@@ -244,7 +248,7 @@ func (e *EmbeddedRedis) watchCommands() {
 		case "PING", "HELLO", "ECHO", "AUTH", "SELECT", "CLIENT", "QUIT", "COMMAND", "INFO", nativeHello:
 			return false
 		}
-		if !e.m.IsReadOnlyCommand(cmd) {
+		if !srv.IsReadOnlyCommand(cmd) {
 			e.writes.Add(1)
 		}
 		return false

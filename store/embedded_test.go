@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -217,4 +218,42 @@ func TestEmbeddedRedisSnapshotCountsTheDowntime(t *testing.T) {
 	if v, err := m.Get("forever"); err != nil || v != "w" || m.TTL("forever") != 0 {
 		t.Errorf("forever: %q %v, TTL %v; want it back without a TTL", v, err, m.TTL("forever"))
 	}
+}
+
+// TestEmbeddedRedisClosesWhileClientsWrite: Close while connections still
+// send commands stops the server without a data race (go test -race): the
+// command hook used to read the Miniredis's server, which Close clears.
+func TestEmbeddedRedisClosesWhileClientsWrite(t *testing.T) {
+	e, err := store.StartEmbeddedRedis("127.0.0.1:0", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	r, err := store.OpenRedis(ctx, store.RedisOptions{Addr: e.Addr(), Dialer: e.Dial})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				cctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+				_ = r.Set(cctx, "close:"+strconv.Itoa(w)+":"+strconv.Itoa(i), "v", time.Minute) // fails once closed
+				cancel()
+			}
+		})
+	}
+	time.Sleep(50 * time.Millisecond)
+	if err := e.Close(); err != nil {
+		t.Error(err)
+	}
+	close(stop)
+	wg.Wait()
 }
