@@ -168,3 +168,46 @@ func TestBatchCallerStopsAtItsDeadline(t *testing.T) {
 		t.Errorf("lookup after: %+v", *op2)
 	}
 }
+
+// TestReusedRequestsCarryNothingOver: requests are reused from caller to
+// caller (pendingBatches). Callers of batches of every size, some giving
+// up while theirs is in flight, each read their own values, and a lookup
+// of a key nobody set finds nothing whatever the request held before.
+func TestReusedRequestsCarryNothingOver(t *testing.T) {
+	r := embeddedRedisTB(t)
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 150 {
+				ctx, cancel := context.Background(), context.CancelFunc(func() {})
+				if i%10 == 9 {
+					ctx, cancel = context.WithTimeout(ctx, time.Duration(i%3)*50*time.Microsecond)
+				}
+				n := 1 + (w+i)%8
+				ops := make([]*bot.Op, 0, 2*n+1)
+				for k := range n {
+					key := "co:reuse:" + strconv.Itoa(w) + ":" + strconv.Itoa(i) + ":" + strconv.Itoa(k)
+					ops = append(ops, &bot.Op{Kind: bot.OpSet, Key: key, Value: key, TTL: time.Minute}, &bot.Op{Kind: bot.OpLookup, Key: key})
+				}
+				ops = append(ops, &bot.Op{Kind: bot.OpLookup, Key: "co:reuse:nobody"})
+				err := r.Batch(ctx, ops...)
+				cancel()
+				if err != nil {
+					if i%10 != 9 {
+						t.Errorf("worker %d batch %d: %v", w, i, err)
+					}
+					continue
+				}
+				for k := 0; k < 2*n; k += 2 {
+					if got := ops[k+1]; !got.Found || got.Result != ops[k].Key || got.Err != nil {
+						t.Errorf("worker %d batch %d: %s read %+v", w, i, ops[k].Key, *got)
+					}
+				}
+				if last := ops[2*n]; last.Found || last.Result != "" || last.Err != nil {
+					t.Errorf("worker %d batch %d: a key nobody set read %+v", w, i, *last)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
