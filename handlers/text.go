@@ -22,7 +22,11 @@ var (
 // spaces (parse.Normalize), markup tags removed, trailing punctuation that
 // voice recognition adds ("确认。") dropped.
 func clean(s string) string {
-	s = parse.Normalize(tagRe.ReplaceAllString(parse.StripMarkup(s), ""))
+	s = parse.StripMarkup(s)
+	if strings.IndexByte(s, '<') >= 0 { // a tag starts with one; most messages have none
+		s = tagRe.ReplaceAllString(s, "")
+	}
+	s = parse.Normalize(s)
 	s = strings.TrimRightFunc(s, func(r rune) bool {
 		return strings.ContainsRune("。.!！?？~，,；;、", r) || unicode.IsSpace(r)
 	})
