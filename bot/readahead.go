@@ -42,17 +42,20 @@ type turnKey struct{}
 // turn is the KV state of one message's handling: the results read ahead
 // for it, and the writes it left to be sent with its reply (SetWithReply).
 type turn struct {
-	mu    sync.Mutex
-	ahead map[string]*Op
+	mu sync.Mutex
+	// ahead are the results read ahead, a few keys searched in order (a
+	// map of them cost a fifth of a KB a message); of ops of one key, the
+	// last listed is the one read.
+	ahead []*Op
 	later []*Op
 	ended bool
 }
 
 func withTurn(ctx context.Context, ahead []*Op) (context.Context, *turn) {
-	t := &turn{ahead: make(map[string]*Op, len(ahead))}
+	t := &turn{ahead: make([]*Op, 0, len(ahead))}
 	for _, op := range ahead {
 		if op.Err == nil {
-			t.ahead[op.Key] = op
+			t.ahead = append(t.ahead, op)
 		}
 	}
 	return context.WithValue(ctx, turnKey{}, t), t
@@ -91,15 +94,24 @@ func take(ctx context.Context, key string, kind OpKind, ttl time.Duration) (*Op,
 			}
 		}
 	}
-	op, ok := t.ahead[key]
-	if !ok {
+	i := len(t.ahead) - 1
+	for i >= 0 && t.ahead[i].Key != key {
+		i--
+	}
+	if i < 0 {
 		return nil, false
 	}
-	delete(t.ahead, key)
+	op := t.ahead[i]
+	t.forget(key)
 	if op.Kind != kind || (kind == OpIncr && op.TTL != ttl) {
 		return nil, false
 	}
 	return op, true
+}
+
+// forget drops what was read ahead for key; t.mu is held.
+func (t *turn) forget(key string) {
+	t.ahead = slices.DeleteFunc(t.ahead, func(op *Op) bool { return op.Key == key })
 }
 
 // drop forgets what was read ahead for keys, and drops writes left for
@@ -112,7 +124,7 @@ func drop(ctx context.Context, keys ...string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, k := range keys {
-		delete(t.ahead, k)
+		t.forget(k)
 		t.later = slices.DeleteFunc(t.later, func(op *Op) bool { return op.Key == k })
 	}
 }
@@ -126,7 +138,7 @@ func SetWithReply(ctx context.Context, kv KV, key, value string, ttl time.Durati
 	if t := turnOf(ctx); t != nil {
 		t.mu.Lock()
 		if !t.ended {
-			delete(t.ahead, key)
+			t.forget(key)
 			t.later = slices.DeleteFunc(t.later, func(op *Op) bool { return op.Key == key })
 			t.later = append(t.later, &Op{Kind: OpSet, Key: key, Value: value, TTL: ttl})
 			t.mu.Unlock()

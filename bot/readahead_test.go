@@ -59,3 +59,26 @@ func TestReadAheadKV(t *testing.T) {
 		t.Fatalf("after the turn ended: %q, want written at once", v)
 	}
 }
+
+// TestReadAheadOfOneKeyTwice: of two results read ahead for one key (two
+// owners declared it), the last listed answers, once; the other is not
+// used after it.
+func TestReadAheadOfOneKeyTwice(t *testing.T) {
+	mem := newMemKV()
+	kv := ReadAheadKV(mem)
+	ctx := context.Background()
+	_ = mem.Set(ctx, "k", "store", 0)
+	tctx, _ := withTurn(ctx, []*Op{
+		{Kind: OpLookup, Key: "k", Result: "first", Found: true},
+		{Kind: OpLookup, Key: "other", Result: "o", Found: true},
+		{Kind: OpLookup, Key: "k", Result: "last", Found: true},
+	})
+	for i, want := range []string{"last", "store"} {
+		if v, _, _ := kv.Lookup(tctx, "k"); v != want {
+			t.Errorf("lookup %d: %q, want %q", i+1, v, want)
+		}
+	}
+	if v, _, _ := kv.Lookup(tctx, "other"); v != "o" {
+		t.Errorf("the other key: %q, want its result read ahead", v)
+	}
+}
