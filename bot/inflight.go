@@ -202,7 +202,10 @@ func (f *inflight) forget(ctx context.Context, key string) error {
 func (f *inflight) finish(ctx context.Context, key string, at time.Time, reply string, later []*Op) error {
 	mark := doneMark
 	if reply != "" {
-		b, _ := json.Marshal(flightState{State: "done", Reply: reply})
+		// flightState{State: "done", Reply: reply} as json.Marshal
+		// writes it, without its reflection on every message.
+		b := make([]byte, 0, len(`{"s":"done","r":""}`)+len(reply)+len(reply)/8)
+		b = append(appendJSONString(append(b, `{"s":"done","r":`...), reply), '}')
 		mark = unsafe.String(unsafe.SliceData(b), len(b)) // b is not written again: no copy
 	}
 	set, minute := f.doneSet(at)
