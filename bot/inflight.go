@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 	"unsafe"
+
+	"supplybot/bot/jsonstr"
 )
 
 // inflight records in the KV what happened to each push, so that WeChat's
@@ -205,7 +207,7 @@ func (f *inflight) finish(ctx context.Context, key string, at time.Time, reply s
 		// flightState{State: "done", Reply: reply} as json.Marshal
 		// writes it, without its reflection on every message.
 		b := make([]byte, 0, len(`{"s":"done","r":""}`)+len(reply)+len(reply)/8)
-		b = append(appendJSONString(append(b, `{"s":"done","r":`...), reply), '}')
+		b = append(jsonstr.Append(append(b, `{"s":"done","r":`...), reply), '}')
 		mark = unsafe.String(unsafe.SliceData(b), len(b)) // b is not written again: no copy
 	}
 	set, minute := f.doneSet(at)

@@ -196,3 +196,34 @@ func TestRunningMarkIsItsStateInJSON(t *testing.T) {
 		t.Errorf("stored %q, want %q", stored, running)
 	}
 }
+
+// doneReplies are replies whose done record must read back as they were
+// sent (invalid UTF-8 as JSON reads it: one U+FFFD a byte).
+var doneReplies = []string{
+	"帮助", "查供应 <PCB> & \"6层\"\n下一页", "line\u2028end\t😀", "bad \xff utf-8 \xe4\xb8",
+}
+
+// TestDoneRecordIsItsStateInJSON: the done record, written by hand on
+// every message, is what json.Marshal writes of its flightState, and state
+// reads the reply back.
+func TestDoneRecordIsItsStateInJSON(t *testing.T) {
+	h := newHarness(t, GatewayConfig{}, 0)
+	ctx := context.Background()
+	for i, reply := range doneReplies {
+		key := "m:u-done:" + string(rune('a'+i))
+		if err := h.gw.flights.finish(ctx, key, time.Now(), reply, nil); err != nil {
+			t.Fatal(err)
+		}
+		got, _, _ := h.kv.Lookup(ctx, "dd:"+key)
+		want, _ := json.Marshal(flightState{State: "done", Reply: reply})
+		if got != string(want) {
+			t.Errorf("reply %q: record %s, want %s", reply, got, want)
+		}
+		var read string // reply as JSON carries it: invalid bytes replaced
+		_ = json.Unmarshal(want[len(`{"s":"done","r":`):len(want)-1], &read)
+		s, err := h.gw.flights.state(ctx, key)
+		if err != nil || s.State != "done" || s.Reply != read {
+			t.Errorf("reply %q: state %+v, %v", reply, s, err)
+		}
+	}
+}

@@ -14,12 +14,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 	"github.com/alicebob/miniredis/v2"
 	"github.com/alicebob/miniredis/v2/server"
 	"google.golang.org/grpc/test/bufconn"
+
+	"supplybot/bot/jsonstr"
 )
 
 // EmbeddedMongo is FerretDB running in-process on SQLite files, reached over
@@ -328,16 +329,16 @@ type snapshotEntry struct {
 // and the save after a load is most of the CPU the bot then uses.
 func (en snapshotEntry) appendJSON(b []byte) []byte {
 	b = append(b, `{"k":`...)
-	b = appendJSONString(b, en.Key)
+	b = jsonstr.Append(b, en.Key)
 	b = append(b, `,"v":`...)
-	b = appendJSONString(b, en.Value)
+	b = jsonstr.Append(b, en.Value)
 	if len(en.Members) > 0 {
 		b = append(b, `,"m":[`...)
 		for i, m := range en.Members {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, m)
+			b = jsonstr.Append(b, m)
 		}
 		b = append(b, ']')
 	}
@@ -351,48 +352,6 @@ func (en snapshotEntry) appendJSON(b []byte) []byte {
 	}
 	return append(b, '}')
 }
-
-// appendJSONString appends s as a JSON string: quotes, backslashes and
-// control characters escaped, the rest copied as it is. A string that is
-// not valid UTF-8 goes through encoding/json, which replaces what is
-// invalid, as it always did here.
-func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			if !utf8.ValidString(s) {
-				q, _ := json.Marshal(s)
-				return append(b, q...)
-			}
-			break
-		}
-	}
-	b = append(b, '"')
-	from := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b = append(b, s[from:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\r':
-			b = append(b, '\\', 'r')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		from = i + 1
-	}
-	b = append(b, s[from:]...)
-	return append(b, '"')
-}
-
-const hexDigits = "0123456789abcdef"
 
 // entries lists the string keys with their values and the sets with their
 // members, with their TTLs.

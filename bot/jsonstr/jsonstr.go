@@ -1,15 +1,16 @@
-package bot
+// Package jsonstr writes JSON strings by hand where encoding/json's
+// reflection costs too much on a hot path: the done record of every
+// message (bot) and the embedded Redis's snapshot (store).
+package jsonstr
 
 import "unicode/utf8"
 
-// appendJSONString appends s as a JSON string exactly as encoding/json
-// writes a string field: quoted, with \", \\, \b, \f, \n, \r, \t and
-// \u00XX for other control bytes, <, > and & escaped as \u003c, \u003e
-// and \u0026, U+2028 and U+2029 escaped, and each byte of invalid UTF-8
-// written as \ufffd (TestAppendJSONStringIsMarshals and its fuzz target
-// hold it to json.Marshal). The done record of every message is written
-// with it: json.Marshal's reflection took 3.5% of the bot's CPU under 帮助.
-func appendJSONString(dst []byte, s string) []byte {
+// Append appends s as a JSON string exactly as encoding/json writes a
+// string: quoted, with \", \\, \b, \f, \n, \r, \t and \u00XX for other
+// control bytes, <, > and & escaped as \u003c, \u003e and \u0026, U+2028
+// and U+2029 escaped, and each byte of invalid UTF-8 written as \ufffd
+// (TestAppendIsMarshals and FuzzAppend hold it to json.Marshal).
+func Append(dst []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
